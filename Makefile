@@ -1,0 +1,49 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test test-pg test-browser check install demo benchmark vendor clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo "巡察工作平台：http://127.0.0.1:$(PORT)/  （演示账号见上表）"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+demo: install
+	$(PY) manage.py load_demo
+
+test: install
+	$(PY) -m pytest
+
+test-pg: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/xuncha} $(PY) -m pytest -m "not browser"
+
+test-browser: install
+	$(PY) -m pytest -m browser
+
+check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py check
+	XUNCHA_SECRET_KEY=$$($(PY) -c "import secrets;print(secrets.token_urlsafe(50))") XUNCHA_HTTPS=1 $(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+benchmark: install
+	$(PY) benchmarks/pages.py --scale 10
+
+vendor:
+	$(PYTHON) scripts/vendor_assets.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,248 @@
+"""The access module: the one place that decides who may see and change what.
+
+Two questions, asked by every selector, service, view and endpoint:
+
+- ``restrict(queryset, user, action)``: which of these records may the user see
+  (``"view"``) or change (``"change"``)?
+- ``check(user, action, obj)``: may the user do this to this record? Raises
+  ``Http404`` when the record is out of the user's sight (the same answer as a
+  missing record) and ``PermissionDenied`` when the user may see it but not
+  change it.
+
+Models do not decide; they only *declare* how they reach their scopes with an
+``AccessSpec`` class attribute: their data kind and the lookup paths to their
+authority, inspection, organisation or receiver. The rules below map each
+data kind and action to the roles allowed and the reach of each role.
+
+Reach:
+
+- ``"own"``: the grant's authority only.
+- ``"tree"``: the grant's authority and every authority below it (read-only
+  views of lower authorities: 市县巡察上下联动).
+- ``"inspection"``, ``"organization"``, ``"receiver"``: the one record the
+  grant's ``scope_id`` names, matched through the model's declared path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+# Role names are repeated here as plain strings so that this module has no
+# import of the models that themselves import it. They are the values of
+# ``core.models.Role``; tests check the two agree.
+OFFICE, OFFICE_HEAD, LEADING_GROUP = "office", "office_head", "leading_group"
+TEAM_LEADER, TEAM_DEPUTY, TEAM_LIAISON, TEAM_MEMBER = "team_leader", "team_deputy", "team_liaison", "team_member"
+UNIT_LIAISON, RECEIVER = "unit_liaison", "receiver"
+SYSADMIN, SECADMIN, AUDITOR = "sysadmin", "secadmin", "auditor"
+
+TEAM_ROLES = (TEAM_LEADER, TEAM_DEPUTY, TEAM_LIAISON, TEAM_MEMBER)
+AUTHORITY_ROLES = (OFFICE, OFFICE_HEAD, LEADING_GROUP, SYSADMIN, SECADMIN, AUDITOR)
+# Which kind of scope_id each role needs (None: the authority alone).
+ROLE_SCOPE = {
+    **{r: None for r in AUTHORITY_ROLES},
+    **{r: "inspection" for r in TEAM_ROLES},
+    UNIT_LIAISON: "organization",
+    RECEIVER: "receiver",
+}
+# Roles that may see case data at all; the three administrators are not among them.
+CASE_ROLES = (OFFICE, OFFICE_HEAD, LEADING_GROUP, *TEAM_ROLES, UNIT_LIAISON, RECEIVER)
+
+
+@dataclass(frozen=True)
+class AccessSpec:
+    """How a model reaches its scopes. Paths are ORM lookups from the model.
+
+    ``kind`` is one of the keys of ``RULES``. A path left ``None`` means the
+    model cannot be reached that way, so roles with that reach see none of it.
+    """
+
+    kind: str
+    authority: str | None = None
+    inspection: str | None = None
+    organization: str | None = None
+    receiver: str | None = None
+
+
+_TEAM_ON_INSPECTION = {r: "inspection" for r in TEAM_ROLES}
+
+RULES: dict[str, dict[str, dict[str, str]]] = {
+    # Accounts and role assignments: the security administrator only.
+    "account": {
+        "view": {SECADMIN: "tree"},
+        "change": {SECADMIN: "tree"},
+    },
+    # The audit trail: the security auditor reads it; nobody changes it.
+    "audit": {
+        "view": {AUDITOR: "tree"},
+        "change": {},
+    },
+    # Authorities themselves (the tree): visible to anyone working in them.
+    "authority": {
+        "view": {**{r: "tree" for r in AUTHORITY_ROLES}},
+        "change": {},
+    },
+    # The organisation registry: reference data kept by the office.
+    "registry": {
+        "view": {
+            OFFICE: "tree",
+            OFFICE_HEAD: "tree",
+            LEADING_GROUP: "tree",
+            **{r: "own" for r in TEAM_ROLES},
+            UNIT_LIAISON: "organization",
+        },
+        "change": {OFFICE: "own", OFFICE_HEAD: "own"},
+    },
+    # Settings the office edits (organisation kinds, receivers, deadlines).
+    "config": {
+        "view": {OFFICE: "own", OFFICE_HEAD: "own", LEADING_GROUP: "own", RECEIVER: "receiver"},
+        "change": {OFFICE: "own", OFFICE_HEAD: "own"},
+    },
+    # Case data: everything under an inspection. Later stages narrow it
+    # further per model (leads, reporter identity) with their own kinds.
+    "case": {
+        "view": {OFFICE: "tree", OFFICE_HEAD: "tree", LEADING_GROUP: "tree", **_TEAM_ON_INSPECTION},
+        "change": {OFFICE: "own", OFFICE_HEAD: "own", **_TEAM_ON_INSPECTION},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    authority_id: int
+    authority_path: str
+    scope_id: int | None
+
+
+def grants(user) -> list[Grant]:
+    """The user's role assignments, read once per user object (so once per request)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_xuncha_grants", None)
+    if cached is None:
+        from core.models import RoleAssignment
+
+        cached = [
+            Grant(ra.role, ra.authority_id, ra.authority.path, ra.scope_id)
+            for ra in RoleAssignment.objects.filter(user=user).select_related("authority")
+        ]
+        user._xuncha_grants = cached
+    return cached
+
+
+def roles(user) -> set[str]:
+    return {g.role for g in grants(user)}
+
+
+def _tree_ids(user, path: str) -> list[int]:
+    cache = user.__dict__.setdefault("_xuncha_tree", {})
+    if path not in cache:
+        from core.models import Authority
+
+        cache[path] = list(Authority.objects.filter(path__startswith=path).values_list("id", flat=True))
+    return cache[path]
+
+
+def _spec(model) -> AccessSpec:
+    spec = getattr(model, "access", None)
+    if not isinstance(spec, AccessSpec):
+        raise TypeError(f"{model.__name__} declares no AccessSpec; core.access cannot decide on it")
+    return spec
+
+
+def _grant_q(user, grant: Grant, reach: str, spec: AccessSpec) -> Q | None:
+    if reach == "own":
+        return Q(**{spec.authority: grant.authority_id}) if spec.authority else None
+    if reach == "tree":
+        return Q(**{f"{spec.authority}__in": _tree_ids(user, grant.authority_path)}) if spec.authority else None
+    path = getattr(spec, reach)
+    if path is None or grant.scope_id is None:
+        return None
+    q = Q(**{path: grant.scope_id})
+    if spec.authority:
+        q &= Q(**{spec.authority: grant.authority_id})
+    return q
+
+
+def scope_q(user, model, action: str) -> Q | None:
+    """The filter that narrows ``model`` to what ``user`` may ``action``; None for nothing."""
+    spec = _spec(model)
+    allowed = RULES[spec.kind].get(action, {})
+    combined: Q | None = None
+    for grant in grants(user):
+        reach = allowed.get(grant.role)
+        if reach is None:
+            continue
+        q = _grant_q(user, grant, reach, spec)
+        if q is not None:
+            combined = q if combined is None else combined | q
+    return combined
+
+
+def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
+    """Narrow ``queryset`` to the records ``user`` may ``action``."""
+    q = scope_q(user, queryset.model, action)
+    return queryset.none() if q is None else queryset.filter(q)
+
+
+def check(user, action: str, obj: Model) -> None:
+    """Raise unless ``user`` may ``action`` on ``obj``.
+
+    ``Http404`` if the user may not even see it, ``PermissionDenied`` if they
+    may see it but not ``action`` it.
+    """
+    if user is None:  # the system itself; see check_authority
+        return
+    model = type(obj)
+    base = model._default_manager.filter(pk=obj.pk)
+    if action == "view" or not restrict(base, user, action).exists():
+        if not restrict(base, user, "view").exists():
+            raise Http404
+        if action != "view":
+            raise PermissionDenied
+
+
+def check_authority(user, action: str, model, authority) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` may ``action`` records of ``model``
+    at the level of ``authority`` (to create one there, say).
+
+    ``user`` None is the system itself: a management command such as the demo
+    loader or an installation's set-up. Pages and the API always pass a user.
+    """
+    if user is None:
+        return
+    if authority.pk not in authorities_for(user, action, model):
+        raise PermissionDenied
+
+
+def can(user, action: str, model) -> bool:
+    """Whether the user holds any role that may ``action`` some records of ``model``.
+
+    For menus and buttons; the records themselves are still narrowed by ``restrict``.
+    """
+    allowed = RULES[_spec(model).kind].get(action, {})
+    return any(g.role in allowed for g in grants(user))
+
+
+def authorities_for(user, action: str, model) -> list[int]:
+    """Authorities in which the user may ``action`` records of ``model`` at authority level.
+
+    Used to decide where a new record may be created.
+    """
+    allowed = RULES[_spec(model).kind].get(action, {})
+    ids: list[int] = []
+    for g in grants(user):
+        reach = allowed.get(g.role)
+        if reach == "own":
+            ids.append(g.authority_id)
+        elif reach == "tree":
+            ids.extend(_tree_ids(user, g.authority_path))
+    return sorted(set(ids))
+
+
+def sees_case_data(user) -> bool:
+    return bool(roles(user) & set(CASE_ROLES))

@@ -1,0 +1,69 @@
+"""What every API module shares: authentication, list pages, error answers."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+MAX_LIMIT = 500
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request, token):
+        from core.services import api_token_user
+
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+AUTH = [BearerAuth(), django_auth]
+
+
+def page(qs: QuerySet, *, search: str | None, fields: tuple[str, ...], limit: int, offset: int):
+    """``{"items": [...], "count": N}`` for a list endpoint, with ``?search=`` over ``fields``."""
+    if search:
+        q = Q()
+        for f in fields:
+            q |= Q(**{f"{f}__icontains": search.strip()})
+        qs = qs.filter(q)
+    limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, offset)
+    return {"items": list(qs[offset : offset + limit]), "count": qs.count()}
+
+
+def validation_messages(e: ValidationError) -> dict:
+    if hasattr(e, "error_dict"):
+        return {k: [m for err in v for m in err.messages] for k, v in e.error_dict.items()}
+    return {"__all__": e.messages}
+
+
+def install_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, {"detail": "未找到。"}, status=404)
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        return api.create_response(request, {"detail": "无权执行此操作。"}, status=403)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        return api.create_response(request, {"detail": "请先登录或提供有效的访问令牌。"}, status=401)
+
+    @api.exception_handler(ValidationError)
+    def invalid(request, exc):
+        return api.create_response(request, {"detail": "输入有误。", "errors": validation_messages(exc)}, status=422)
+
+    @api.exception_handler(NinjaValidationError)
+    def schema_invalid(request, exc):
+        errors = [
+            {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": e.get("msg", "")} for e in exc.errors
+        ]
+        return api.create_response(request, {"detail": "请求格式有误。", "errors": errors}, status=422)

@@ -1,0 +1,247 @@
+"""Writes on authorities, accounts, roles and receivers. Each writes its audit event."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core import access, scopes
+from core.audit import audit_record
+from core.models import ApiToken, Authority, LoginAttempt, PasswordHistory, Receiver, Role, RoleAssignment, User
+
+
+def authority_create(*, actor, name: str, code: str, level: str, parent: Authority | None = None) -> Authority:
+    """Create an authority under ``parent``. Installation set-up (``actor`` may be None for commands)."""
+    with transaction.atomic():
+        authority = Authority(name=name, code=code, level=level, parent=parent)
+        authority.full_clean()
+        authority.save()
+        authority.path = f"{parent.path if parent else '/'}{authority.pk}/"
+        authority.save(update_fields=["path"])
+        audit_record(actor=actor, action="authority.create", obj=authority, authority=authority)
+        from core.signals import authority_created
+
+        authority_created.send(sender=Authority, authority=authority)
+    return authority
+
+
+def user_create(
+    *,
+    actor,
+    authority: Authority,
+    username: str,
+    full_name: str,
+    password: str,
+    phone: str = "",
+    must_change_password: bool = True,
+) -> User:
+    """Create an account. ``actor`` must be a security administrator over ``authority``.
+
+    Raises ``ValidationError`` keyed by field, with Chinese messages.
+    """
+    access.check_authority(actor, "change", User, authority)
+    username = username.strip()
+    errors: dict[str, list[str]] = {}
+    if not username:
+        errors.setdefault("username", []).append("请填写账号。")
+    elif User.objects.filter(username=username).exists():
+        errors.setdefault("username", []).append("该账号已存在。")
+    if not full_name.strip():
+        errors.setdefault("full_name", []).append("请填写姓名。")
+    user = User(username=username, full_name=full_name.strip(), phone=phone, authority=authority)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as e:
+        errors.setdefault("password", []).extend(e.messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        user.set_password(password)
+        user.password_changed_at = timezone.now()
+        user.must_change_password = must_change_password
+        user.save()
+        PasswordHistory.objects.create(user=user, password=user.password)
+        audit_record(actor=actor, action="user.create", obj=user, authority=authority)
+    return user
+
+
+def user_set_active(*, actor, user: User, active: bool) -> User:
+    access.check(actor, "change", user)
+    if actor is not None and actor.pk == user.pk and not active:
+        raise ValidationError({"is_active": ["不能停用自己的账号。"]})
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        if not active:
+            ApiToken.objects.filter(user=user).delete()
+        audit_record(actor=actor, action="user.activate" if active else "user.deactivate", obj=user)
+    return user
+
+
+def user_reset_password(*, actor, user: User, password: str) -> User:
+    """Set a new password for someone else; they must change it at next login."""
+    access.check(actor, "change", user)
+    return _password_set(actor=actor, user=user, password=password, must_change=True, action="user.password_reset")
+
+
+def password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """The user changes their own password."""
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": ["原密码不正确。"]})
+    if old_password == new_password:
+        raise ValidationError({"new_password": ["新密码不能与原密码相同。"]})
+    return _password_set(actor=user, user=user, password=new_password, must_change=False, action="user.password_change")
+
+
+def _password_set(*, actor, user: User, password: str, must_change: bool, action: str) -> User:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as e:
+        raise ValidationError({"new_password": e.messages}) from e
+    with transaction.atomic():
+        user.set_password(password)
+        user.password_changed_at = timezone.now()
+        user.must_change_password = must_change
+        user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+        PasswordHistory.objects.create(user=user, password=user.password)
+        stale = user.password_history.all()[settings.XUNCHA["PASSWORD_HISTORY"] :].values_list("id", flat=True)
+        PasswordHistory.objects.filter(id__in=list(stale)).delete()
+        audit_record(actor=actor, action=action, obj=user)
+    return user
+
+
+def role_assign(*, actor, user: User, role: str, authority: Authority, scope_id: int | None = None) -> RoleAssignment:
+    """Grant ``role`` on a scope. The scope must exist and belong to ``authority``."""
+    access.check(actor, "change", user)
+    access.check_authority(actor, "change", User, authority)
+    errors: dict[str, list[str]] = {}
+    if role not in Role.values:
+        errors["role"] = ["未知的角色。"]
+    else:
+        scope_kind = access.ROLE_SCOPE[role]
+        if scope_kind is None:
+            scope_id = None
+        elif scope_id is None:
+            errors["scope_id"] = ["该角色须指定范围。"]
+        else:
+            found = scopes.resolve(scope_kind, [scope_id]).get(scope_id)
+            if found is None or found[0] != authority.pk:
+                errors["scope_id"] = ["所选范围不存在或不属于该机构。"]
+    if user.authority is None or not _is_below(authority, user.authority):
+        errors.setdefault("authority", []).append("只能在账号所属机构或其下级机构授权。")
+    if (
+        not errors
+        and RoleAssignment.objects.filter(user=user, role=role, authority=authority, scope_id=scope_id).exists()
+    ):
+        errors["role"] = ["该账号已有此授权。"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        ra = RoleAssignment.objects.create(
+            user=user, role=role, authority=authority, scope_id=scope_id, granted_by=actor
+        )
+        audit_record(
+            actor=actor,
+            action="role.assign",
+            obj=user,
+            authority=authority,
+            detail={"role": role, "authority": authority.name, "scope_id": scope_id},
+        )
+    return ra
+
+
+def _is_below(lower: Authority, upper: Authority) -> bool:
+    return lower.path.startswith(upper.path)
+
+
+def role_revoke(*, actor, assignment: RoleAssignment) -> None:
+    access.check(actor, "change", assignment)
+    with transaction.atomic():
+        detail = {"role": assignment.role, "authority": assignment.authority.name, "scope_id": assignment.scope_id}
+        user = assignment.user
+        assignment.delete()
+        audit_record(actor=actor, action="role.revoke", obj=user, authority=assignment.authority, detail=detail)
+
+
+def receiver_create(*, actor, authority: Authority, name: str, kind: str) -> Receiver:
+    access.check_authority(actor, "change", Receiver, authority)
+    with transaction.atomic():
+        receiver = Receiver(authority=authority, name=name, kind=kind)
+        receiver.full_clean()
+        receiver.save()
+        audit_record(actor=actor, action="receiver.create", obj=receiver)
+    return receiver
+
+
+# --- authentication -------------------------------------------------------
+
+
+class LoginRefused(Exception):
+    """Raised with a Chinese message for the login page and the API alike."""
+
+
+def auth_authenticate(*, username: str, password: str, ip: str | None) -> User:
+    """Check credentials with the lockout rule; audit the outcome.
+
+    Five failures in fifteen minutes, for the account or for the address,
+    lock further tries until the window passes.
+    """
+    from django.contrib.auth import authenticate
+
+    cfg = settings.XUNCHA
+    since = timezone.now() - timedelta(minutes=cfg["LOCKOUT_WINDOW_MINUTES"])
+    username = (username or "").strip()[:150]
+    last_ok = (
+        LoginAttempt.objects.filter(username=username, success=True, at__gte=since)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    by_account = LoginAttempt.objects.filter(username=username, success=False, at__gte=last_ok or since).count()
+    by_address = LoginAttempt.objects.filter(ip=ip, success=False, at__gte=since).count() if ip else 0
+    if by_account >= cfg["LOCKOUT_FAILURES"] or by_address >= cfg["LOCKOUT_FAILURES"]:
+        with transaction.atomic():
+            LoginAttempt.objects.create(username=username, ip=ip, success=False)
+            audit_record(actor=None, action="auth.locked", outcome="denied", username=username)
+        raise LoginRefused(f"登录失败次数过多，账号已锁定，请 {cfg['LOCKOUT_WINDOW_MINUTES']} 分钟后再试。")
+    user = authenticate(username=username, password=password)
+    with transaction.atomic():
+        LoginAttempt.objects.create(username=username, ip=ip, success=user is not None)
+        if user is None:
+            known = User.objects.filter(username=username).first()
+            audit_record(
+                actor=None,
+                action="auth.login_failed",
+                outcome="failure",
+                username=username,
+                authority=known.authority if known else None,
+            )
+            raise LoginRefused("账号或密码不正确。")
+        audit_record(actor=user, action="auth.login", obj=user)
+    return user
+
+
+def api_token_issue(*, user: User) -> str:
+    """A new bearer token; only its hash is kept."""
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user,
+        key_hash=hashlib.sha256(key.encode()).hexdigest(),
+        expires_at=timezone.now() + timedelta(hours=settings.XUNCHA["API_TOKEN_HOURS"]),
+    )
+    return key
+
+
+def api_token_user(key: str) -> User | None:
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    token = ApiToken.objects.select_related("user").filter(key_hash=digest, expires_at__gt=timezone.now()).first()
+    if token is None or not token.user.is_active:
+        return None
+    return token.user

@@ -1,0 +1,74 @@
+"""The audit trail, for the security auditor: read only."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from core import access
+from core.models import AuditEvent
+from core.paging import paginate
+from core.selectors import audit_events_for
+
+ACTION_LABELS = {
+    "auth.login": "登录",
+    "auth.login_failed": "登录失败",
+    "auth.locked": "登录锁定",
+    "auth.logout": "退出",
+    "user.": "账号管理",
+    "role.": "权限变更",
+    "organization.export": "导出",
+    "organization.": "党组织名册",
+    "authority.": "机构",
+    "read.": "查阅涉密记录",
+}
+
+
+def action_label(action: str) -> str:
+    for prefix, label in ACTION_LABELS.items():
+        if action == prefix or (prefix.endswith(".") and action.startswith(prefix)):
+            return label
+    return action
+
+
+class AuditFilter(forms.Form):
+    actor = forms.CharField(label="账号", required=False)
+    action = forms.ChoiceField(
+        label="类别",
+        required=False,
+        choices=[("", "全部")]
+        + [
+            ("auth.login", "登录"),
+            ("auth.login_failed", "登录失败"),
+            ("auth.locked", "登录锁定"),
+            ("auth.logout", "退出"),
+            ("role.", "权限变更"),
+            ("user.", "账号管理"),
+            ("organization.", "党组织名册"),
+            ("organization.export", "导出"),
+            ("read.", "查阅涉密记录"),
+        ],
+    )
+    outcome = forms.ChoiceField(label="结果", required=False, choices=[("", "全部")] + list(AuditEvent.Outcome.choices))
+    since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@login_required
+def audit_list(request):
+    if not access.can(request.user, "view", AuditEvent):
+        raise Http404
+    form = AuditFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = audit_events_for(user=request.user, **{k: v for k, v in filters.items() if v})
+    page = paginate(request, qs.select_related("authority"))
+    for e in page:
+        e.action_label = action_label(e.action)
+    return render(request, "core/audit_list.html", {"page": page, "form": form})
+
+
+@login_required
+def audit_detail(request, pk):
+    event = get_object_or_404(audit_events_for(user=request.user), pk=pk)
+    event.action_label = action_label(event.action)
+    return render(request, "core/audit_detail.html", {"event": event})

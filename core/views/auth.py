@@ -1,0 +1,88 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from core.audit import audit_record
+from core.middleware import client_ip
+from core.services import LoginRefused, auth_authenticate, password_change
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label="账号", max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+    )
+    password = forms.CharField(label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+def login_view(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    if request.user.is_authenticated:
+        return redirect(next_url or "workbench")
+    form = LoginForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = auth_authenticate(
+                username=form.cleaned_data["username"], password=form.cleaned_data["password"], ip=client_ip(request)
+            )
+        except LoginRefused as e:
+            error = str(e)
+        else:
+            login(request, user)
+            return redirect(next_url or "workbench")
+    return render(request, "core/login.html", {"form": form, "error": error, "next": next_url})
+
+
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        audit_record(actor=request.user, action="auth.logout", obj=request.user)
+    logout(request)
+    messages.info(request, "您已安全退出。")
+    return redirect("login")
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label="原密码", widget=forms.PasswordInput)
+    new_password = forms.CharField(
+        label="新密码",
+        widget=forms.PasswordInput,
+        help_text="至少 8 位，须包含字母、数字和符号，不能与最近 5 次的密码相同。",
+    )
+    new_password2 = forms.CharField(label="确认新密码", widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
+            self.add_error("new_password2", "两次输入的新密码不一致。")
+        return data
+
+
+@login_required
+def password_change_view(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_change(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ValidationError as e:
+            for field, errs in e.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            from django.contrib.auth import update_session_auth_hash
+
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "密码已修改。")
+            return redirect("workbench")
+    due = request.user.must_change_password
+    return render(request, "core/password_change.html", {"form": form, "due": due})

@@ -1,0 +1,63 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from core import access
+from core.workbench import todos_for
+
+
+@login_required
+def workbench(request):
+    todos = todos_for(request.user)
+    figures = []
+    if access.can(request.user, "view", _org_model()):
+        from registry.selectors import organizations_for
+
+        orgs = organizations_for(user=request.user)
+        figures.append(("党组织", orgs.count(), "个"))
+        figures.append(("其中正常", orgs.filter(status="active").count(), "个"))
+    return render(
+        request,
+        "core/workbench.html",
+        {
+            "todos": todos,
+            "overdue": [t for t in todos if t.urgency == "overdue"],
+            "soon": [t for t in todos if t.urgency == "soon"],
+            "figures": figures,
+            "roles": access.roles(request.user),
+        },
+    )
+
+
+def _org_model():
+    from registry.models import Organization
+
+    return Organization
+
+
+@login_required
+def system_status(request):
+    """What the system administrator looks after: versions, storage, database; no case data."""
+    if access.SYSADMIN not in access.roles(request.user):
+        from django.http import Http404
+
+        raise Http404
+    import shutil
+    import sys
+
+    import django
+    from django.conf import settings
+    from django.db import connection
+
+    disk = shutil.disk_usage(settings.DATA_DIR)
+    from core.models import AuditEvent, User
+
+    facts = [
+        ("Python", sys.version.split()[0]),
+        ("Django", django.get_version()),
+        ("数据库", connection.vendor),
+        ("数据目录", str(settings.DATA_DIR)),
+        ("磁盘剩余", f"{disk.free / 1024**3:.1f} GB / {disk.total / 1024**3:.1f} GB"),
+        ("账号数", User.objects.count()),
+        ("审计事件数", AuditEvent.objects.count()),
+    ]
+    return render(request, "core/system.html", {"facts": facts})

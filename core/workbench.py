@@ -1,0 +1,41 @@
+"""The workbench collects to-dos from every stage.
+
+Later apps register a provider at start-up; a provider takes the user and
+returns ``Todo`` items that user must act on (already narrowed by access).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+
+
+@dataclass
+class Todo:
+    title: str
+    url: str
+    due_on: date | None = None
+    category: str = ""
+
+    @property
+    def urgency(self) -> str:
+        """``overdue`` (red), ``soon`` (within 7 days, orange) or ``normal``."""
+        if self.due_on is None:
+            return "normal"
+        days = (self.due_on - timezone.localdate()).days
+        return "overdue" if days < 0 else "soon" if days <= 7 else "normal"
+
+
+Provider = Callable[[object], list[Todo]]
+_providers: list[Provider] = []
+
+
+def register(provider: Provider) -> None:
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def todos_for(user) -> list[Todo]:
+    items = [todo for provider in _providers for todo in provider(user)]
+    return sorted(items, key=lambda t: (t.due_on is None, t.due_on or date.max))

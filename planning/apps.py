@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class PlanningConfig(AppConfig):
+    name = "planning"
+    verbose_name = "巡察规划"
+
+    def ready(self):
+        from core import scopes
+        from planning.models import Inspection
+
+        def resolve(ids):
+            qs = Inspection.objects.filter(pk__in=ids).select_related("round__term", "organization")
+            return {i.pk: (i.authority_id, str(i)) for i in qs}
+
+        def choices(authority_id):
+            qs = Inspection.objects.filter(authority_id=authority_id).select_related("round__term", "organization")
+            return [
+                (i.pk, str(i)) for i in qs.order_by("-round__term__start_on", "-round__number", "organization__code")
+            ]
+
+        scopes.register("inspection", resolve, choices)

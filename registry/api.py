@@ -1,0 +1,171 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+
+from core import access
+from core.api_utils import page
+from core.models import Authority
+from registry.importing import organizations_import
+from registry.models import Organization, OrganizationKind
+from registry.selectors import organizations_for
+from registry.services import organization_create, organization_update
+
+router = Router(tags=["党组织名册"])
+
+
+class OrganizationOut(Schema):
+    id: int
+    authority_id: int
+    code: str
+    name: str
+    kind: str
+    kind_id: int
+    parent_id: int | None
+    status: str
+    status_label: str
+    established_on: date | None
+    ended_on: date | None
+    merged_into_id: int | None
+    note: str
+
+    @staticmethod
+    def resolve_kind(obj):
+        return obj.kind.name
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return obj.get_status_display()
+
+
+class OrganizationPage(Schema):
+    items: list[OrganizationOut]
+    count: int
+
+
+class OrganizationIn(Schema):
+    code: str
+    name: str
+    kind_id: int
+    parent_id: int | None = None
+    status: str = "active"
+    established_on: date | None = None
+    ended_on: date | None = None
+    merged_into_id: int | None = None
+    note: str = ""
+    authority_id: int | None = None
+
+
+class OrganizationPatch(Schema):
+    code: str | None = None
+    name: str | None = None
+    kind_id: int | None = None
+    parent_id: int | None = None
+    status: str | None = None
+    established_on: date | None = None
+    ended_on: date | None = None
+    merged_into_id: int | None = None
+    note: str | None = None
+
+
+def _resolve_refs(user, authority_id: int, data: dict) -> dict:
+    """Turn ids into objects the user may see, in the same authority; unknown ids are field errors."""
+    fields = {}
+    errors = {}
+    for key, value in data.items():
+        if key == "kind_id":
+            kind = OrganizationKind.objects.filter(pk=value, authority_id=authority_id).first()
+            if kind is None:
+                errors["kind"] = ["单位类别不存在。"]
+            fields["kind"] = kind
+        elif key in ("parent_id", "merged_into_id"):
+            name = key[:-3]
+            if value is None:
+                fields[name] = None
+                continue
+            other = organizations_for(user=user).filter(pk=value, authority_id=authority_id).first()
+            if other is None:
+                errors[name] = ["所选单位不存在。"]
+            fields[name] = other
+        elif key != "authority_id":
+            fields[key] = value
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
+@router.get("", response=OrganizationPage)
+def organization_list(
+    request,
+    search: str | None = None,
+    kind_id: int | None = None,
+    status: str | None = None,
+    parent_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+):
+    qs = organizations_for(user=request.user, kind=kind_id, status=status, parent=parent_id)
+    return page(qs, search=search, fields=("name", "code"), limit=limit, offset=offset)
+
+
+@router.get("/{org_id}", response=OrganizationOut)
+def organization_get(request, org_id: int):
+    return get_object_or_404(organizations_for(user=request.user), pk=org_id)
+
+
+@router.post("", response={201: OrganizationOut})
+def organization_post(request, payload: OrganizationIn):
+    allowed = access.authorities_for(request.user, "change", Organization)
+    authority_id = payload.authority_id or request.user.authority_id
+    if authority_id not in allowed:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    authority = Authority.objects.get(pk=authority_id)
+    fields = _resolve_refs(request.user, authority_id, payload.dict())
+    return 201, organization_create(actor=request.user, authority=authority, **fields)
+
+
+@router.patch("/{org_id}", response=OrganizationOut)
+def organization_patch(request, org_id: int, payload: OrganizationPatch):
+    org = get_object_or_404(organizations_for(user=request.user), pk=org_id)
+    access.check(request.user, "change", org)
+    fields = _resolve_refs(request.user, org.authority_id, payload.dict(exclude_unset=True))
+    return organization_update(actor=request.user, organization=org, **fields)
+
+
+class RowErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    ok: bool
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[RowErrorOut]
+
+
+@router.post("/import", response={200: ImportOut, 422: ImportOut})
+def organization_import(request, file: File[UploadedFile], dry_run: bool = False):
+    """Import an .xlsx in the template's layout: the row errors, or the counts created and updated."""
+    allowed = access.authorities_for(request.user, "change", Organization)
+    if request.user.authority_id not in allowed:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    result = organizations_import(
+        actor=request.user, authority=request.user.authority, data=file.read(), dry_run=dry_run
+    )
+    body = {
+        "ok": result.ok,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "errors": [e.__dict__ for e in result.errors],
+    }
+    return (200 if result.ok else 422), body

@@ -1,0 +1,36 @@
+from django import forms
+
+from registry.models import Organization, OrganizationKind
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["code", "name", "kind", "parent", "status", "established_on", "ended_on", "merged_into", "note"]
+        widgets = {
+            "established_on": forms.DateInput(attrs={"type": "date"}),
+            "ended_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, authority, visible, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = OrganizationKind.objects.filter(authority=authority)
+        same = visible.filter(authority=authority)
+        if self.instance.pk:
+            same = same.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = same
+        self.fields["merged_into"].queryset = same
+        self.fields["parent"].help_text = "村(社区)党组织选择所属乡镇(街道)党委"
+        self.fields["ended_on"].help_text = "状态为已合并或已撤销时填写"
+
+    def validate_unique(self):
+        """Uniqueness is the service's to check (with the authority)."""
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Excel 文件", help_text="请使用下载的模板（.xlsx），填写后上传。")
+
+
+class KindForm(forms.Form):
+    name = forms.CharField(label="类别名称", max_length=40)
+    is_village = forms.BooleanField(label="属于村(社区)类", required=False)

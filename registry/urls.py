@@ -1,0 +1,15 @@
+from django.urls import path
+
+from registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.organization_list, name="list"),
+    path("new/", views.organization_create_view, name="create"),
+    path("import/", views.organization_import_view, name="import"),
+    path("template.xlsx", views.organization_template, name="template"),
+    path("export.xlsx", views.organization_export, name="export"),
+    path("kinds/", views.kind_list, name="kinds"),
+    path("<int:pk>/", views.organization_detail, name="detail"),
+    path("<int:pk>/edit/", views.organization_edit_view, name="edit"),
+]

@@ -1,0 +1,202 @@
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from core import access
+from core.excel import XLSX_CONTENT_TYPE
+from core.paging import paginate
+from registry.forms import ImportForm, KindForm, OrganizationForm
+from registry.importing import export_bytes, organizations_import, template_bytes
+from registry.models import Organization, OrganizationKind
+from registry.selectors import organization_kinds_for, organizations_for
+from registry.services import organization_create, organization_kind_create, organization_update
+
+
+def _require_view(user):
+    if not access.can(user, "view", Organization):
+        raise Http404
+
+
+def _office_authority(user):
+    """The authority whose registry this user keeps (their own), or PermissionDenied."""
+    if user.authority_id not in access.authorities_for(user, "change", Organization):
+        raise PermissionDenied
+    return user.authority
+
+
+def _attachment(data: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def organization_list(request):
+    _require_view(request.user)
+    g = request.GET
+    qs = organizations_for(
+        user=request.user,
+        search=g.get("q"),
+        kind=g.get("kind") or None,
+        status=g.get("status") or None,
+        parent=g.get("parent") or None,
+    )
+    page = paginate(request, qs)
+    ctx = {
+        "page": page,
+        "kinds": organization_kinds_for(user=request.user, authority_id=request.user.authority_id),
+        "statuses": Organization.Status.choices,
+        "parents": organizations_for(user=request.user)
+        .filter(children__isnull=False)
+        .distinct()
+        .only("id", "name", "code"),
+        "can_change": request.user.authority_id in access.authorities_for(request.user, "change", Organization),
+        "filters": g,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "registry/_table.html", ctx)
+    return render(request, "registry/list.html", ctx)
+
+
+@login_required
+def organization_detail(request, pk):
+    _require_view(request.user)
+    org = get_object_or_404(organizations_for(user=request.user), pk=pk)
+    children = organizations_for(user=request.user).filter(parent=org)
+    can_change = org.pk in set(
+        organizations_for(user=request.user, action="change").filter(pk=org.pk).values_list("pk", flat=True)
+    )
+    return render(request, "registry/detail.html", {"org": org, "children": children, "can_change": can_change})
+
+
+def _save_form(request, form, save):
+    if form.is_valid():
+        try:
+            return save(form.cleaned_data)
+        except ValidationError as e:
+            for field, errs in e.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+    return None
+
+
+@login_required
+def organization_create_view(request):
+    _require_view(request.user)
+    authority = _office_authority(request.user)
+    form = OrganizationForm(request.POST or None, authority=authority, visible=organizations_for(user=request.user))
+    if request.method == "POST":
+        org = _save_form(request, form, lambda d: organization_create(actor=request.user, authority=authority, **d))
+        if org:
+            messages.success(request, f"已新增“{org.name}”。")
+            return redirect("registry:detail", org.pk)
+    return render(request, "registry/form.html", {"form": form, "title": "新增党组织"})
+
+
+@login_required
+def organization_edit_view(request, pk):
+    _require_view(request.user)
+    org = get_object_or_404(organizations_for(user=request.user), pk=pk)
+    access.check(request.user, "change", org)
+    form = OrganizationForm(
+        request.POST or None, instance=org, authority=org.authority, visible=organizations_for(user=request.user)
+    )
+    if request.method == "POST":
+        fresh = Organization.objects.get(pk=org.pk)
+        saved = _save_form(request, form, lambda d: organization_update(actor=request.user, organization=fresh, **d))
+        if saved:
+            messages.success(request, f"已保存“{saved.name}”。")
+            return redirect("registry:detail", saved.pk)
+    return render(request, "registry/form.html", {"form": form, "title": f"编辑：{org.name}", "org": org})
+
+
+@login_required
+def organization_template(request):
+    authority = _office_authority(request.user)
+    return _attachment(template_bytes(authority), "党组织名册导入模板.xlsx")
+
+
+@login_required
+def organization_export(request):
+    _require_view(request.user)
+    g = request.GET
+    qs = organizations_for(
+        user=request.user,
+        search=g.get("q"),
+        kind=g.get("kind") or None,
+        status=g.get("status") or None,
+        parent=g.get("parent") or None,
+    )
+    data = export_bytes(actor=request.user, authority=request.user.authority, queryset=qs)
+    return _attachment(data, f"党组织名册-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _pending_path(token: str):
+    from django.conf import settings
+
+    if not token.isalnum():
+        raise Http404
+    return settings.DATA_DIR / "tmp" / f"import-{token}.xlsx"
+
+
+@login_required
+def organization_import_view(request):
+    """Upload → every row checked, problems listed → confirm → written, or nothing."""
+    _require_view(request.user)
+    authority = _office_authority(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    ctx = {"form": form}
+    if request.method == "POST" and "confirm" in request.POST:
+        token = request.session.get("registry_import_token", "")
+        path = _pending_path(token) if token else None
+        if not path or not path.exists() or request.POST.get("token") != token:
+            messages.error(request, "待导入的文件已失效，请重新上传。")
+            return redirect("registry:import")
+        result = organizations_import(actor=request.user, authority=authority, data=path.read_bytes())
+        path.unlink(missing_ok=True)
+        request.session.pop("registry_import_token", None)
+        if result.ok:
+            messages.success(
+                request, f"导入完成：新增 {result.created} 个，更新 {result.updated} 个，未变化 {result.unchanged} 个。"
+            )
+            return redirect("registry:list")
+        ctx["result"] = result
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        result = organizations_import(actor=request.user, authority=authority, data=data, dry_run=True)
+        ctx["result"] = result
+        if result.ok:
+            token = secrets.token_hex(16)
+            _pending_path(token).write_bytes(data)
+            request.session["registry_import_token"] = token
+            ctx["token"] = token
+            ctx["filename"] = form.cleaned_data["file"].name
+    return render(request, "registry/import.html", ctx)
+
+
+@login_required
+def kind_list(request):
+    _require_view(request.user)
+    kinds = organization_kinds_for(user=request.user, authority_id=request.user.authority_id)
+    can_change = request.user.authority_id in access.authorities_for(request.user, "change", OrganizationKind)
+    form = KindForm(request.POST or None)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        kind = _save_form(
+            request,
+            form,
+            lambda d: organization_kind_create(
+                actor=request.user, authority=request.user.authority, name=d["name"], is_village=d["is_village"]
+            ),
+        )
+        if kind:
+            messages.success(request, f"已新增类别“{kind.name}”。")
+            return redirect("registry:kinds")
+    return render(request, "registry/kinds.html", {"kinds": kinds, "form": form, "can_change": can_change})

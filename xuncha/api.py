@@ -1,0 +1,20 @@
+from ninja import NinjaAPI
+
+from core.api import router as core_router
+from core.api_utils import AUTH, install_handlers
+from planning.api import router as planning_router
+from registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="巡察工作平台 API",
+    version="1",
+    description=(
+        "Xuncha: the inspection office's platform. Lists answer {items, count} and take search, limit, offset."
+    ),
+    auth=AUTH,
+    urls_namespace="api",
+)
+install_handlers(api)
+api.add_router("/", core_router)
+api.add_router("/organizations", registry_router)
+api.add_router("/inspections", planning_router)

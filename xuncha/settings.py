@@ -1,0 +1,150 @@
+"""Settings for Xuncha.
+
+Everything that differs between machines comes from the environment:
+
+- ``XUNCHA_DATA_DIR`` (default ``./var``): all state (SQLite database, files, keys).
+- ``DATABASE_URL``: switches to PostgreSQL, e.g. ``postgres://user@host:5432/xuncha``.
+- ``XUNCHA_DEBUG``: ``1`` for Django's debug pages (never in production).
+- ``XUNCHA_ALLOWED_HOSTS``: comma-separated host names.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("XUNCHA_DATA_DIR", BASE_DIR / "var")).resolve()
+KEY_DIR = DATA_DIR / "keys"
+FILE_DIR = DATA_DIR / "files"
+for _d in (DATA_DIR, KEY_DIR, FILE_DIR):
+    _d.mkdir(parents=True, exist_ok=True)
+
+
+def _read_or_create_key(name: str, nbytes: int = 50) -> str:
+    """A per-installation secret kept in a file under the data directory, never in code."""
+    path = KEY_DIR / name
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(nbytes))
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("XUNCHA_SECRET_KEY") or _read_or_create_key("secret_key")
+DEBUG = os.environ.get("XUNCHA_DEBUG", "") == "1"
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("XUNCHA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "core",
+    "registry",
+    "planning",
+    "demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.RequestContextMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "xuncha.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "core.context_processors.shell",
+            ],
+        },
+    },
+]
+WSGI_APPLICATION = "xuncha.wsgi.application"
+
+DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{DATA_DIR / 'xuncha.sqlite3'}", conn_max_age=60)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "core.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "core.passwords.CharacterClassValidator"},
+    {"NAME": "core.passwords.HistoryValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workbench"
+
+# Security settings the office may tune (security.md defaults).
+XUNCHA = {
+    "LOCKOUT_FAILURES": 5,
+    "LOCKOUT_WINDOW_MINUTES": 15,
+    "PASSWORD_HISTORY": 5,
+    "PASSWORD_MAX_AGE_DAYS": 90,
+    "AUDIT_RETENTION_DAYS": 183,
+    "IMPORT_MAX_BYTES": 10 * 1024 * 1024,
+    "IMPORT_MAX_UNCOMPRESSED_BYTES": 100 * 1024 * 1024,
+    "IMPORT_MAX_ROWS": 50_000,
+    "API_TOKEN_HOURS": 12,
+}
+
+SESSION_COOKIE_AGE = 15 * 60  # idle sessions end after 15 minutes
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if os.environ.get("XUNCHA_HTTPS") == "1":
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31536000
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(exist_ok=True)
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = True  # embedded mode: no collectstatic step needed
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

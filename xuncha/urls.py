@@ -1,0 +1,21 @@
+from django.urls import include, path
+
+from core.urls import accounts_patterns, audit_patterns
+from core.views import auth, workbench
+from xuncha.api import api
+
+urlpatterns = [
+    path("", workbench.workbench, name="workbench"),
+    path("login/", auth.login_view, name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("password/", auth.password_change_view, name="password_change"),
+    path("system/", workbench.system_status, name="system"),
+    path("accounts/", include(accounts_patterns)),
+    path("audit/", include(audit_patterns)),
+    path("registry/", include("registry.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler404 = "core.views.errors.not_found"
+handler403 = "core.views.errors.forbidden"
+handler500 = "core.views.errors.server_error"
