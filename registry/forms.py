@@ -22,6 +22,8 @@ class OrganizationForm(forms.ModelForm):
         self.fields["merged_into"].queryset = same
         self.fields["parent"].help_text = "村(社区)党组织选择所属乡镇(街道)党委"
         self.fields["ended_on"].help_text = "状态为已合并或已撤销时填写"
+        for name in ("kind", "parent", "merged_into"):
+            self.fields[name].empty_label = "请选择"
 
     def validate_unique(self):
         """Uniqueness is the service's to check (with the authority)."""

@@ -53,10 +53,7 @@ def organization_list(request):
         "page": page,
         "kinds": organization_kinds_for(user=request.user, authority_id=request.user.authority_id),
         "statuses": Organization.Status.choices,
-        "parents": organizations_for(user=request.user)
-        .filter(children__isnull=False)
-        .distinct()
-        .only("id", "name", "code"),
+        "parents": organizations_for(user=request.user).filter(children__isnull=False).distinct().values("pk", "name"),
         "can_change": request.user.authority_id in access.authorities_for(request.user, "change", Organization),
         "filters": g,
     }

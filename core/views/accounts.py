@@ -53,6 +53,7 @@ class AccountForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["authority"].queryset = _admin_authorities(user)
+        self.fields["authority"].empty_label = "请选择"
 
 
 @login_required
@@ -95,6 +96,7 @@ class RoleForm(forms.Form):
             else Authority.objects.none()
         )
         self.fields["authority"].queryset = qs
+        self.fields["authority"].empty_label = "请选择"
         role = self.data.get("role") or self.initial.get("role")
         auth_id = self.data.get("authority") or self.initial.get("authority")
         kind = access.ROLE_SCOPE.get(role) if role else None

@@ -1,0 +1,104 @@
+"""Shared test data, built with the real services (as the pages and API build it).
+
+Two sibling counties under one city, each with a registry, a round and an
+inspection, and one account per role, so every permission test can ask the
+four questions: anonymous, no permission, permission, permission elsewhere.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+
+from core.models import Authority, User
+from core.services import authority_create, receiver_create, role_assign, user_create
+from planning.services import inspection_create, round_create, term_create
+from registry.models import OrganizationKind
+from registry.services import organization_create
+
+PASSWORD = "Test-pass-2026!"
+
+
+@dataclass
+class County:
+    authority: Authority
+    orgs: dict = field(default_factory=dict)
+    inspection: object = None
+    receiver: object = None
+    users: dict = field(default_factory=dict)
+
+
+def make_user(authority, username, role=None, scope_id=None):
+    user = user_create(
+        actor=None,
+        authority=authority,
+        username=username,
+        full_name=f"测试{username}",
+        password=PASSWORD,
+        must_change_password=False,
+    )
+    if role:
+        role_assign(actor=None, user=user, role=role, authority=authority, scope_id=scope_id)
+    return User.objects.get(pk=user.pk)
+
+
+def make_county(city, code, name):
+    a = authority_create(actor=None, name=name, code=code, level="county", parent=city)
+    c = County(authority=a)
+    kinds = {k.name: k for k in OrganizationKind.objects.filter(authority=a)}
+    town = organization_create(actor=None, authority=a, code="T01", name=f"{name}青禾镇", kind=kinds["乡镇(街道)"])
+    c.orgs["town"] = town
+    c.orgs["village"] = organization_create(
+        actor=None, authority=a, code="T01-V01", name=f"{name}上坪村", kind=kinds["村(社区)"], parent=town
+    )
+    c.orgs["dept"] = organization_create(
+        actor=None, authority=a, code="D001", name=f"{name}县委办公室", kind=kinds["县直部门"]
+    )
+    term = term_create(
+        actor=None, authority=a, name="十六届", start_on=datetime.date(2021, 10, 1), end_on=datetime.date(2026, 12, 31)
+    )
+    rnd = round_create(actor=None, term=term, number=7)
+    c.inspection = inspection_create(actor=None, round=rnd, organization=c.orgs["dept"])
+    c.receiver = receiver_create(actor=None, authority=a, name=f"{name}纪委监委", kind="discipline")
+    p = code.lower().replace("-", "_")
+    roles = {
+        "office": ("office", None),
+        "office_head": ("office_head", None),
+        "leading_group": ("leading_group", None),
+        "sysadmin": ("sysadmin", None),
+        "secadmin": ("secadmin", None),
+        "auditor": ("auditor", None),
+        "team_leader": ("team_leader", c.inspection.pk),
+        "team_member": ("team_member", c.inspection.pk),
+        "unit_liaison": ("unit_liaison", c.orgs["dept"].pk),
+        "receiver": ("receiver", c.receiver.pk),
+        "nobody": (None, None),
+    }
+    for key, (role, scope) in roles.items():
+        c.users[key] = make_user(a, f"{p}_{key}", role, scope)
+    return c
+
+
+@pytest.fixture
+def world(db):
+    """A city with two sibling counties (A and B), each fully populated."""
+    city = authority_create(actor=None, name="明湖市巡察办", code="MH", level="city")
+    a = make_county(city, "MH-A", "甲县")
+    b = make_county(city, "MH-B", "乙县")
+    city_office = make_user(city, "city_office", "office")
+    return {"city": city, "a": a, "b": b, "city_office": city_office}
+
+
+@pytest.fixture
+def login():
+    """``login(user)`` gives a Client logged in through the real login page."""
+
+    def _login(user):
+        client = Client()
+        if user is not None:
+            response = client.post("/login/", {"username": user.username, "password": PASSWORD})
+            assert response.status_code == 302, response.content.decode()[:500]
+        return client
+
+    return _login
