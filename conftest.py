@@ -80,6 +80,12 @@ def make_county(city, code, name):
     return c
 
 
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    """Argon2 is deliberately slow; tests that need it check the setting itself."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     """A city with two sibling counties (A and B), each fully populated."""

@@ -223,8 +223,11 @@ def auth_authenticate(*, username: str, password: str, ip: str | None) -> User:
                 username=username,
                 authority=known.authority if known else None,
             )
-            raise LoginRefused("账号或密码不正确。")
-        audit_record(actor=user, action="auth.login", obj=user)
+        else:
+            audit_record(actor=user, action="auth.login", obj=user)
+    if user is None:
+        # Raised outside the transaction, so that the failure and its audit event are kept.
+        raise LoginRefused("账号或密码不正确。")
     return user
 
 

@@ -115,6 +115,7 @@ def organization_edit_view(request, pk):
 
 @login_required
 def organization_template(request):
+    _require_view(request.user)
     authority = _office_authority(request.user)
     return _attachment(template_bytes(authority), "党组织名册导入模板.xlsx")
 

@@ -57,7 +57,7 @@ def system_status(request):
         ("数据库", connection.vendor),
         ("数据目录", str(settings.DATA_DIR)),
         ("磁盘剩余", f"{disk.free / 1024**3:.1f} GB / {disk.total / 1024**3:.1f} GB"),
-        ("账号数", User.objects.count()),
-        ("审计事件数", AuditEvent.objects.count()),
+        ("本机构账号数", User.objects.filter(authority__path__startswith=request.user.authority.path).count()),
+        ("审计事件总数", AuditEvent.objects.count()),
     ]
     return render(request, "core/system.html", {"facts": facts})

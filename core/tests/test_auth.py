@@ -1,0 +1,133 @@
+import pytest
+from django.test import Client, override_settings
+
+from conftest import PASSWORD
+from core.models import AuditEvent
+
+
+def _post_login(client, username, password, ip="10.0.0.1"):
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_login_page_is_chinese_and_logs_in(world):
+    client = Client()
+    page = client.get("/login/")
+    assert "巡察工作平台" in page.content.decode() and "登 录" in page.content.decode()
+    user = world["a"].users["office"]
+    response = _post_login(client, user.username, PASSWORD)
+    assert response.status_code == 302 and response.url == "/"
+    assert "工作台" in client.get("/").content.decode()
+
+
+def test_wrong_password_says_so_in_chinese(world):
+    response = _post_login(Client(), world["a"].users["office"].username, "nope")
+    assert "账号或密码不正确" in response.content.decode()
+
+
+def test_five_failures_lock_the_account_even_with_the_right_password(world):
+    user = world["a"].users["office"]
+    for i in range(5):
+        _post_login(Client(), user.username, f"wrong-{i}", ip=f"10.0.0.{i + 1}")
+    response = _post_login(Client(), user.username, PASSWORD, ip="10.0.1.1")
+    assert "已锁定" in response.content.decode()
+    assert AuditEvent.objects.filter(action="auth.locked", actor_username=user.username).exists()
+
+
+def test_five_failures_from_one_address_lock_that_address(world):
+    users = world["a"].users
+    for i, key in enumerate(["office", "leading_group", "sysadmin", "auditor", "secadmin"]):
+        _post_login(Client(), users[key].username, f"wrong-{i}", ip="10.9.9.9")
+    response = _post_login(Client(), users["office_head"].username, PASSWORD, ip="10.9.9.9")
+    assert "已锁定" in response.content.decode()
+    ok = _post_login(Client(), users["office_head"].username, PASSWORD, ip="10.9.9.10")
+    assert ok.status_code == 302
+
+
+def test_api_token_and_its_failures_count_toward_lockout(world):
+    user = world["a"].users["office"]
+    client = Client()
+    good = client.post(
+        "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
+    )
+    assert good.status_code == 200
+    token = good.json()["token"]
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.json()["username"] == user.username and me.json()["roles"] == ["office"]
+    for i in range(5):
+        r = client.post(
+            "/api/v1/auth/token", {"username": user.username, "password": f"bad{i}"}, content_type="application/json"
+        )
+        assert r.status_code == 401
+    locked = client.post(
+        "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
+    )
+    assert locked.status_code == 401 and "锁定" in locked.json()["detail"]
+    assert "已锁定" in _post_login(Client(), user.username, PASSWORD, ip="10.0.3.3").content.decode()
+
+
+def test_bad_token_is_refused(world):
+    r = Client().get("/api/v1/organizations", headers={"Authorization": "Bearer not-a-token"})
+    assert r.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("short1!", "至少"),
+        ("onlyletters!!", "字母、数字和符号"),
+        ("12345678901", "字母、数字和符号"),
+        ("abcdefgh123", "字母、数字和符号"),
+    ],
+)
+def test_password_rules(world, login, password, reason):
+    client = login(world["a"].users["office"])
+    r = client.post("/password/", {"old_password": PASSWORD, "new_password": password, "new_password2": password})
+    assert r.status_code == 200
+    assert reason in r.content.decode()
+
+
+def test_password_history_forbids_reuse(world, login):
+    user = world["a"].users["office"]
+    client = login(user)
+    pw = [PASSWORD, "New-pass-0001!", "New-pass-0002!"]
+    for old, new in zip(pw, pw[1:], strict=False):
+        r = client.post("/password/", {"old_password": old, "new_password": new, "new_password2": new})
+        assert r.status_code == 302, r.content.decode()[:300]
+    r = client.post("/password/", {"old_password": pw[-1], "new_password": PASSWORD, "new_password2": PASSWORD})
+    assert "最近 5 次" in r.content.decode()
+
+
+def test_new_account_must_change_password_first(world):
+    from core.services import user_create
+
+    a = world["a"]
+    user_create(actor=a.users["secadmin"], authority=a.authority, username="fresh", full_name="新人", password=PASSWORD)
+    client = Client()
+    _post_login(client, "fresh", PASSWORD)
+    r = client.get("/registry/")
+    assert r.status_code == 302 and r.url == "/password/"
+
+
+def test_idle_sessions_end_after_fifteen_minutes():
+    from django.conf import settings
+
+    assert settings.SESSION_COOKIE_AGE == 900 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+@override_settings(XUNCHA={**__import__("django.conf").conf.settings.XUNCHA, "PASSWORD_MAX_AGE_DAYS": 0})
+def test_expired_password_forces_a_change(world):
+    client = Client()
+    _post_login(client, world["a"].users["office"].username, PASSWORD)
+    assert client.get("/").url == "/password/"
+
+
+def test_no_superuser_is_created_anywhere(world):
+    from core.models import User
+
+    assert not User.objects.filter(is_superuser=True).exists()
+
+
+def test_passwords_are_hashed_with_argon2_in_production():
+    from xuncha import settings as production
+
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")

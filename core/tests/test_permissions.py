@@ -1,0 +1,284 @@
+"""The four permission cases for every view and endpoint, from one table.
+
+For each: anonymous, an account with no permission (county A, no role), an
+account with permission (county A), and the same role in the sibling county B
+(permission on another scope). Out of scope answers 404, like a missing record.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from conftest import PASSWORD
+from core.models import AuditEvent
+
+
+@dataclass
+class Case:
+    name: str
+    method: str
+    url: Callable
+    role: str  # the role in county A that has permission
+    ok: int  # status for that role
+    body: Callable | None = None
+    marker: Callable | None = None  # text of county A that only permitted users may see
+    list_view: bool = False  # lists answer 200 and hide what is out of scope
+    api: bool = False
+
+
+def a_org(w):
+    return w["a"].orgs["village"]
+
+
+def a_user(w):
+    return w["a"].users["team_member"]
+
+
+def a_event(w):
+    return AuditEvent.objects.filter(authority=w["a"].authority).order_by("seq").first()
+
+
+def a_assignment(w):
+    return w["a"].users["team_member"].role_assignments.first()
+
+
+PAGES = [
+    Case("workbench", "get", lambda w: "/", "office", 200, list_view=True),
+    Case("registry list", "get", lambda w: "/registry/", "office", 200, marker=lambda w: a_org(w).name, list_view=True),
+    Case(
+        "registry detail", "get", lambda w: f"/registry/{a_org(w).pk}/", "office", 200, marker=lambda w: a_org(w).name
+    ),
+    Case("registry edit form", "get", lambda w: f"/registry/{a_org(w).pk}/edit/", "office", 200),
+    Case(
+        "registry edit",
+        "post",
+        lambda w: f"/registry/{a_org(w).pk}/edit/",
+        "office",
+        302,
+        body=lambda w: {
+            "code": "T01-V01",
+            "name": "改名村",
+            "kind": a_org(w).kind_id,
+            "status": "active",
+            "parent": a_org(w).parent_id,
+        },
+    ),
+    Case("registry new form", "get", lambda w: "/registry/new/", "office", 200),
+    Case(
+        "registry new",
+        "post",
+        lambda w: "/registry/new/",
+        "office",
+        302,
+        body=lambda w: {"code": "N1", "name": "新单位", "kind": a_org(w).kind_id, "status": "active"},
+    ),
+    Case("registry import page", "get", lambda w: "/registry/import/", "office", 200),
+    Case("registry template", "get", lambda w: "/registry/template.xlsx", "office", 200),
+    Case("registry export", "get", lambda w: "/registry/export.xlsx", "office", 200, list_view=True),
+    Case("registry kinds", "get", lambda w: "/registry/kinds/", "office", 200),
+    Case(
+        "accounts list",
+        "get",
+        lambda w: "/accounts/",
+        "secadmin",
+        200,
+        marker=lambda w: a_user(w).username,
+        list_view=True,
+    ),
+    Case("account new form", "get", lambda w: "/accounts/new/", "secadmin", 200),
+    Case(
+        "account detail",
+        "get",
+        lambda w: f"/accounts/{a_user(w).pk}/",
+        "secadmin",
+        200,
+        marker=lambda w: a_user(w).username,
+    ),
+    Case(
+        "role assign",
+        "post",
+        lambda w: f"/accounts/{a_user(w).pk}/",
+        "secadmin",
+        302,
+        body=lambda w: {"role": "leading_group", "authority": w["a"].authority.pk},
+    ),
+    Case(
+        "role form partial", "get", lambda w: f"/accounts/{a_user(w).pk}/role-form/?role=team_member", "secadmin", 200
+    ),
+    Case(
+        "role revoke", "post", lambda w: f"/accounts/{a_user(w).pk}/roles/{a_assignment(w).pk}/revoke/", "secadmin", 302
+    ),
+    Case("account toggle", "post", lambda w: f"/accounts/{a_user(w).pk}/toggle-active/", "secadmin", 302),
+    Case("account reset password", "post", lambda w: f"/accounts/{a_user(w).pk}/reset-password/", "secadmin", 302),
+    Case(
+        "audit list",
+        "get",
+        lambda w: "/audit/",
+        "auditor",
+        200,
+        marker=lambda w: w["a"].users["office"].username,
+        list_view=True,
+    ),
+    Case("audit detail", "get", lambda w: f"/audit/{a_event(w).pk}/", "auditor", 200),
+    Case("system status", "get", lambda w: "/system/", "sysadmin", 200),
+]
+
+API = [
+    Case(
+        "api organizations",
+        "get",
+        lambda w: "/api/v1/organizations",
+        "office",
+        200,
+        list_view=True,
+        api=True,
+        marker=lambda w: a_org(w).name,
+    ),
+    Case(
+        "api organization",
+        "get",
+        lambda w: f"/api/v1/organizations/{a_org(w).pk}",
+        "office",
+        200,
+        api=True,
+        marker=lambda w: a_org(w).name,
+    ),
+    Case(
+        "api organization patch",
+        "patch",
+        lambda w: f"/api/v1/organizations/{a_org(w).pk}",
+        "office",
+        200,
+        api=True,
+        body=lambda w: {"name": "改名村"},
+    ),
+    Case(
+        "api organization create",
+        "post",
+        lambda w: "/api/v1/organizations",
+        "office",
+        201,
+        api=True,
+        body=lambda w: {
+            "code": "N1",
+            "name": "新单位",
+            "kind_id": a_org(w).kind_id,
+            "authority_id": w["a"].authority.pk,
+        },
+    ),
+    Case(
+        "api audit events",
+        "get",
+        lambda w: "/api/v1/audit-events",
+        "auditor",
+        200,
+        list_view=True,
+        api=True,
+        marker=lambda w: w["a"].users["office"].username,
+    ),
+    Case("api audit event", "get", lambda w: f"/api/v1/audit-events/{a_event(w).pk}", "auditor", 200, api=True),
+    Case(
+        "api inspections",
+        "get",
+        lambda w: "/api/v1/inspections",
+        "team_member",
+        200,
+        list_view=True,
+        api=True,
+        marker=lambda w: f'"id":{w["a"].inspection.pk},',
+    ),
+    Case(
+        "api inspection", "get", lambda w: f"/api/v1/inspections/{w['a'].inspection.pk}", "team_member", 200, api=True
+    ),
+]
+
+
+def _text(response) -> str:
+    """The body as a user reads it (JSON with its Chinese unescaped)."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        return json.dumps(response.json(), ensure_ascii=False, separators=(",", ":"))
+    return response.content.decode(errors="replace")
+
+
+def _request(client, case, w):
+    url = case.url(w)
+    body = case.body(w) if case.body else None
+    if case.api:
+        return (
+            getattr(client, case.method)(url, body, content_type="application/json")
+            if body
+            else getattr(client, case.method)(url)
+        )
+    return getattr(client, case.method)(url, body or {})
+
+
+def _api_client(user):
+    client = Client()
+    token = client.post(
+        "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
+    ).json()["token"]
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def _client(case, login, user):
+    return _api_client(user) if case.api else login(user)
+
+
+ALL = PAGES + API
+
+
+@pytest.mark.parametrize("case", ALL, ids=[c.name for c in ALL])
+def test_anonymous(world, case):
+    r = _request(Client(), case, world)
+    if case.api:
+        assert r.status_code == 401
+    else:
+        assert r.status_code == 302 and r.url.startswith("/login/")
+
+
+@pytest.mark.parametrize("case", ALL, ids=[c.name for c in ALL])
+def test_no_permission(world, login, case):
+    r = _request(_client(case, login, world["a"].users["nobody"]), case, world)
+    if case.list_view and (case.api or case.name == "workbench"):
+        assert r.status_code == 200
+        if case.marker:
+            assert case.marker(world) not in _text(r)
+    elif case.api and case.method == "post":
+        assert r.status_code == 403
+    else:
+        assert r.status_code == 404
+
+
+@pytest.mark.parametrize("case", ALL, ids=[c.name for c in ALL])
+def test_permission(world, login, case):
+    r = _request(_client(case, login, world["a"].users[case.role]), case, world)
+    assert r.status_code == case.ok, r.content.decode()[:400]
+    if case.marker:
+        assert case.marker(world) in _text(r)
+
+
+@pytest.mark.parametrize("case", ALL, ids=[c.name for c in ALL])
+def test_permission_on_another_scope(world, login, case):
+    """The same role in the sibling county B sees nothing of county A."""
+    r = _request(_client(case, login, world["b"].users[case.role]), case, world)
+    if case.list_view or case.url(world) in (
+        "/registry/new/",
+        "/registry/import/",
+        "/registry/template.xlsx",
+        "/registry/kinds/",
+        "/accounts/new/",
+        "/system/",
+    ):
+        # Pages about one's own authority: allowed, but nothing of county A shows.
+        assert r.status_code in (200, 302)
+        if case.marker:
+            assert case.marker(world) not in _text(r)
+        if case.name == "registry export":
+            assert world["a"].orgs["village"].name.encode() not in r.content
+    elif case.name == "api organization create":
+        assert r.status_code == 403
+    else:
+        assert r.status_code == 404
