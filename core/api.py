@@ -94,6 +94,6 @@ def audit_events(
     return page(qs, search=search, fields=("actor_username", "action", "object_repr"), limit=limit, offset=offset)
 
 
-@router.get("/audit-events/{event_id}", response=AuditEventOut)
+@router.get("/audit-events/{int:event_id}", response=AuditEventOut)
 def audit_event(request, event_id: int):
     return get_object_or_404(access.restrict(AuditEvent.objects.all(), request.user), pk=event_id)

@@ -1,6 +1,10 @@
+import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -43,3 +47,30 @@ class RequestContextMiddleware:
         if user.must_change_password or stale:
             return reverse("password_change")
         return None
+
+
+class IdleTimeoutMiddleware:
+    """Ends a session after ``XUNCHA["IDLE_MINUTES"]`` without a request.
+
+    The last activity is written to the session at most once a minute, so
+    an ordinary page view costs no session write.
+    """
+
+    KEY = "xuncha_last_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            last = request.session.get(self.KEY, now)
+            if now - last > settings.XUNCHA["IDLE_MINUTES"] * 60:
+                logout(request)
+                if not request.path.startswith("/api/"):
+                    messages.info(request, "长时间未操作，已自动退出，请重新登录。")
+                    return redirect_to_login(request.get_full_path())
+            elif now - last >= 60 or self.KEY not in request.session:
+                request.session[self.KEY] = now
+        return self.get_response(request)

@@ -27,6 +27,6 @@ def inspection_list(request, search: str | None = None, limit: int = 50, offset:
     )
 
 
-@router.get("/{inspection_id}", response=InspectionOut)
+@router.get("/{int:inspection_id}", response=InspectionOut)
 def inspection_get(request, inspection_id: int):
     return get_object_or_404(inspections_for(user=request.user), pk=inspection_id)

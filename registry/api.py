@@ -110,7 +110,7 @@ def organization_list(
     return page(qs, search=search, fields=("name", "code"), limit=limit, offset=offset)
 
 
-@router.get("/{org_id}", response=OrganizationOut)
+@router.get("/{int:org_id}", response=OrganizationOut)
 def organization_get(request, org_id: int):
     return get_object_or_404(organizations_for(user=request.user), pk=org_id)
 
@@ -128,7 +128,7 @@ def organization_post(request, payload: OrganizationIn):
     return 201, organization_create(actor=request.user, authority=authority, **fields)
 
 
-@router.patch("/{org_id}", response=OrganizationOut)
+@router.patch("/{int:org_id}", response=OrganizationOut)
 def organization_patch(request, org_id: int, payload: OrganizationPatch):
     org = get_object_or_404(organizations_for(user=request.user), pk=org_id)
     access.check(request.user, "change", org)

@@ -49,16 +49,16 @@ def organization_list(request):
         parent=g.get("parent") or None,
     )
     page = paginate(request, qs)
-    ctx = {
-        "page": page,
-        "kinds": organization_kinds_for(user=request.user, authority_id=request.user.authority_id),
-        "statuses": Organization.Status.choices,
-        "parents": organizations_for(user=request.user).filter(children__isnull=False).distinct().values("pk", "name"),
-        "can_change": request.user.authority_id in access.authorities_for(request.user, "change", Organization),
-        "filters": g,
-    }
+    ctx = {"page": page, "filters": g}
     if request.headers.get("HX-Request"):
         return render(request, "registry/_table.html", ctx)
+    ctx.update(
+        kinds=organization_kinds_for(user=request.user, authority_id=request.user.authority_id),
+        statuses=Organization.Status.choices,
+        # Only organisations with subordinates (townships) are offered as a parent filter.
+        parents=organizations_for(user=request.user).filter(children__isnull=False).distinct().values("pk", "name"),
+        can_change=request.user.authority_id in access.authorities_for(request.user, "change", Organization),
+    )
     return render(request, "registry/list.html", ctx)
 
 

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -87,6 +88,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["core.backends.XunchaBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -111,10 +113,13 @@ XUNCHA = {
     "IMPORT_MAX_UNCOMPRESSED_BYTES": 100 * 1024 * 1024,
     "IMPORT_MAX_ROWS": 50_000,
     "API_TOKEN_HOURS": 12,
+    "IDLE_MINUTES": 15,
 }
 
-SESSION_COOKIE_AGE = 15 * 60  # idle sessions end after 15 minutes
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle sessions end after XUNCHA["IDLE_MINUTES"]: core.middleware.IdleTimeoutMiddleware
+# records activity at most once a minute (not a database write per request), and the
+# stored session outlives that by a minute so the middleware is what decides.
+SESSION_COOKIE_AGE = 16 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

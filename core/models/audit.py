@@ -51,6 +51,7 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = "审计日志"
         ordering = ["-seq"]
+        indexes = [models.Index(fields=["authority", "-seq"], name="audit_authority_seq")]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -1,0 +1,91 @@
+"""The API's contract: token, list shape, search, limit and offset, Chinese errors."""
+
+import pytest
+from django.test import Client
+
+from conftest import PASSWORD
+
+
+@pytest.fixture
+def api(world):
+    user = world["a"].users["office"]
+    c = Client()
+    token = c.post(
+        "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
+    ).json()["token"]
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def test_openapi_schema_lists_the_contract(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for p in (
+        "/api/v1/auth/token",
+        "/api/v1/organizations",
+        "/api/v1/organizations/{org_id}",
+        "/api/v1/organizations/import",
+        "/api/v1/audit-events",
+    ):
+        assert p in paths, p
+    assert {"get", "patch"} <= set(paths["/api/v1/organizations/{org_id}"])
+
+
+def test_list_shape_search_limit_offset(api, world):
+    everything = api.get("/api/v1/organizations").json()
+    assert set(everything) == {"items", "count"} and everything["count"] == 3
+    first = everything["items"][0]
+    assert {"id", "code", "name", "kind", "parent_id", "status"} <= set(first)
+    assert api.get("/api/v1/organizations?search=上坪").json()["count"] == 1
+    page = api.get("/api/v1/organizations?limit=1&offset=1").json()
+    assert page["count"] == 3 and [o["id"] for o in page["items"]] == [everything["items"][1]["id"]]
+
+
+def test_create_and_patch(api, world):
+    a = world["a"]
+    r = api.post(
+        "/api/v1/organizations",
+        {"code": "D009", "name": "县审计局", "kind_id": a.orgs["dept"].kind_id},
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and r.json()["authority_id"] == a.authority.pk
+    oid = r.json()["id"]
+    r = api.patch(f"/api/v1/organizations/{oid}", {"parent_id": a.orgs["town"].pk}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["parent_id"] == a.orgs["town"].pk
+
+
+def test_errors_are_chinese_and_name_the_field(api, world):
+    a = world["a"]
+    dup = api.post(
+        "/api/v1/organizations",
+        {"code": "D001", "name": "重复", "kind_id": a.orgs["dept"].kind_id},
+        content_type="application/json",
+    )
+    assert dup.status_code == 422 and dup.json()["errors"]["code"] == ["该单位编码已被使用。"]
+    bad_parent = api.patch(
+        f"/api/v1/organizations/{a.orgs['town'].pk}",
+        {"parent_id": world["b"].orgs["town"].pk},
+        content_type="application/json",
+    )
+    assert bad_parent.status_code == 422 and bad_parent.json()["errors"]["parent"] == ["所选单位不存在。"]
+    cycle = api.patch(
+        f"/api/v1/organizations/{a.orgs['town'].pk}",
+        {"parent_id": a.orgs["village"].pk},
+        content_type="application/json",
+    )
+    assert cycle.status_code == 422 and "循环" in cycle.json()["errors"]["parent"][0]
+    merged = api.patch(
+        f"/api/v1/organizations/{a.orgs['village'].pk}", {"status": "merged"}, content_type="application/json"
+    )
+    assert merged.status_code == 422 and set(merged.json()["errors"]) == {"ended_on", "merged_into"}
+    schema = api.post("/api/v1/organizations", {"code": "X"}, content_type="application/json")
+    assert schema.status_code == 422 and schema.json()["detail"] == "请求格式有误。"
+
+
+def test_audit_events_for_the_auditor_only(world):
+    auditor = world["a"].users["auditor"]
+    c = Client()
+    token = c.post(
+        "/api/v1/auth/token", {"username": auditor.username, "password": PASSWORD}, content_type="application/json"
+    ).json()["token"]
+    events = c.get("/api/v1/audit-events?limit=500", headers={"Authorization": f"Bearer {token}"}).json()
+    assert events["count"] > 0
+    assert {e["authority_id"] for e in events["items"]} == {world["a"].authority.pk}
