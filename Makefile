@@ -27,7 +27,7 @@ test: install
 	$(PY) -m pytest
 
 test-pg: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/xuncha} $(PY) -m pytest -m "not browser"
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/xuncha} $(PY) -m pytest -m "not browser" --create-db
 
 test-browser: install
 	$(PY) -m pytest -m browser

@@ -8,8 +8,10 @@ class OrganizationForm(forms.ModelForm):
         model = Organization
         fields = ["code", "name", "kind", "parent", "status", "established_on", "ended_on", "merged_into", "note"]
         widgets = {
-            "established_on": forms.DateInput(attrs={"type": "date"}),
-            "ended_on": forms.DateInput(attrs={"type": "date"}),
+            "established_on": forms.DateInput(
+                format="%Y-%m-%d", attrs={"placeholder": "2025-09-30", "autocomplete": "off"}
+            ),
+            "ended_on": forms.DateInput(format="%Y-%m-%d", attrs={"placeholder": "2025-09-30", "autocomplete": "off"}),
         }
 
     def __init__(self, *args, authority, visible, **kwargs):
@@ -30,7 +32,12 @@ class OrganizationForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel 文件", help_text="请使用下载的模板（.xlsx），填写后上传。")
+    file = forms.FileField(
+        label="Excel 文件",
+        help_text="请使用下载的模板（.xlsx），填写后上传。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"required": "请选择要上传的 Excel 文件。", "empty": "上传的文件是空的。"},
+    )
 
 
 class KindForm(forms.Form):

@@ -50,8 +50,12 @@ class AuditFilter(forms.Form):
         ],
     )
     outcome = forms.ChoiceField(label="结果", required=False, choices=[("", "全部")] + list(AuditEvent.Outcome.choices))
-    since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"placeholder": "2025-09-30"})
+    )
+    until = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"placeholder": "2025-09-30"})
+    )
 
 
 @login_required
