@@ -2,17 +2,15 @@ from django import forms
 
 from registry.models import Organization, OrganizationKind
 
+# A text field, not the browser's date picker, whose text follows the browser's language.
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"placeholder": "例：2025-09-30", "autocomplete": "off"})
+
 
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["code", "name", "kind", "parent", "status", "established_on", "ended_on", "merged_into", "note"]
-        widgets = {
-            "established_on": forms.DateInput(
-                format="%Y-%m-%d", attrs={"placeholder": "2025-09-30", "autocomplete": "off"}
-            ),
-            "ended_on": forms.DateInput(format="%Y-%m-%d", attrs={"placeholder": "2025-09-30", "autocomplete": "off"}),
-        }
+        widgets = {"established_on": DATE, "ended_on": DATE}
 
     def __init__(self, *args, authority, visible, **kwargs):
         super().__init__(*args, **kwargs)

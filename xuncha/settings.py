@@ -131,6 +131,9 @@ if os.environ.get("XUNCHA_HTTPS") == "1":
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
+# An intranet host cannot speak for its parent domain's other hosts, and the
+# HSTS preload list is for the public internet.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from core import access
-from core.models import AuditEvent
+from core.models import AuditEvent, Role
 from core.paging import paginate
 from core.selectors import audit_events_for
 
@@ -22,6 +22,10 @@ ACTION_LABELS = {
     "authority.": "机构",
     "read.": "查阅涉密记录",
 }
+
+
+def role_labels(roles: str) -> str:
+    return "、".join(Role(r).label if r in Role.values else r for r in roles.split(",") if r)
 
 
 def action_label(action: str) -> str:
@@ -51,10 +55,10 @@ class AuditFilter(forms.Form):
     )
     outcome = forms.ChoiceField(label="结果", required=False, choices=[("", "全部")] + list(AuditEvent.Outcome.choices))
     since = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput(attrs={"placeholder": "2025-09-30"})
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"placeholder": "例：2025-09-30"})
     )
     until = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"placeholder": "2025-09-30"})
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"placeholder": "例：2025-09-30"})
     )
 
 
@@ -68,6 +72,7 @@ def audit_list(request):
     page = paginate(request, qs.select_related("authority"))
     for e in page:
         e.action_label = action_label(e.action)
+        e.role_labels = role_labels(e.roles)
     return render(request, "core/audit_list.html", {"page": page, "form": form})
 
 
@@ -75,4 +80,5 @@ def audit_list(request):
 def audit_detail(request, pk):
     event = get_object_or_404(audit_events_for(user=request.user), pk=pk)
     event.action_label = action_label(event.action)
+    event.role_labels = role_labels(event.roles)
     return render(request, "core/audit_detail.html", {"event": event})
