@@ -18,7 +18,8 @@ Reach:
 
 - ``"own"``: the grant's authority only.
 - ``"tree"``: the grant's authority and every authority below it (read-only
-  views of lower authorities: 市县巡察上下联动).
+  views of lower authorities: 市县巡察上下联动); from a root authority, also
+  the records that belong to no authority.
 - ``"inspection"``, ``"organization"``, ``"receiver"``: the one record the
   grant's ``scope_id`` names, matched through the model's declared path.
 """
@@ -40,6 +41,7 @@ UNIT_LIAISON, RECEIVER = "unit_liaison", "receiver"
 SYSADMIN, SECADMIN, AUDITOR = "sysadmin", "secadmin", "auditor"
 
 TEAM_ROLES = (TEAM_LEADER, TEAM_DEPUTY, TEAM_LIAISON, TEAM_MEMBER)
+ADMIN_ROLES = (SYSADMIN, SECADMIN, AUDITOR)  # 三员: each stands alone (core.services.role_assign)
 AUTHORITY_ROLES = (OFFICE, OFFICE_HEAD, LEADING_GROUP, SYSADMIN, SECADMIN, AUDITOR)
 # Which kind of scope_id each role needs (None: the authority alone).
 ROLE_SCOPE = {
@@ -158,7 +160,14 @@ def _grant_q(user, grant: Grant, reach: str, spec: AccessSpec) -> Q | None:
     if reach == "own":
         return Q(**{spec.authority: grant.authority_id}) if spec.authority else None
     if reach == "tree":
-        return Q(**{f"{spec.authority}__in": _tree_ids(user, grant.authority_path)}) if spec.authority else None
+        if not spec.authority:
+            return None
+        q = Q(**{f"{spec.authority}__in": _tree_ids(user, grant.authority_path)})
+        if grant.authority_path.count("/") == 2:
+            # A root authority's reach also covers installation-wide records that belong to
+            # no authority (failed logins of unknown account names, set-up events).
+            q |= Q(**{f"{spec.authority}__isnull": True})
+        return q
     path = getattr(spec, reach)
     if path is None or grant.scope_id is None:
         return None

@@ -30,9 +30,9 @@ def token(request, payload: TokenIn):
     """Exchange a username and password for a bearer token (counts toward lockout)."""
     try:
         user = auth_authenticate(username=payload.username, password=payload.password, ip=client_ip(request))
+        return 200, {"token": api_token_issue(user=user)}
     except LoginRefused as e:
         return 401, {"detail": str(e)}
-    return 200, {"token": api_token_issue(user=user)}
 
 
 class MeOut(Schema):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -10,7 +12,9 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
+logger = logging.getLogger(__name__)
 MAX_LIMIT = 500
+MAX_OFFSET = 10**9
 
 
 class BearerAuth(HttpBearer):
@@ -34,7 +38,7 @@ def page(qs: QuerySet, *, search: str | None, fields: tuple[str, ...], limit: in
             q |= Q(**{f"{f}__icontains": search.strip()})
         qs = qs.filter(q)
     limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, offset)
+    offset = max(0, min(offset, MAX_OFFSET))
     return {"items": list(qs[offset : offset + limit]), "count": qs.count()}
 
 

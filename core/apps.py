@@ -16,3 +16,11 @@ class CoreConfig(AppConfig):
             return list(Receiver.objects.filter(authority_id=authority_id).values_list("pk", "name"))
 
         scopes.register("receiver", resolve, choices)
+
+        from core import access, menu
+        from core.models import AuditEvent, User
+
+        menu.register("", menu.MenuItem("工作台", "workbench", lambda u: True))
+        menu.register("系统管理", menu.MenuItem("账号与授权", "accounts:list", lambda u: access.can(u, "view", User)))
+        menu.register("系统管理", menu.MenuItem("审计日志", "audit:list", lambda u: access.can(u, "view", AuditEvent)))
+        menu.register("系统管理", menu.MenuItem("系统状态", "system", lambda u: access.SYSADMIN in access.roles(u)))

@@ -1,18 +1,23 @@
-"""The left menu, grouped by stage; each entry shows only if the role may use it."""
+"""The left menu, grouped by stage; each entry shows only if the role may use it.
 
-from dataclasses import dataclass
+Apps add their entries at start-up (``AppConfig.ready``) with ``register``, so
+``core`` names no later app.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from django.urls import reverse
 
-from core import access
+# The groups in the order of the work (ui.md); "" is the ungrouped top.
+GROUPS = ["", "巡察规划", "进驻了解", "问题与报告", "移交", "整改", "统计", "系统管理"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class MenuItem:
     label: str
     url_name: str
-    icon: str
-    visible: object  # callable(user) -> bool
+    visible: Callable  # (user) -> bool
     active: bool = False
 
     @property
@@ -20,32 +25,24 @@ class MenuItem:
         return reverse(self.url_name)
 
 
-def _models():
-    from core.models import AuditEvent, User
-    from registry.models import Organization
+_items: list[tuple[str, MenuItem]] = []
 
-    return {"org": Organization, "user": User, "audit": AuditEvent}
+
+def register(group: str, item: MenuItem) -> None:
+    if group not in GROUPS:
+        raise ValueError(f"unknown menu group {group!r}")
+    if all(i.url_name != item.url_name for _, i in _items):
+        _items.append((group, item))
 
 
 def menu_for(user, path: str = "") -> list[tuple[str, list[MenuItem]]]:
-    m = _models()
-    groups = [
-        ("", [MenuItem("工作台", "workbench", "home", lambda u: True)]),
-        ("巡察规划", [MenuItem("党组织名册", "registry:list", "tree", lambda u: access.can(u, "view", m["org"]))]),
-        (
-            "系统管理",
-            [
-                MenuItem("账号与授权", "accounts:list", "users", lambda u: access.can(u, "view", m["user"])),
-                MenuItem("审计日志", "audit:list", "log", lambda u: access.can(u, "view", m["audit"])),
-                MenuItem("系统状态", "system", "gear", lambda u: access.SYSADMIN in access.roles(u)),
-            ],
-        ),
-    ]
     out = []
-    for title, items in groups:
-        shown = [i for i in items if i.visible(user)]
-        for i in shown:
-            i.active = path == i.url if i.url == "/" else path.startswith(i.url)
+    for group in GROUPS:
+        shown = []
+        for g, item in _items:
+            if g == group and item.visible(user):
+                url = item.url
+                shown.append(replace(item, active=path == url if url == "/" else path.startswith(url)))
         if shown:
-            out.append((title, shown))
+            out.append((group, shown))
     return out

@@ -1,5 +1,4 @@
 import time
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,14 +6,16 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 
 from core.audit import RequestContext, context_reset, context_set
 
 
 def client_ip(request) -> str | None:
-    """The client's address. Behind a proxy, set it to overwrite REMOTE_ADDR."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: ``REMOTE_ADDR``, or behind a reverse proxy the header
+    it sets, named by ``XUNCHA_PROXY_IP_HEADER`` (e.g. ``HTTP_X_REAL_IP``)."""
+    header = settings.XUNCHA_PROXY_IP_HEADER
+    value = request.META.get(header, "") if header else ""
+    return value.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
 
 
 class RequestContextMiddleware:
@@ -42,11 +43,9 @@ class RequestContextMiddleware:
         allowed = {reverse("password_change"), reverse("logout")}
         if request.path in allowed:
             return None
-        max_age = timedelta(days=settings.XUNCHA["PASSWORD_MAX_AGE_DAYS"])
-        stale = user.password_changed_at is None or timezone.now() - user.password_changed_at > max_age
-        if user.must_change_password or stale:
-            return reverse("password_change")
-        return None
+        from core.services import password_change_due
+
+        return reverse("password_change") if password_change_due(user) else None
 
 
 class IdleTimeoutMiddleware:

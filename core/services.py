@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import access, scopes
@@ -62,13 +62,16 @@ def user_create(
         errors.setdefault("password", []).extend(e.messages)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        user.set_password(password)
-        user.password_changed_at = timezone.now()
-        user.must_change_password = must_change_password
-        user.save()
-        PasswordHistory.objects.create(user=user, password=user.password)
-        audit_record(actor=actor, action="user.create", obj=user, authority=authority)
+    try:
+        with transaction.atomic():
+            user.set_password(password)
+            user.password_changed_at = timezone.now()
+            user.must_change_password = must_change_password
+            user.save()
+            PasswordHistory.objects.create(user=user, password=user.password)
+            audit_record(actor=actor, action="user.create", obj=user, authority=authority)
+    except IntegrityError:  # the same form sent twice at once
+        raise ValidationError({"username": ["该账号已存在。"]})
     return user
 
 
@@ -86,8 +89,17 @@ def user_set_active(*, actor, user: User, active: bool) -> User:
 
 
 def user_reset_password(*, actor, user: User, password: str) -> User:
-    """Set a new password for someone else; they must change it at next login."""
+    """Set a new password for someone else; they must change it at next login.
+
+    Administrators' passwords are not reset here (三员分立: the security
+    administrator must not be able to become the auditor); the installation's
+    set-up command does that.
+    """
     access.check(actor, "change", user)
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError({"password": ["请在“修改密码”中修改自己的密码。"]})
+    if actor is not None and user.role_assignments.filter(role__in=access.ADMIN_ROLES).exists():
+        raise ValidationError({"password": ["三员分立：管理员账号的密码不能在此重置。"]})
     return _password_set(actor=actor, user=user, password=password, must_change=True, action="user.password_reset")
 
 
@@ -111,6 +123,7 @@ def _password_set(*, actor, user: User, password: str, must_change: bool, action
         user.must_change_password = must_change
         user.save(update_fields=["password", "password_changed_at", "must_change_password"])
         PasswordHistory.objects.create(user=user, password=user.password)
+        ApiToken.objects.filter(user=user).delete()
         stale = user.password_history.all()[settings.XUNCHA["PASSWORD_HISTORY"] :].values_list("id", flat=True)
         PasswordHistory.objects.filter(id__in=list(stale)).delete()
         audit_record(actor=actor, action=action, obj=user)
@@ -136,6 +149,13 @@ def role_assign(*, actor, user: User, role: str, authority: Authority, scope_id:
                 errors["scope_id"] = ["所选范围不存在或不属于该机构。"]
     if user.authority is None or not _is_below(authority, user.authority):
         errors.setdefault("authority", []).append("只能在账号所属机构或其下级机构授权。")
+    if actor is not None and actor.pk == user.pk:
+        errors.setdefault("role", []).append("不能给自己授权。")
+    elif role in Role.values:
+        held = set(user.role_assignments.values_list("role", flat=True))
+        clash = _duty_clash(role, held)
+        if clash:
+            errors.setdefault("role", []).append(clash)
     if (
         not errors
         and RoleAssignment.objects.filter(user=user, role=role, authority=authority, scope_id=scope_id).exists()
@@ -155,6 +175,16 @@ def role_assign(*, actor, user: User, role: str, authority: Authority, scope_id:
             detail={"role": role, "authority": authority.name, "scope_id": scope_id},
         )
     return ra
+
+
+def _duty_clash(role: str, held: set[str]) -> str:
+    """三员分立: an administrator role stands alone, beside no other role of either kind."""
+    admin = set(access.ADMIN_ROLES)
+    if role in admin and held - {role}:
+        return "三员分立：系统管理员、安全保密管理员、安全审计员不得兼任其他角色。"
+    if role not in admin and held & admin:
+        return "三员分立：该账号是管理员账号，不得再授予业务角色。"
+    return ""
 
 
 def _is_below(lower: Authority, upper: Authority) -> bool:
@@ -209,7 +239,15 @@ def auth_authenticate(*, username: str, password: str, ip: str | None) -> User:
     if by_account >= cfg["LOCKOUT_FAILURES"] or by_address >= cfg["LOCKOUT_FAILURES"]:
         with transaction.atomic():
             LoginAttempt.objects.create(username=username, ip=ip, success=False)
-            audit_record(actor=None, action="auth.locked", outcome="denied", username=username)
+            known = User.objects.filter(username=username).first()
+            audit_record(
+                actor=None,
+                action="auth.locked",
+                outcome="denied",
+                username=username,
+                authority=known.authority if known else None,
+                detail={"by_account": by_account, "by_address": by_address},
+            )
         raise LoginRefused(f"登录失败次数过多，账号已锁定，请 {cfg['LOCKOUT_WINDOW_MINUTES']} 分钟后再试。")
     user = authenticate(username=username, password=password)
     with transaction.atomic():
@@ -231,8 +269,20 @@ def auth_authenticate(*, username: str, password: str, ip: str | None) -> User:
     return user
 
 
+def password_change_due(user: User) -> bool:
+    """First login after an account was made or reset, or the password is older than allowed."""
+    max_age = timedelta(days=settings.XUNCHA["PASSWORD_MAX_AGE_DAYS"])
+    return (
+        user.must_change_password
+        or user.password_changed_at is None
+        or (timezone.now() - user.password_changed_at > max_age)
+    )
+
+
 def api_token_issue(*, user: User) -> str:
-    """A new bearer token; only its hash is kept."""
+    """A new bearer token; only its hash is kept. Refused while a password change is due."""
+    if password_change_due(user):
+        raise LoginRefused("密码须先修改：请登录网页修改密码后再使用接口。")
     key = secrets.token_urlsafe(32)
     ApiToken.objects.create(
         user=user,

@@ -28,12 +28,24 @@ class Todo:
 
 
 Provider = Callable[[object], list[Todo]]
+FigureProvider = Callable[[object], list[tuple[str, int, str]]]  # (label, value, unit)
 _providers: list[Provider] = []
+_figure_providers: list[FigureProvider] = []
 
 
 def register(provider: Provider) -> None:
     if provider not in _providers:
         _providers.append(provider)
+
+
+def register_figures(provider: FigureProvider) -> None:
+    """The few figures a role watches, shown above the to-dos."""
+    if provider not in _figure_providers:
+        _figure_providers.append(provider)
+
+
+def figures_for(user) -> list[tuple[str, int, str]]:
+    return [figure for provider in _figure_providers for figure in provider(user)]
 
 
 def todos_for(user) -> list[Todo]:

@@ -75,7 +75,9 @@ def _resolve_refs(user, authority_id: int, data: dict) -> dict:
     fields = {}
     errors = {}
     for key, value in data.items():
-        if key == "kind_id":
+        if value is None and key in ("code", "name", "kind_id", "status", "note"):
+            errors[key.removesuffix("_id")] = ["不能为空。"]
+        elif key == "kind_id":
             kind = OrganizationKind.objects.filter(pk=value, authority_id=authority_id).first()
             if kind is None:
                 errors["kind"] = ["单位类别不存在。"]
@@ -153,6 +155,11 @@ class ImportOut(Schema):
 @router.post("/import", response={200: ImportOut, 422: ImportOut})
 def organization_import(request, file: File[UploadedFile], dry_run: bool = False):
     """Import an .xlsx in the template's layout: the row errors, or the counts created and updated."""
+    from django.conf import settings
+
+    if file.size > settings.XUNCHA["IMPORT_MAX_BYTES"]:
+        too_big = {"row": 0, "column": "", "message": "文件过大，请拆分后分批导入。"}
+        return 422, {"ok": False, "created": 0, "updated": 0, "unchanged": 0, "errors": [too_big]}
     allowed = access.authorities_for(request.user, "change", Organization)
     if request.user.authority_id not in allowed:
         from django.core.exceptions import PermissionDenied

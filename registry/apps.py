@@ -23,6 +23,22 @@ class RegistryConfig(AppConfig):
             ]
 
         scopes.register("organization", resolve, choices)
+
+        from core import access, menu, workbench
+
+        menu.register(
+            "巡察规划", menu.MenuItem("党组织名册", "registry:list", lambda u: access.can(u, "view", Organization))
+        )
+
+        def figures(user):
+            if not access.can(user, "view", Organization):
+                return []
+            from registry.selectors import organizations_for
+
+            orgs = organizations_for(user=user)
+            return [("党组织", orgs.count(), "个"), ("其中正常", orgs.filter(status="active").count(), "个")]
+
+        workbench.register_figures(figures)
         authority_created.connect(
             lambda sender, authority, **kw: organization_kinds_seed(authority=authority),
             dispatch_uid="registry.seed_kinds",

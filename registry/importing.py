@@ -17,8 +17,8 @@ from core import access
 from core.audit import audit_record
 from core.excel import SpreadsheetRejected, read_rows, write_workbook
 from core.models import Authority
-from registry.models import Organization, OrganizationKind
-from registry.services import status_errors
+from registry.models import CODE_RE, Organization, OrganizationKind
+from registry.services import organization_snapshot, status_errors
 
 COLUMNS = [
     "单位编码",
@@ -44,7 +44,6 @@ FIELD_COLUMN = {
     "note": "备注",
 }
 STATUS_BY_LABEL = {label: value for value, label in Organization.Status.choices}
-CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
 
 @dataclass
@@ -79,8 +78,11 @@ def template_bytes(authority: Authority) -> bytes:
 
 
 def export_bytes(*, actor, authority: Authority, queryset) -> bytes:
-    """The registry as an .xlsx in the template's layout (re-importable); audited as an export."""
-    qs = access.restrict(queryset, actor, "view").select_related("kind", "parent", "merged_into")
+    """The registry as an .xlsx in the template's layout (re-importable); audited as an export.
+
+    ``queryset`` must already be narrowed to what ``actor`` may see (``organizations_for``).
+    """
+    qs = queryset.select_related("kind", "parent", "merged_into")
     rows = [
         [
             o.code,
@@ -171,7 +173,7 @@ def organizations_import(*, actor, authority: Authority, data: bytes, dry_run: b
     if result.errors:
         return result
     with transaction.atomic():
-        _apply(authority, parsed, result)
+        _apply(actor, authority, parsed, result)
         if dry_run:
             transaction.set_rollback(True)
         else:
@@ -282,8 +284,11 @@ def _parse(rows: list[tuple], authority: Authority, result: ImportResult) -> lis
     return parsed
 
 
-def _apply(authority: Authority, parsed: list[dict], result: ImportResult) -> None:
-    by_code = {o.code: o for o in Organization.objects.filter(authority=authority)}
+def _apply(actor, authority: Authority, parsed: list[dict], result: ImportResult) -> None:
+    """Write the checked rows, with an audit event for each organisation created or changed."""
+    qs = Organization.objects.filter(authority=authority).select_related("kind", "parent", "merged_into")
+    by_code = {o.code: o for o in qs}
+    before = {code: organization_snapshot(o) for code, o in by_code.items()}
     touched: dict[str, bool] = {}
     created: set[str] = set()
     for rec in parsed:
@@ -311,5 +316,14 @@ def _apply(authority: Authority, parsed: list[dict], result: ImportResult) -> No
             org.parent, org.merged_into = parent, merged
             org.save(update_fields=["parent", "merged_into", "updated_at"])
             touched[org.code] = True
+    for code, changed in touched.items():
+        if not changed:
+            continue
+        org, after = by_code[code], organization_snapshot(by_code[code])
+        if code in created:
+            audit_record(actor=actor, action="organization.create", obj=org, detail={**after, "via": "import"})
+        else:
+            diff = {k: [before[code][k], after[k]] for k in after if before[code][k] != after[k]}
+            audit_record(actor=actor, action="organization.update", obj=org, detail={"changes": diff, "via": "import"})
     result.updated = sum(1 for code, changed in touched.items() if changed and code not in created)
     result.unchanged = len(parsed) - result.created - result.updated

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.db import models
 from django.db.models import Q
@@ -34,6 +35,10 @@ DEFAULT_KINDS = [
     ("村(社区)", True),
     ("其他", False),
 ]
+
+
+# What an organisation's code may be: the same rule for forms, API and imports.
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
 
 class OrganizationQuerySet(models.QuerySet):

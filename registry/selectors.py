@@ -4,12 +4,21 @@ from core import access
 from registry.models import Organization, OrganizationKind
 
 
-def organizations_for(*, user, action="view", search=None, kind=None, status=None, parent=None, authority=None):
-    """Organisations the user may see (or change), filtered as on the registry page."""
+def _id(value) -> int | None:
+    """A filter id from a query string; anything else filters nothing."""
+    return int(value) if isinstance(value, int) or (isinstance(value, str) and value.isdigit()) else None
+
+
+def organizations_for(*, user, action="view", search=None, kind=None, status=None, parent=None):
+    """Organisations the user may see (or change), filtered as on the registry page.
+
+    Filters that are not ids (a hand-edited URL) are ignored rather than failing.
+    """
     qs = Organization.objects.select_related("kind", "parent", "merged_into", "authority")
     qs = access.restrict(qs, user, action)
-    if authority:
-        qs = qs.filter(authority_id=authority)
+    kind, parent = _id(kind), _id(parent)
+    if status not in (None, "", *Organization.Status.values):
+        status = None
     if search:
         qs = qs.filter(Q(name__icontains=search.strip()) | Q(code__icontains=search.strip()))
     if kind:

@@ -10,7 +10,7 @@ from django.db import transaction
 from core import access
 from core.audit import audit_record
 from core.models import Authority
-from registry.models import DEFAULT_KINDS, Organization, OrganizationKind
+from registry.models import CODE_RE, DEFAULT_KINDS, Organization, OrganizationKind
 
 EDITABLE_FIELDS = ("code", "name", "kind", "parent", "status", "established_on", "ended_on", "merged_into", "note")
 
@@ -58,6 +58,8 @@ def _validate(org: Organization) -> None:
                 break
             seen.add(node.pk)
             node = node.parent
+    if org.code and not CODE_RE.match(org.code):
+        errors["code"] = ["单位编码只能由字母、数字、点、横线和下划线组成，最长 40 位。"]
     errors.update(status_errors(org.status, org.established_on, org.ended_on, org.merged_into_id or org.merged_into))
     if errors:
         raise ValidationError(errors)
@@ -93,19 +95,19 @@ def organization_create(*, actor, authority: Authority, **fields) -> Organizatio
     _validate(org)
     with transaction.atomic():
         org.save()
-        audit_record(actor=actor, action="organization.create", obj=org, detail=_snapshot(org))
+        audit_record(actor=actor, action="organization.create", obj=org, detail=organization_snapshot(org))
     return org
 
 
 def organization_update(*, actor, organization: Organization, **fields) -> Organization:
     """Change fields of an organisation; records what changed."""
     access.check(actor, "change", organization)
-    before = _snapshot(organization)
+    before = organization_snapshot(organization)
     for key, value in fields.items():
         if key in EDITABLE_FIELDS:
             setattr(organization, key, value.strip() if key == "code" and isinstance(value, str) else value)
     _validate(organization)
-    after = _snapshot(organization)
+    after = organization_snapshot(organization)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if not changes:
         return organization
@@ -115,7 +117,8 @@ def organization_update(*, actor, organization: Organization, **fields) -> Organ
     return organization
 
 
-def _snapshot(org: Organization) -> dict:
+def organization_snapshot(org: Organization) -> dict:
+    """The fields an audit event records, with references by code."""
     return {
         "code": org.code,
         "name": org.name,

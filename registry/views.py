@@ -1,5 +1,7 @@
 import secrets
+import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +11,7 @@ from django.utils import timezone
 
 from core import access
 from core.excel import XLSX_CONTENT_TYPE
+from core.forms import apply_service_errors
 from core.paging import paginate
 from registry.forms import ImportForm, KindForm, OrganizationForm
 from registry.importing import export_bytes, organizations_import, template_bytes
@@ -78,8 +81,7 @@ def _save_form(request, form, save):
         try:
             return save(form.cleaned_data)
         except ValidationError as e:
-            for field, errs in e.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            apply_service_errors(form, e)
     return None
 
 
@@ -101,16 +103,19 @@ def organization_edit_view(request, pk):
     _require_view(request.user)
     org = get_object_or_404(organizations_for(user=request.user), pk=pk)
     access.check(request.user, "change", org)
+    title = f"编辑：{org.name}"
+    # The form works on a copy: a ModelForm writes the submitted values into its instance,
+    # and the service must see the stored record to record what changed.
+    copy = Organization.objects.get(pk=org.pk)
     form = OrganizationForm(
-        request.POST or None, instance=org, authority=org.authority, visible=organizations_for(user=request.user)
+        request.POST or None, instance=copy, authority=org.authority, visible=organizations_for(user=request.user)
     )
     if request.method == "POST":
-        fresh = Organization.objects.get(pk=org.pk)
-        saved = _save_form(request, form, lambda d: organization_update(actor=request.user, organization=fresh, **d))
+        saved = _save_form(request, form, lambda d: organization_update(actor=request.user, organization=org, **d))
         if saved:
             messages.success(request, f"已保存“{saved.name}”。")
             return redirect("registry:detail", saved.pk)
-    return render(request, "registry/form.html", {"form": form, "title": f"编辑：{org.name}", "org": org})
+    return render(request, "registry/form.html", {"form": form, "title": title, "org": org})
 
 
 @login_required
@@ -135,9 +140,15 @@ def organization_export(request):
     return _attachment(data, f"党组织名册-{timezone.localdate():%Y%m%d}.xlsx")
 
 
-def _pending_path(token: str):
-    from django.conf import settings
+def _pending_purge(max_age_hours: int = 24) -> None:
+    """Remove checked files that were never confirmed."""
+    cutoff = time.time() - max_age_hours * 3600
+    for path in (settings.DATA_DIR / "tmp").glob("import-*.xlsx"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
 
+
+def _pending_path(token: str):
     if not token.isalnum():
         raise Http404
     return settings.DATA_DIR / "tmp" / f"import-{token}.xlsx"
@@ -166,7 +177,15 @@ def organization_import_view(request):
             return redirect("registry:list")
         ctx["result"] = result
     elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
+        _pending_purge()
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.XUNCHA["IMPORT_MAX_BYTES"]:
+            form.add_error(
+                "file",
+                f"文件过大：不能超过 {settings.XUNCHA['IMPORT_MAX_BYTES'] // (1024 * 1024)} MB，请拆分后分批导入。",
+            )
+            return render(request, "registry/import.html", ctx)
+        data = upload.read()
         result = organizations_import(actor=request.user, authority=authority, data=data, dry_run=True)
         ctx["result"] = result
         if result.ok:

@@ -135,6 +135,12 @@ if os.environ.get("XUNCHA_HTTPS") == "1":
 # HSTS preload list is for the public internet.
 SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
+# Behind a reverse proxy every request comes from the proxy's address: name the
+# header it sets (e.g. HTTP_X_REAL_IP) so lockout and the audit trail see the client.
+XUNCHA_PROXY_IP_HEADER = os.environ.get("XUNCHA_PROXY_IP_HEADER", "")
+# Messages (one carries a reset password) stay on the server, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core import access, scopes
+from core.forms import apply_service_errors
 from core.models import Authority, Role, RoleAssignment, User
 from core.paging import paginate
 from core.passwords import password_generate
@@ -23,11 +24,6 @@ def _require_secadmin(user):
 
 def _admin_authorities(user):
     return Authority.objects.filter(pk__in=access.authorities_for(user, "change", User))
-
-
-def _apply_errors(form, exc: ValidationError):
-    for field, errs in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errs)
 
 
 @login_required
@@ -76,7 +72,7 @@ def account_create(request):
                 password=d["password"],
             )
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             messages.success(request, f"已创建账号 {new.username}，请将初始密码当面交给本人。")
             return redirect("accounts:detail", new.pk)
@@ -121,7 +117,7 @@ def account_detail(request, pk):
                 actor=request.user, user=target, role=d["role"], authority=d["authority"], scope_id=d["scope_id"]
             )
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             messages.success(request, "已授权。")
             return redirect("accounts:detail", target.pk)
@@ -180,6 +176,10 @@ def account_reset_password(request, pk):
     _require_secadmin(request.user)
     target = get_object_or_404(users_for(user=request.user), pk=pk)
     password = password_generate()
-    user_reset_password(actor=request.user, user=target, password=password)
-    messages.success(request, f"已重置 {target.username} 的密码为：{password} （请当面告知本人，首次登录须修改）")
+    try:
+        user_reset_password(actor=request.user, user=target, password=password)
+    except ValidationError as e:
+        messages.error(request, "；".join(m for ms in e.message_dict.values() for m in ms))
+    else:
+        messages.success(request, f"已重置 {target.username} 的密码为：{password} （请当面告知本人，首次登录须修改）")
     return redirect("accounts:detail", target.pk)

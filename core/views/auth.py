@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.audit import audit_record
+from core.forms import apply_service_errors
 from core.middleware import client_ip
 from core.services import LoginRefused, auth_authenticate, password_change
 
@@ -76,8 +77,7 @@ def password_change_view(request):
                 new_password=form.cleaned_data["new_password"],
             )
         except ValidationError as e:
-            for field, errs in e.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            apply_service_errors(form, e)
         else:
             from django.contrib.auth import update_session_auth_hash
 

@@ -2,19 +2,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from core import access
-from core.workbench import todos_for
+from core.workbench import figures_for, todos_for
 
 
 @login_required
 def workbench(request):
     todos = todos_for(request.user)
-    figures = []
-    if access.can(request.user, "view", _org_model()):
-        from registry.selectors import organizations_for
-
-        orgs = organizations_for(user=request.user)
-        figures.append(("党组织", orgs.count(), "个"))
-        figures.append(("其中正常", orgs.filter(status="active").count(), "个"))
     return render(
         request,
         "core/workbench.html",
@@ -22,16 +15,10 @@ def workbench(request):
             "todos": todos,
             "overdue": [t for t in todos if t.urgency == "overdue"],
             "soon": [t for t in todos if t.urgency == "soon"],
-            "figures": figures,
+            "figures": figures_for(request.user),
             "roles": access.roles(request.user),
         },
     )
-
-
-def _org_model():
-    from registry.models import Organization
-
-    return Organization
 
 
 @login_required
