@@ -251,7 +251,3 @@ def authorities_for(user, action: str, model) -> list[int]:
         elif reach == "tree":
             ids.extend(_tree_ids(user, g.authority_path))
     return sorted(set(ids))
-
-
-def sees_case_data(user) -> bool:
-    return bool(roles(user) & set(CASE_ROLES))

@@ -68,6 +68,32 @@ def install_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def schema_invalid(request, exc):
         errors = [
-            {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": e.get("msg", "")} for e in exc.errors
+            {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": _pydantic_message(e)}
+            for e in exc.errors
         ]
         return api.create_response(request, {"detail": "请求格式有误。", "errors": errors}, status=422)
+
+    @api.exception_handler(Exception)
+    def unexpected(request, exc):
+        logger.exception("API error on %s", request.path)
+        return api.create_response(
+            request, {"detail": "系统出现错误，已记录。请稍后重试或联系系统管理员。"}, status=500
+        )
+
+
+# Chinese for the schema errors people actually meet; anything else gets the generic line.
+PYDANTIC_MESSAGES = {
+    "missing": "缺少此项。",
+    "date_parsing": "不是有效日期，请按 2025-09-30 的格式填写。",
+    "date_from_datetime_parsing": "不是有效日期，请按 2025-09-30 的格式填写。",
+    "date_type": "不是有效日期，请按 2025-09-30 的格式填写。",
+    "int_parsing": "须为整数。",
+    "int_type": "须为整数。",
+    "string_type": "须为文本。",
+    "bool_parsing": "须为 true 或 false。",
+    "json_invalid": "不是有效的 JSON。",
+}
+
+
+def _pydantic_message(error: dict) -> str:
+    return PYDANTIC_MESSAGES.get(error.get("type", ""), "格式有误。")

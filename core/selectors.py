@@ -5,7 +5,8 @@ from core.models import AuditEvent, RoleAssignment, User
 def audit_events_for(*, user, action=None, outcome=None, actor=None, since=None, until=None):
     qs = access.restrict(AuditEvent.objects.all(), user, "view").order_by("-seq")
     if action:
-        qs = qs.filter(action__startswith=action)
+        # "role." means every role action; "auth.login" means exactly that one.
+        qs = qs.filter(action__startswith=action) if action.endswith(".") else qs.filter(action=action)
     if outcome:
         qs = qs.filter(outcome=outcome)
     if actor:

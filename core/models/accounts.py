@@ -94,7 +94,13 @@ class RoleAssignment(models.Model):
     class Meta:
         verbose_name = "角色授权"
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "authority", "scope_id"], name="role_assignment_unique")
+            models.UniqueConstraint(fields=["user", "role", "authority", "scope_id"], name="role_assignment_unique"),
+            # NULLs are distinct in a unique index: authority-wide roles need their own.
+            models.UniqueConstraint(
+                fields=["user", "role", "authority"],
+                condition=models.Q(scope_id__isnull=True),
+                name="role_assignment_unique_authority_wide",
+            ),
         ]
 
     def __str__(self) -> str:

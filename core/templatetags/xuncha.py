@@ -22,12 +22,6 @@ def x_widget(field):
 
 
 @register.filter
-def cn_date(value):
-    """2025年9月30日, as in documents."""
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
-
-
-@register.filter
 def x_widget_clean(field):
     """A widget with Bootstrap's classes and no error state (filters, re-rendered forms)."""
     widget = field.field.widget

@@ -84,11 +84,55 @@ def test_secadmin_cannot_deactivate_itself(world, login):
 
 
 def test_reset_password_shows_a_new_one_once(world, login):
+    import re
+
+    from django.test import Client
+
     a = world["a"]
     client = login(a.users["secadmin"])
     r = client.post(f"/accounts/{a.users['office'].pk}/reset-password/", follow=True)
-    assert "已重置" in r.content.decode()
+    new_password = re.search(r"的密码为：(\S+) ", r.content.decode()).group(1)
+    assert "已重置" not in client.get(f"/accounts/{a.users['office'].pk}/").content.decode()  # shown once
     assert User.objects.get(pk=a.users["office"].pk).must_change_password
+    assert "messages" not in client.cookies  # kept on the server, not in a cookie
+    fresh = Client()
+    fresh.post("/login/", {"username": a.users["office"].username, "password": new_password})
+    assert fresh.get("/").url == "/password/"  # the new password works, and must be changed first
+
+
+def test_secadmin_cannot_grant_itself_a_role(world, login):
+    me = world["a"].users["secadmin"]
+    r = login(me).post(f"/accounts/{me.pk}/", {"role": "auditor", "authority": world["a"].authority.pk})
+    assert "不能给自己授权" in r.content.decode()
+    assert set(me.role_assignments.values_list("role", flat=True)) == {"secadmin"}
+
+
+def test_administrator_roles_stand_alone(world, login):
+    a = world["a"]
+    client = login(a.users["secadmin"])
+    auditor, office = a.users["auditor"], a.users["office"]
+    r = client.post(f"/accounts/{auditor.pk}/", {"role": "office", "authority": a.authority.pk})
+    assert "三员分立" in r.content.decode()
+    r = client.post(f"/accounts/{office.pk}/", {"role": "sysadmin", "authority": a.authority.pk})
+    assert "三员分立" in r.content.decode()
+    assert set(office.role_assignments.values_list("role", flat=True)) == {"office"}
+
+
+def test_administrators_passwords_are_not_reset_from_the_page(world, login):
+    a = world["a"]
+    old = a.users["auditor"].password
+    r = login(a.users["secadmin"]).post(f"/accounts/{a.users['auditor'].pk}/reset-password/", follow=True)
+    assert "三员分立" in r.content.decode()
+    assert User.objects.get(pk=a.users["auditor"].pk).password == old
+
+
+def test_the_same_authority_wide_role_cannot_be_stored_twice(world):
+    import pytest
+    from django.db import IntegrityError, transaction
+
+    a = world["a"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleAssignment.objects.create(user=a.users["office"], role="office", authority=a.authority)
 
 
 def test_city_secadmin_manages_county_accounts_but_not_the_reverse(world, login):

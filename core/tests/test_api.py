@@ -89,3 +89,29 @@ def test_audit_events_for_the_auditor_only(world):
     events = c.get("/api/v1/audit-events?limit=500", headers={"Authorization": f"Bearer {token}"}).json()
     assert events["count"] > 0
     assert {e["authority_id"] for e in events["items"]} == {world["a"].authority.pk}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/organizations?offset=9223372036854775808",
+        "/api/v1/organizations?kind_id=abc",
+        "/api/v1/organizations?limit=-5",
+    ],
+)
+def test_odd_query_strings_never_fail(api, url):
+    r = api.get(url)
+    assert r.status_code in (200, 422)
+    assert r.json()
+
+
+def test_bad_values_answer_in_chinese(api, world):
+    oid = world["a"].orgs["town"].pk
+    bad_date = api.patch(
+        f"/api/v1/organizations/{oid}", {"established_on": "2024-13-45"}, content_type="application/json"
+    )
+    assert bad_date.status_code == 422 and "不是有效日期" in bad_date.json()["errors"][0]["message"]
+    null_note = api.patch(f"/api/v1/organizations/{oid}", {"note": None}, content_type="application/json")
+    assert null_note.status_code == 422 and null_note.json()["errors"]["note"] == ["不能为空。"]
+    bad_code = api.patch(f"/api/v1/organizations/{oid}", {"code": "空 格"}, content_type="application/json")
+    assert bad_code.status_code == 422 and "只能由字母" in bad_code.json()["errors"]["code"][0]

@@ -139,3 +139,54 @@ def test_idle_session_ends_after_fifteen_minutes(world, login, monkeypatch):
     r = client.get("/registry/")
     assert r.status_code == 302 and r.url.startswith("/login/")
     assert "自动退出" in client.get(r.url).content.decode()
+
+
+def test_api_token_is_refused_while_a_password_change_is_due(world):
+    from core.services import user_create
+
+    a = world["a"]
+    user_create(actor=a.users["secadmin"], authority=a.authority, username="fresh", full_name="新人", password=PASSWORD)
+    r = Client().post(
+        "/api/v1/auth/token", {"username": "fresh", "password": PASSWORD}, content_type="application/json"
+    )
+    assert r.status_code == 401 and "修改密码" in r.json()["detail"]
+
+
+def test_tokens_die_with_a_password_reset(world):
+    from core.services import user_reset_password
+
+    a = world["a"]
+    c = Client()
+    token = c.post(
+        "/api/v1/auth/token",
+        {"username": a.users["office"].username, "password": PASSWORD},
+        content_type="application/json",
+    ).json()["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    assert c.get("/api/v1/me", headers=auth).status_code == 200
+    user_reset_password(actor=a.users["secadmin"], user=a.users["office"], password="Reset-pass-2026!")
+    assert c.get("/api/v1/me", headers=auth).status_code == 401
+
+
+def test_lockouts_reach_the_auditors(world, login):
+    from conftest import make_user
+
+    a = world["a"]
+    for i in range(6):
+        _post_login(Client(), a.users["office"].username, f"wrong-{i}", ip="10.1.1.1")
+    for _ in range(2):
+        _post_login(Client(), "no_such_user", "x", ip="10.2.2.2")
+    county = login(a.users["auditor"]).get("/audit/?action=auth.locked").content.decode()
+    assert a.users["office"].username in county
+    root_auditor = make_user(world["city"], "city_auditor", "auditor")
+    city = login(root_auditor).get("/audit/?action=auth.login_failed&per_page=100").content.decode()
+    assert "no_such_user" in city
+    assert "no_such_user" not in login(a.users["auditor"]).get("/audit/?per_page=100").content.decode()
+
+
+def test_proxy_header_names_the_client(world, settings):
+    settings.XUNCHA_PROXY_IP_HEADER = "HTTP_X_REAL_IP"
+    Client().post(
+        "/login/", {"username": "someone", "password": "x"}, REMOTE_ADDR="10.0.0.254", HTTP_X_REAL_IP="192.0.2.7"
+    )
+    assert AuditEvent.objects.filter(action="auth.login_failed").latest("seq").ip == "192.0.2.7"

@@ -10,18 +10,20 @@ from core.models import AuditEvent, Role
 from core.paging import paginate
 from core.selectors import audit_events_for
 
-ACTION_LABELS = {
-    "auth.login": "登录",
-    "auth.login_failed": "登录失败",
-    "auth.locked": "登录锁定",
-    "auth.logout": "退出",
-    "user.": "账号管理",
-    "role.": "权限变更",
-    "organization.export": "导出",
-    "organization.": "党组织名册",
-    "authority.": "机构",
-    "read.": "查阅涉密记录",
-}
+# Categories of audit actions: an exact action, or a prefix ending in ".". The filter
+# offers them in this order; the list names each event by the first that matches.
+ACTION_CATEGORIES = [
+    ("auth.login", "登录"),
+    ("auth.login_failed", "登录失败"),
+    ("auth.locked", "登录锁定"),
+    ("auth.logout", "退出"),
+    ("role.", "权限变更"),
+    ("user.", "账号管理"),
+    ("organization.export", "导出"),
+    ("organization.", "党组织名册"),
+    ("authority.", "机构"),
+    ("read.", "查阅涉密记录"),
+]
 
 
 def role_labels(roles: str) -> str:
@@ -29,7 +31,7 @@ def role_labels(roles: str) -> str:
 
 
 def action_label(action: str) -> str:
-    for prefix, label in ACTION_LABELS.items():
+    for prefix, label in ACTION_CATEGORIES:
         if action == prefix or (prefix.endswith(".") and action.startswith(prefix)):
             return label
     return action
@@ -37,22 +39,7 @@ def action_label(action: str) -> str:
 
 class AuditFilter(forms.Form):
     actor = forms.CharField(label="账号", required=False)
-    action = forms.ChoiceField(
-        label="类别",
-        required=False,
-        choices=[("", "全部")]
-        + [
-            ("auth.login", "登录"),
-            ("auth.login_failed", "登录失败"),
-            ("auth.locked", "登录锁定"),
-            ("auth.logout", "退出"),
-            ("role.", "权限变更"),
-            ("user.", "账号管理"),
-            ("organization.", "党组织名册"),
-            ("organization.export", "导出"),
-            ("read.", "查阅涉密记录"),
-        ],
-    )
+    action = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), *ACTION_CATEGORIES])
     outcome = forms.ChoiceField(label="结果", required=False, choices=[("", "全部")] + list(AuditEvent.Outcome.choices))
     since = forms.DateField(
         label="起始日期", required=False, widget=forms.DateInput(attrs={"placeholder": "例：2025-09-30"})

@@ -250,7 +250,8 @@ def test_api_import_answers_errors_or_counts(world):
     auth = {"Authorization": f"Bearer {token}"}
     bad = c.post("/api/v1/organizations/import", {"file": _upload(xlsx([["X1", "甲", "无此类"]]))}, headers=auth)
     assert bad.status_code == 422
-    assert bad.json()["errors"][0] == {"row": 2, "column": "单位类别", "message": bad.json()["errors"][0]["message"]}
+    error = bad.json()["errors"][0]
+    assert (error["row"], error["column"]) == (2, "单位类别") and "“无此类”不在类别列表中" in error["message"]
     good = c.post("/api/v1/organizations/import", {"file": _upload(xlsx(GOOD))}, headers=auth)
     assert good.status_code == 200 and good.json()["created"] == 4
 
@@ -261,3 +262,23 @@ def _upload(data: bytes):
     return SimpleUploadedFile(
         "名册.xlsx", data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+
+
+def test_each_organisation_an_import_writes_has_its_own_audit_event(world):
+    run(world, xlsx(GOOD))
+    created = AuditEvent.objects.filter(action="organization.create", detail__via="import")
+    assert sorted(created.values_list("object_repr", flat=True)) == sorted(r[1] for r in GOOD)
+    edited = [list(r) for r in GOOD]
+    edited[1][1] = "石门镇下湾社区"
+    run(world, xlsx(edited))
+    update = AuditEvent.objects.get(action="organization.update", detail__via="import")
+    assert update.object_repr == "石门镇下湾社区"
+    assert update.detail["changes"] == {"name": ["石门镇下湾村", "石门镇下湾社区"]}
+
+
+def test_oversized_upload_is_refused_before_reading(world, login, settings):
+    settings.XUNCHA = {**settings.XUNCHA, "IMPORT_MAX_BYTES": 1000}
+    client = login(world["a"].users["office"])
+    text = client.post("/registry/import/", {"file": _upload(xlsx(GOOD))}).content.decode()
+    assert "文件过大" in text
+    assert not Organization.objects.filter(code="T02").exists()
