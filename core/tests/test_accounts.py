@@ -84,6 +84,7 @@ def test_secadmin_cannot_deactivate_itself(world, login):
 
 
 def test_reset_password_shows_a_new_one_once(world, login):
+    import html
     import re
 
     from django.test import Client
@@ -91,7 +92,7 @@ def test_reset_password_shows_a_new_one_once(world, login):
     a = world["a"]
     client = login(a.users["secadmin"])
     r = client.post(f"/accounts/{a.users['office'].pk}/reset-password/", follow=True)
-    new_password = re.search(r"的密码为：(\S+) ", r.content.decode()).group(1)
+    new_password = html.unescape(re.search(r"的密码为：(\S+) ", r.content.decode()).group(1))
     assert "已重置" not in client.get(f"/accounts/{a.users['office'].pk}/").content.decode()  # shown once
     assert User.objects.get(pk=a.users["office"].pk).must_change_password
     assert "messages" not in client.cookies  # kept on the server, not in a cookie
