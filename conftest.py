@@ -108,3 +108,13 @@ def login():
         return client
 
     return _login
+
+
+def token_client(user):
+    """A Client that calls the API with a bearer token got through ``POST /api/v1/auth/token``."""
+    token = (
+        Client()
+        .post("/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json")
+        .json()["token"]
+    )
+    return Client(headers={"Authorization": f"Bearer {token}"})

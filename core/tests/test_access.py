@@ -99,21 +99,14 @@ def test_receiver_sees_no_inspection(world):
 
 
 def test_out_of_scope_is_404_like_missing_in_the_api(world):
-    from django.test import Client
+    from conftest import token_client
 
-    from conftest import PASSWORD
-
-    user = world["a"].users["office"]
-    c = Client()
-    token = c.post(
-        "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
-    ).json()["token"]
-    h = {"Authorization": f"Bearer {token}"}
-    missing = c.get("/api/v1/organizations/999999", headers=h)
-    hidden = c.get(f"/api/v1/organizations/{world['b'].orgs['dept'].pk}", headers=h)
+    c = token_client(world["a"].users["office"])
+    missing = c.get("/api/v1/organizations/999999")
+    hidden = c.get(f"/api/v1/organizations/{world['b'].orgs['dept'].pk}")
     assert missing.status_code == hidden.status_code == 404
     assert missing.json() == hidden.json()
-    listed = c.get("/api/v1/organizations?limit=500", headers=h).json()
+    listed = c.get("/api/v1/organizations?limit=500").json()
     assert {o["authority_id"] for o in listed["items"]} == {world["a"].authority.pk}
     assert listed["count"] == Organization.objects.filter(authority=world["a"].authority).count()
 

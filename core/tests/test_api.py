@@ -1,19 +1,13 @@
 """The API's contract: token, list shape, search, limit and offset, Chinese errors."""
 
 import pytest
-from django.test import Client
 
-from conftest import PASSWORD
+from conftest import token_client
 
 
 @pytest.fixture
 def api(world):
-    user = world["a"].users["office"]
-    c = Client()
-    token = c.post(
-        "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
-    ).json()["token"]
-    return Client(headers={"Authorization": f"Bearer {token}"})
+    return token_client(world["a"].users["office"])
 
 
 def test_openapi_schema_lists_the_contract(client):
@@ -81,12 +75,7 @@ def test_errors_are_chinese_and_name_the_field(api, world):
 
 
 def test_audit_events_for_the_auditor_only(world):
-    auditor = world["a"].users["auditor"]
-    c = Client()
-    token = c.post(
-        "/api/v1/auth/token", {"username": auditor.username, "password": PASSWORD}, content_type="application/json"
-    ).json()["token"]
-    events = c.get("/api/v1/audit-events?limit=500", headers={"Authorization": f"Bearer {token}"}).json()
+    events = token_client(world["a"].users["auditor"]).get("/api/v1/audit-events?limit=500").json()
     assert events["count"] > 0
     assert {e["authority_id"] for e in events["items"]} == {world["a"].authority.pk}
 

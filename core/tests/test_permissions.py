@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD
+from conftest import token_client
 from core.models import AuditEvent
 
 
@@ -224,16 +224,8 @@ def _request(client, case, w):
     return getattr(client, case.method)(url, body or {})
 
 
-def _api_client(user):
-    client = Client()
-    token = client.post(
-        "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
-    ).json()["token"]
-    return Client(headers={"Authorization": f"Bearer {token}"})
-
-
 def _client(case, login, user):
-    return _api_client(user) if case.api else login(user)
+    return token_client(user) if case.api else login(user)
 
 
 ALL = PAGES + API

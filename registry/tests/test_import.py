@@ -238,21 +238,14 @@ def test_import_page_lists_row_errors(world, login):
 
 
 def test_api_import_answers_errors_or_counts(world):
-    from django.test import Client
+    from conftest import token_client
 
-    from conftest import PASSWORD
-
-    user = world["a"].users["office"]
-    c = Client()
-    token = c.post(
-        "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
-    ).json()["token"]
-    auth = {"Authorization": f"Bearer {token}"}
-    bad = c.post("/api/v1/organizations/import", {"file": _upload(xlsx([["X1", "甲", "无此类"]]))}, headers=auth)
+    c = token_client(world["a"].users["office"])
+    bad = c.post("/api/v1/organizations/import", {"file": _upload(xlsx([["X1", "甲", "无此类"]]))})
     assert bad.status_code == 422
     error = bad.json()["errors"][0]
     assert (error["row"], error["column"]) == (2, "单位类别") and "“无此类”不在类别列表中" in error["message"]
-    good = c.post("/api/v1/organizations/import", {"file": _upload(xlsx(GOOD))}, headers=auth)
+    good = c.post("/api/v1/organizations/import", {"file": _upload(xlsx(GOOD))})
     assert good.status_code == 200 and good.json()["created"] == 4
 
 
