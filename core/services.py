@@ -57,6 +57,11 @@ def user_create(
         errors.setdefault("full_name", []).append("请填写姓名。")
     user = User(username=username, full_name=full_name.strip(), phone=phone, authority=authority)
     try:
+        user.clean_fields(exclude=["password", "full_name"])
+    except ValidationError as e:
+        for field, messages in e.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    try:
         password_validation.validate_password(password, user)
     except ValidationError as e:
         errors.setdefault("password", []).extend(e.messages)

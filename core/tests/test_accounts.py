@@ -144,3 +144,13 @@ def test_city_secadmin_manages_county_accounts_but_not_the_reverse(world, login)
     assert login(city_sec).get(f"/accounts/{world['a'].users['office'].pk}/").status_code == 200
     city_user = user_create(actor=None, authority=world["city"], username="city_x", full_name="市", password=PASSWORD)
     assert login(world["a"].users["secadmin"]).get(f"/accounts/{city_user.pk}/").status_code == 404
+
+
+def test_account_names_are_checked(world, login):
+    a = world["a"]
+    r = login(a.users["secadmin"]).post(
+        "/accounts/new/",
+        {"authority": a.authority.pk, "username": "bad name!", "full_name": "某", "password": "Ok-pass-2026!"},
+    )
+    assert r.status_code == 200 and "is-invalid" in r.content.decode()
+    assert not User.objects.filter(username="bad name!").exists()
