@@ -70,10 +70,18 @@ def organization_detail(request, pk):
     _require_view(request.user)
     org = get_object_or_404(organizations_for(user=request.user), pk=pk)
     children = organizations_for(user=request.user).filter(parent=org)
-    can_change = org.pk in set(
-        organizations_for(user=request.user, action="change").filter(pk=org.pk).values_list("pk", flat=True)
-    )
-    return render(request, "registry/detail.html", {"org": org, "children": children, "can_change": can_change})
+    can_change = organizations_for(user=request.user, action="change").filter(pk=org.pk).exists()
+    # Name the parent and the merge target only to those who may see them.
+    refs = [pk for pk in (org.parent_id, org.merged_into_id) if pk]
+    visible = set(organizations_for(user=request.user).filter(pk__in=refs).values_list("pk", flat=True))
+    context = {
+        "org": org,
+        "children": children,
+        "can_change": can_change,
+        "parent": org.parent if org.parent_id in visible else None,
+        "merged_into": org.merged_into if org.merged_into_id in visible else None,
+    }
+    return render(request, "registry/detail.html", context)
 
 
 def _save_form(request, form, save):

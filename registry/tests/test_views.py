@@ -56,3 +56,14 @@ def test_office_adds_a_kind(world, login):
     assert "社会组织" in client.get("/registry/kinds/").content.decode()
     assert "该类别已存在" in client.post("/registry/kinds/", {"name": "社会组织"}).content.decode()
     assert login(world["a"].users["leading_group"]).post("/registry/kinds/", {"name": "X"}).status_code == 403
+
+
+def test_unit_liaison_sees_its_organisation_but_not_the_parents_name(world, login):
+    from registry.services import organization_update
+
+    a = world["a"]
+    organization_update(actor=None, organization=a.orgs["dept"], parent=a.orgs["town"])
+    text = login(a.users["unit_liaison"]).get(f"/registry/{a.orgs['dept'].pk}/").content.decode()
+    assert a.orgs["dept"].name in text and a.orgs["town"].name not in text
+    office = login(a.users["office"]).get(f"/registry/{a.orgs['dept'].pk}/").content.decode()
+    assert a.orgs["town"].name in office

@@ -18,7 +18,7 @@ from demo import county
 from planning.models import Inspection, Round, Term
 from planning.services import inspection_create, round_create, term_create
 from registry.models import Organization, OrganizationKind
-from registry.services import organization_create
+from registry.services import organization_create, organization_update
 
 D = datetime.date
 TERM_START, TERM_END = D(2021, 10, 20), D(2027, 3, 31)
@@ -111,10 +111,14 @@ class Command(BaseCommand):
             )
         # Two villages merged into the new one in 2024.
         for code in ("T03-V07", "T03-V08"):
-            org = created[code]
-            if org.status != "merged":
-                org.status, org.ended_on, org.merged_into = "merged", D(2024, 6, 1), created["T03-V09"]
-                org.save()
+            if created[code].status != "merged":
+                organization_update(
+                    actor=None,
+                    organization=created[code],
+                    status="merged",
+                    ended_on=D(2024, 6, 1),
+                    merged_into=created["T03-V09"],
+                )
         return created
 
     # -- rounds ------------------------------------------------------------
