@@ -20,3 +20,11 @@ class PlanningConfig(AppConfig):
             ]
 
         scopes.register("inspection", resolve, choices)
+
+        from core import access, menu
+        from planning.models import Term
+
+        def may_view_terms(user):
+            return access.can(user, "view", Term)
+
+        menu.register("巡察规划", menu.MenuItem("全覆盖进度", "planning:terms", may_view_terms))

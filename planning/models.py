@@ -26,6 +26,15 @@ class Term(models.Model):
     name = models.CharField("名称", max_length=60)
     start_on = models.DateField("开始日期")
     end_on = models.DateField("结束日期")
+    scope_kinds = models.ManyToManyField(
+        "registry.OrganizationKind",
+        verbose_name="覆盖范围（单位类别）",
+        blank=True,
+        help_text="届内须全覆盖的单位类别；不选则为全部类别",
+    )
+    village_target = models.PositiveSmallIntegerField(
+        "村(社区)覆盖目标(%)", default=100, help_text="村(社区)党组织届内覆盖目标，按百分比"
+    )
 
     access = AccessSpec(kind="case", authority="authority")
 
@@ -76,6 +85,9 @@ class Inspection(models.Model):
     )
     kind = models.CharField("类型", max_length=12, choices=InspectionKind.choices, default=InspectionKind.REGULAR)
     stage = models.CharField("阶段", max_length=14, choices=Stage.choices, default=Stage.PREPARATION)
+    repeat_reason = models.CharField(
+        "重复巡察理由", max_length=200, blank=True, help_text="同一届内再次巡察同一单位（回头看、专项除外）时须填写"
+    )
 
     access = AccessSpec(kind="case", authority="authority", inspection="id", organization="organization")
 

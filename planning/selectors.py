@@ -1,5 +1,5 @@
 from core import access
-from planning.models import Inspection
+from planning.models import Inspection, Term
 
 
 def inspections_for(*, user, round=None):
@@ -8,3 +8,7 @@ def inspections_for(*, user, round=None):
     if round is not None:
         qs = qs.filter(round=round)
     return access.restrict(qs, user, "view")
+
+
+def terms_for(*, user):
+    return access.restrict(Term.objects.select_related("authority").prefetch_related("scope_kinds"), user, "view")

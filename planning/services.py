@@ -1,20 +1,36 @@
 """Writes on terms, rounds and inspections (in outline; the planning issue adds the rest)."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from core import access
 from core.audit import audit_record
-from planning.models import Inspection, Round, Term
+from planning.models import Inspection, InspectionKind, Round, Term
 
 
-def term_create(*, actor, authority, name: str, start_on, end_on) -> Term:
+def term_create(*, actor, authority, name: str, start_on, end_on, scope_kinds=(), village_target: int = 100) -> Term:
+    """Define a term and the organisation kinds it must cover (all kinds when none are given)."""
     access.check_authority(actor, "change", Term, authority)
+    term = Term(authority=authority, name=name, start_on=start_on, end_on=end_on, village_target=village_target)
+    errors = {}
+    if start_on and end_on and end_on <= start_on:
+        errors["end_on"] = ["结束日期须晚于开始日期。"]
+    if any(k.authority_id != authority.pk for k in scope_kinds):
+        errors["scope_kinds"] = ["所选单位类别不属于本机构。"]
+    if not 0 <= village_target <= 100:
+        errors["village_target"] = ["覆盖目标须在 0 到 100 之间。"]
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
-        term = Term(authority=authority, name=name, start_on=start_on, end_on=end_on)
         term.full_clean()
         term.save()
-        audit_record(actor=actor, action="term.create", obj=term)
+        term.scope_kinds.set(scope_kinds)
+        audit_record(
+            actor=actor,
+            action="term.create",
+            obj=term,
+            detail={"scope_kinds": [k.name for k in scope_kinds], "village_target": village_target},
+        )
     return term
 
 
@@ -35,15 +51,33 @@ def round_create(*, actor, term: Term, number: int, kind: str = "regular", entry
     return rnd
 
 
+REPEAT_ALLOWED = (InspectionKind.LOOKBACK, InspectionKind.SPECIAL)
+
+
 def inspection_create(
-    *, actor, round: Round, organization, kind: str = "regular", stage: str = "preparation"
+    *, actor, round: Round, organization, kind: str = "regular", stage: str = "preparation", repeat_reason: str = ""
 ) -> Inspection:
+    """Plan an inspection of ``organization`` in ``round``.
+
+    A second inspection of the same organisation in one term is allowed only for a
+    look-back or special inspection, or with ``repeat_reason`` recorded.
+    """
     access.check_authority(actor, "change", Inspection, round.authority)
     if organization.authority_id != round.authority_id:
         raise PermissionDenied
+    earlier = Inspection.objects.filter(round__term_id=round.term_id, organization=organization).select_related("round")
+    if kind not in REPEAT_ALLOWED and not repeat_reason.strip() and earlier.exists():
+        numbers = "、".join(f"第{i.round.number}轮" for i in earlier)
+        message = f"{organization.name}本届已在{numbers}巡察；再次巡察须为回头看或专项巡察，或填写理由。"
+        raise ValidationError({"repeat_reason": [message]})
     with transaction.atomic():
         inspection = Inspection(
-            authority=round.authority, round=round, organization=organization, kind=kind, stage=stage
+            authority=round.authority,
+            round=round,
+            organization=organization,
+            kind=kind,
+            stage=stage,
+            repeat_reason=repeat_reason.strip(),
         )
         inspection.full_clean()
         inspection.save()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include(accounts_patterns)),
     path("audit/", include(audit_patterns)),
     path("registry/", include("registry.urls")),
+    path("planning/", include("planning.urls")),
     path("api/v1/", api.urls),
 ]
 

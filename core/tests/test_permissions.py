@@ -41,6 +41,10 @@ def a_event(w):
     return AuditEvent.objects.filter(authority=w["a"].authority).order_by("seq").first()
 
 
+def a_term(w):
+    return w["a"].inspection.round.term
+
+
 def a_assignment(w):
     return w["a"].users["team_member"].role_assignments.first()
 
@@ -124,6 +128,15 @@ PAGES = [
     ),
     Case("audit detail", "get", lambda w: f"/audit/{a_event(w).pk}/", "auditor", 200),
     Case("system status", "get", lambda w: "/system/", "sysadmin", 200),
+    Case("terms", "get", lambda w: "/planning/terms/", "office", 302),
+    Case(
+        "coverage",
+        "get",
+        lambda w: f"/planning/terms/{a_term(w).pk}/coverage/",
+        "leading_group",
+        200,
+        marker=lambda w: w["a"].orgs["village"].name,
+    ),
 ]
 
 API = [
@@ -192,6 +205,34 @@ API = [
     ),
     Case(
         "api inspection", "get", lambda w: f"/api/v1/inspections/{w['a'].inspection.pk}", "team_member", 200, api=True
+    ),
+    Case(
+        "api terms",
+        "get",
+        lambda w: "/api/v1/terms",
+        "office",
+        200,
+        list_view=True,
+        api=True,
+        marker=lambda w: f'"id":{a_term(w).pk},',
+    ),
+    Case(
+        "api coverage",
+        "get",
+        lambda w: f"/api/v1/terms/{a_term(w).pk}/coverage",
+        "office",
+        200,
+        api=True,
+        marker=lambda w: w["a"].orgs["village"].name,
+    ),
+    Case(
+        "api term create",
+        "post",
+        lambda w: "/api/v1/terms",
+        "office",
+        201,
+        api=True,
+        body=lambda w: {"name": "十七届", "start_on": "2027-01-01", "end_on": "2031-12-31"},
     ),
 ]
 
@@ -284,5 +325,8 @@ def test_permission_on_another_scope(world, login, case):
             assert world["b"].orgs["village"].name in _xlsx_text(r.content)
     elif case.name == "api organization create":
         assert r.status_code == 403
+    elif case.name in ("terms", "api term create"):
+        # Their own authority's terms list and a term in their own authority: allowed.
+        assert r.status_code in (302, 201)
     else:
         assert r.status_code == 404

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from planning import views
+
+app_name = "planning"
+urlpatterns = [
+    path("terms/", views.term_list, name="terms"),
+    path("terms/<int:pk>/coverage/", views.coverage, name="coverage"),
+]
