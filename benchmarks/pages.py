@@ -3,7 +3,8 @@
 What it measures, in-process through Django's test client (full middleware stack, no network):
 
 - the median server time of ~30 requests to the registry list (``/registry/``, as ``qh_office``),
-  the workbench (``/``, as ``qh_office``) and the audit list (``/audit/``, as ``qh_auditor``),
+  the workbench (``/``, as ``qh_office``), the audit list (``/audit/``, as ``qh_auditor``) and the
+  term's coverage page (``/planning/terms/<id>/coverage/``, as ``qh_office``),
   and its ratio to a trivial ``HttpResponse("ok")`` view behind the same middleware and login;
 - the number of SQL queries of each page at ``?per_page=10`` and ``?per_page=100``. They must be
   equal: a page of 100 rows must cost no more queries than a page of 10 (no N+1).
@@ -57,6 +58,7 @@ from django.urls import clear_url_caches, path  # noqa: E402
 
 import xuncha.urls  # noqa: E402
 from core.models import AuditEvent, User  # noqa: E402
+from planning.models import Term  # noqa: E402
 from registry.models import Organization  # noqa: E402
 
 
@@ -113,6 +115,8 @@ def main():
     call_command("load_demo", scale=args.scale, stdout=open(os.devnull, "w"))  # noqa: SIM115
     accounts = (Path(data_dir) / "demo-accounts.txt").read_text(encoding="utf-8").split()
     assert "qh_office" in accounts and "qh_auditor" in accounts, "demo accounts missing"
+    term = Term.objects.get(authority__code="MH-QH")
+    PAGES.append(("coverage", f"/planning/terms/{term.pk}/coverage/", "qh_office"))
 
     clients = [(url, client_for(username)) for _, url, username in PAGES]
     medians = median_times(clients)

@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from core import access
+from core.paging import paginate
 from planning.coverage import term_coverage
 from planning.models import Term
 from planning.selectors import terms_for
@@ -33,6 +34,7 @@ def coverage(request, pk):
         {
             "term": term,
             "c": result,
+            "page": paginate(request, result.uncovered),
             "percent": round(result.share * 100, 1),
             "by_kind": by_kind,
             "village_percent": round(village.share * 100, 1) if village else None,
