@@ -228,6 +228,19 @@ def check_authority(user, action: str, model, authority) -> None:
         raise PermissionDenied
 
 
+def roles_on(user, obj: Model) -> set[str]:
+    """The user's roles that reach ``obj`` (an office role on its authority, a team role on
+    its inspection, …): for rules that depend on who acts, such as who may move a stage."""
+    spec, model = _spec(type(obj)), type(obj)
+    found: set[str] = set()
+    for grant in grants(user):
+        reach = ROLE_SCOPE.get(grant.role) or "own"
+        q = _grant_q(user, grant, reach, spec)
+        if q is not None and grant.role not in found and model._default_manager.filter(q, pk=obj.pk).exists():
+            found.add(grant.role)
+    return found
+
+
 def can(user, action: str, model) -> bool:
     """Whether the user holds any role that may ``action`` some records of ``model``.
 

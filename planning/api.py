@@ -1,18 +1,35 @@
+from datetime import date
+
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from core.api_utils import page
 from planning.selectors import inspections_for
+from planning.stages import deadline_settings_for, deadlines, inspection_advance
 
 router = Router(tags=["巡察规划"])
+
+
+class DeadlineOut(Schema):
+    kind: str
+    label: str
+    due_on: date
+    done: bool
 
 
 class InspectionOut(Schema):
     id: int
     round_id: int
     organization_id: int
+    team_id: int | None = None  # teams come with the inspector pool
     kind: str
     stage: str
+    deadlines: list[DeadlineOut]
+
+    @staticmethod
+    def resolve_deadlines(obj):
+        settings = getattr(obj, "deadline_settings", None) or deadline_settings_for(obj.authority_id)
+        return deadlines(obj, settings, list(obj.stage_changes.all()))
 
 
 class InspectionPage(Schema):
@@ -20,13 +37,32 @@ class InspectionPage(Schema):
     count: int
 
 
+def _inspections(user):
+    return inspections_for(user=user).prefetch_related("stage_changes")
+
+
 @router.get("", response=InspectionPage)
 def inspection_list(request, search: str | None = None, limit: int = 50, offset: int = 0):
-    return page(
-        inspections_for(user=request.user), search=search, fields=("organization__name",), limit=limit, offset=offset
-    )
+    result = page(_inspections(request.user), search=search, fields=("organization__name",), limit=limit, offset=offset)
+    settings = {a: deadline_settings_for(a) for a in {i.authority_id for i in result["items"]}}
+    for inspection in result["items"]:
+        inspection.deadline_settings = settings[inspection.authority_id]  # one read per authority, not per row
+    return result
 
 
 @router.get("/{int:inspection_id}", response=InspectionOut)
 def inspection_get(request, inspection_id: int):
-    return get_object_or_404(inspections_for(user=request.user), pk=inspection_id)
+    return get_object_or_404(_inspections(request.user), pk=inspection_id)
+
+
+class AdvanceIn(Schema):
+    to_stage: str
+    on: date | None = None
+
+
+@router.post("/{int:inspection_id}/advance", response=InspectionOut)
+def inspection_advance_post(request, inspection_id: int, payload: AdvanceIn):
+    """Move to the next stage (only forwards, one at a time, by the role allowed to)."""
+    inspection = get_object_or_404(_inspections(request.user), pk=inspection_id)
+    inspection_advance(actor=request.user, inspection=inspection, to_stage=payload.to_stage, on=payload.on)
+    return get_object_or_404(_inspections(request.user), pk=inspection_id)

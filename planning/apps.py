@@ -28,3 +28,8 @@ class PlanningConfig(AppConfig):
             return access.can(user, "view", Term)
 
         menu.register("巡察规划", menu.MenuItem("全覆盖进度", "planning:terms", may_view_terms))
+
+        from core import workbench
+        from planning.stages import todos_for
+
+        workbench.register(todos_for)

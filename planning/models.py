@@ -97,3 +97,38 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.organization.name}"
+
+
+class DeadlineSettings(models.Model):
+    """Time limits the office edits (they differ by province and year); one row per authority."""
+
+    authority = models.OneToOneField("core.Authority", verbose_name="所属机构", on_delete=models.CASCADE)
+    notice_days_before_entry = models.PositiveSmallIntegerField("进驻通知提前天数", default=10)
+    report_months_after_onsite = models.PositiveSmallIntegerField("结束进驻后报送巡察报告（月）", default=1)
+    plan_months_after_feedback = models.PositiveSmallIntegerField("反馈后报送整改方案（月）", default=1)
+    rectification_report_months_after_feedback = models.PositiveSmallIntegerField(
+        "反馈后报送整改情况报告（月）", default=2
+    )
+    transfer_outcome_months = models.PositiveSmallIntegerField("移交后反馈办理结果（月）", default=3)
+
+    access = AccessSpec(kind="config", authority="authority")
+
+    class Meta:
+        verbose_name = "时限设置"
+
+
+class StageChange(models.Model):
+    """One move of an inspection to its next stage: when, by whom."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField("原阶段", max_length=14, choices=Inspection.Stage.choices)
+    to_stage = models.CharField("新阶段", max_length=14, choices=Inspection.Stage.choices)
+    on = models.DateField("日期")
+    actor = models.ForeignKey("core.User", verbose_name="操作人", null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    access = AccessSpec(kind="case", authority="inspection__authority", inspection="inspection_id")
+
+    class Meta:
+        verbose_name = "阶段变更"
+        ordering = ["on", "id"]

@@ -6,4 +6,5 @@ app_name = "planning"
 urlpatterns = [
     path("terms/", views.term_list, name="terms"),
     path("terms/<int:pk>/coverage/", views.coverage, name="coverage"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
 ]

@@ -1,12 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from core import access
 from core.paging import paginate
 from planning.coverage import term_coverage
-from planning.models import Term
-from planning.selectors import terms_for
+from planning.models import Inspection, Term
+from planning.selectors import inspections_for, terms_for
+from planning.stages import ORDER, deadline_settings_for, deadlines, inspection_advance, may_advance, next_stage
 
 
 @login_required
@@ -41,3 +45,32 @@ def coverage(request, pk):
             "planned": sum(1 for o in result.uncovered if o.planned_round),
         },
     )
+
+
+@login_required
+def inspection_detail(request, pk):
+    inspection = get_object_or_404(inspections_for(user=request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            inspection_advance(actor=request.user, inspection=inspection, to_stage=request.POST.get("to_stage", ""))
+        except ValidationError as e:
+            messages.error(request, "；".join(m for ms in e.message_dict.values() for m in ms))
+        else:
+            messages.success(request, f"已推进到“{inspection.get_stage_display()}”阶段。")
+        return redirect("planning:inspection", inspection.pk)
+    changes = list(inspection.stage_changes.select_related("actor"))
+    today = timezone.localdate()
+    items = deadlines(inspection, deadline_settings_for(inspection.authority_id), changes)
+    for d in items:
+        d.state = d.urgency(today)
+    nxt = next_stage(inspection)
+    current = ORDER.index(inspection.stage)
+    context = {
+        "inspection": inspection,
+        "changes": changes,
+        "deadlines": items,
+        "stages": [(Inspection.Stage(s).label, i <= current) for i, s in enumerate(ORDER)],
+        "next": Inspection.Stage(nxt) if nxt else None,
+        "may_advance": may_advance(request.user, inspection),
+    }
+    return render(request, "planning/inspection.html", context)

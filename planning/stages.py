@@ -1,0 +1,178 @@
+"""The stage machine of an inspection and the deadlines that follow from it.
+
+preparation → onsite → reporting → feedback → rectification → archived: only
+forwards, one stage at a time, each move by a role allowed to make it, recorded
+with its date and actor. Deadlines come from ``DeadlineSettings`` (the office's
+settings, with the defaults of the rules) and the dates of the round and of the
+stage changes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core import access
+from core.audit import audit_record
+from planning.models import DeadlineSettings, Inspection, StageChange
+
+Stage = Inspection.Stage
+ORDER = [Stage.PREPARATION, Stage.ONSITE, Stage.REPORTING, Stage.FEEDBACK, Stage.RECTIFICATION, Stage.ARCHIVED]
+OFFICE = (access.OFFICE, access.OFFICE_HEAD)
+# Who may move an inspection into each stage.
+ADVANCE_ROLES = {
+    Stage.ONSITE: OFFICE,
+    Stage.REPORTING: (*OFFICE, access.TEAM_LEADER),
+    Stage.FEEDBACK: OFFICE,
+    Stage.RECTIFICATION: OFFICE,
+    Stage.ARCHIVED: OFFICE,
+}
+
+
+def next_stage(inspection: Inspection) -> str | None:
+    i = ORDER.index(inspection.stage)
+    return ORDER[i + 1] if i + 1 < len(ORDER) else None
+
+
+def may_advance(user, inspection: Inspection) -> bool:
+    nxt = next_stage(inspection)
+    return nxt is not None and bool(access.roles_on(user, inspection) & set(ADVANCE_ROLES[nxt]))
+
+
+def inspection_advance(*, actor, inspection: Inspection, to_stage: str, on: datetime.date | None = None) -> StageChange:
+    """Move ``inspection`` to ``to_stage``, which must be the next stage.
+
+    Raises ``Http404`` if the actor cannot see it, ``PermissionDenied`` if their role may
+    not make this move, ``ValidationError`` for a skip, a step back or a date before the last move.
+    """
+    access.check(actor, "view", inspection)
+    on = on or timezone.localdate()
+    nxt = next_stage(inspection)
+    if to_stage not in Stage.values:
+        raise ValidationError({"to_stage": ["未知的阶段。"]})
+    if nxt is None:
+        raise ValidationError({"to_stage": ["该巡察已归档，不能再推进。"]})
+    if to_stage != nxt:
+        raise ValidationError({"to_stage": [f"只能依次推进到下一阶段：{Stage(nxt).label}。"]})
+    if actor is not None and not access.roles_on(actor, inspection) & set(ADVANCE_ROLES[nxt]):
+        raise PermissionDenied
+    last = inspection.stage_changes.order_by("-on", "-id").first()
+    if last and on < last.on:
+        raise ValidationError({"on": [f"日期不能早于上一阶段变更（{last.on:%Y-%m-%d}）。"]})
+    with transaction.atomic():
+        locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if locked.stage != inspection.stage:
+            raise ValidationError({"to_stage": ["该巡察的阶段已被他人变更，请刷新后重试。"]})
+        change = StageChange.objects.create(
+            inspection=inspection, from_stage=inspection.stage, to_stage=to_stage, on=on, actor=actor
+        )
+        inspection.stage = to_stage
+        inspection.save(update_fields=["stage"])
+        audit_record(
+            actor=actor,
+            action="inspection.advance",
+            obj=inspection,
+            detail={"from": change.from_stage, "to": to_stage, "on": on.isoformat()},
+        )
+    return change
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def deadline_settings_for(authority_id: int) -> DeadlineSettings:
+    """The authority's settings, or the defaults if the office has not changed them."""
+    return DeadlineSettings.objects.filter(authority_id=authority_id).first() or DeadlineSettings(
+        authority_id=authority_id
+    )
+
+
+@dataclass
+class Deadline:
+    kind: str
+    label: str
+    due_on: datetime.date
+    done: bool
+
+    def urgency(self, today: datetime.date) -> str:
+        if self.done:
+            return "done"
+        days = (self.due_on - today).days
+        return "overdue" if days < 0 else "soon" if days <= 7 else "normal"
+
+
+def deadlines(inspection: Inspection, settings: DeadlineSettings, changes: list[StageChange]) -> list[Deadline]:
+    """The deadlines of ``inspection`` known so far (a deadline appears once its start date is known)."""
+    reached = {c.to_stage: c.on for c in changes}
+    at = ORDER.index(inspection.stage)
+    past = lambda stage: at >= ORDER.index(stage)  # noqa: E731
+    out = []
+    rnd = inspection.round
+    if rnd.entry_on:
+        out.append(
+            Deadline(
+                "entry_notice",
+                "发出进驻通知",
+                rnd.entry_on - datetime.timedelta(days=settings.notice_days_before_entry),
+                past(Stage.ONSITE),
+            )
+        )
+    if rnd.onsite_end_on:
+        out.append(
+            Deadline(
+                "report",
+                "向领导小组报送巡察报告",
+                add_months(rnd.onsite_end_on, settings.report_months_after_onsite),
+                past(Stage.FEEDBACK),
+            )
+        )
+    feedback_on = reached.get(Stage.FEEDBACK)
+    if feedback_on:
+        # Until the rectification stage records plans, reaching that stage counts as the plan received.
+        out.append(
+            Deadline(
+                "rectification_plan",
+                "报送整改方案",
+                add_months(feedback_on, settings.plan_months_after_feedback),
+                past(Stage.RECTIFICATION),
+            )
+        )
+        out.append(
+            Deadline(
+                "rectification_report",
+                "报送整改情况报告",
+                add_months(feedback_on, settings.rectification_report_months_after_feedback),
+                past(Stage.ARCHIVED),
+            )
+        )
+    return out
+
+
+def todos_for(user) -> list:
+    """Deadlines overdue or due within 30 days, for those responsible: the office of the
+    inspection's authority and its team. For the workbench."""
+    from django.urls import reverse
+
+    from core.workbench import Todo
+
+    qs = access.restrict(Inspection.objects.exclude(stage=Stage.ARCHIVED), user, "change")
+    qs = qs.select_related("round__term", "organization").prefetch_related("stage_changes")
+    today = timezone.localdate()
+    settings_cache: dict[int, DeadlineSettings] = {}
+    items = []
+    for inspection in qs:
+        if inspection.authority_id not in settings_cache:
+            settings_cache[inspection.authority_id] = deadline_settings_for(inspection.authority_id)
+        for d in deadlines(inspection, settings_cache[inspection.authority_id], list(inspection.stage_changes.all())):
+            if not d.done and (d.due_on - today).days <= 30:
+                url = reverse("planning:inspection", args=[inspection.pk])
+                items.append(Todo(f"{inspection.organization.name}：{d.label}", url, d.due_on, "巡察"))
+    return items
