@@ -1,11 +1,16 @@
 from datetime import date
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from core import access
 from core.api_utils import page
-from planning.selectors import inspections_for
+from planning.models import Inspection
+from planning.selectors import inspections_for, rounds_for
+from planning.services import inspection_create
 from planning.stages import deadline_settings_for, deadlines, inspection_advance
+from registry.selectors import organizations_for
 
 router = Router(tags=["巡察规划"])
 
@@ -53,6 +58,28 @@ def inspection_list(request, search: str | None = None, limit: int = 50, offset:
 @router.get("/{int:inspection_id}", response=InspectionOut)
 def inspection_get(request, inspection_id: int):
     return get_object_or_404(_inspections(request.user), pk=inspection_id)
+
+
+class InspectionIn(Schema):
+    round_id: int
+    organization_id: int
+    kind: str = "regular"
+    repeat_reason: str = ""
+
+
+@router.post("", response={201: InspectionOut})
+def inspection_post(request, payload: InspectionIn):
+    """Plan an inspection: one organisation in one round (a repeat in the term needs a reason)."""
+    rnd = get_object_or_404(rounds_for(user=request.user), pk=payload.round_id)
+    if rnd.authority_id not in access.authorities_for(request.user, "change", Inspection):
+        raise PermissionDenied
+    org = organizations_for(user=request.user).filter(pk=payload.organization_id, authority_id=rnd.authority_id).first()
+    if org is None:
+        raise ValidationError({"organization_id": ["所选单位不存在。"]})
+    inspection = inspection_create(
+        actor=request.user, round=rnd, organization=org, kind=payload.kind, repeat_reason=payload.repeat_reason
+    )
+    return 201, get_object_or_404(_inspections(request.user), pk=inspection.pk)
 
 
 class AdvanceIn(Schema):

@@ -1,10 +1,10 @@
 from core import access
-from planning.models import Inspection, Term
+from planning.models import Inspection, Round, Term
 
 
 def inspections_for(*, user, round=None):
     """Inspections the user may see: the office all of its authority's, a team its own."""
-    qs = Inspection.objects.select_related("round__term", "organization")
+    qs = Inspection.objects.select_related("round__term", "organization__kind")
     if round is not None:
         qs = qs.filter(round=round)
     return access.restrict(qs, user, "view")
@@ -12,3 +12,7 @@ def inspections_for(*, user, round=None):
 
 def terms_for(*, user):
     return access.restrict(Term.objects.select_related("authority").prefetch_related("scope_kinds"), user, "view")
+
+
+def rounds_for(*, user):
+    return access.restrict(Round.objects.select_related("term"), user, "view").order_by("term__start_on", "number")

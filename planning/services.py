@@ -34,8 +34,25 @@ def term_create(*, actor, authority, name: str, start_on, end_on, scope_kinds=()
     return term
 
 
-def round_create(*, actor, term: Term, number: int, kind: str = "regular", entry_on=None, onsite_end_on=None) -> Round:
+def round_create(
+    *, actor, term: Term, number: int | None = None, kind: str = "regular", entry_on=None, onsite_end_on=None
+) -> Round:
+    """Add a round to ``term``; ``number`` defaults to the next free one (第N轮)."""
     access.check_authority(actor, "change", Round, term.authority)
+    if number is None:
+        number = (term.rounds.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    errors = {}
+    if term.rounds.filter(number=number).exists():
+        errors["number"] = [f"本届已有第{number}轮。"]
+    if entry_on and onsite_end_on and onsite_end_on < entry_on:
+        errors["onsite_end_on"] = ["结束进驻日期不能早于进驻日期。"]
+    for field, day in (("entry_on", entry_on), ("onsite_end_on", onsite_end_on)):
+        if day and not term.start_on <= day <= term.end_on:
+            errors.setdefault(field, []).append(
+                f"日期须在本届起止日期（{term.start_on:%Y-%m-%d} 至 {term.end_on:%Y-%m-%d}）之内。"
+            )
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         rnd = Round(
             authority=term.authority,

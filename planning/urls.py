@@ -7,4 +7,6 @@ urlpatterns = [
     path("terms/", views.term_list, name="terms"),
     path("terms/<int:pk>/coverage/", views.coverage, name="coverage"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
+    path("terms/<int:pk>/rounds/new/", views.round_create_view, name="round_create"),
+    path("rounds/<int:pk>/", views.round_detail, name="round"),
 ]

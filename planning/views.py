@@ -1,16 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from core import access
+from core.forms import apply_service_errors
 from core.paging import paginate
 from planning.coverage import term_coverage
-from planning.models import Inspection, Term
-from planning.selectors import inspections_for, terms_for
+from planning.forms import InspectionForm, RoundForm
+from planning.models import Inspection, Round, Term
+from planning.selectors import inspections_for, rounds_for, terms_for
+from planning.services import inspection_create, round_create
 from planning.stages import ORDER, deadline_settings_for, deadlines, inspection_advance, may_advance, next_stage
+from registry.selectors import organizations_for
 
 
 @login_required
@@ -43,6 +47,9 @@ def coverage(request, pk):
             "by_kind": by_kind,
             "village_percent": round(village.share * 100, 1) if village else None,
             "planned": sum(1 for o in result.uncovered if o.planned_round),
+            "rounds": term.rounds.order_by("number"),
+            "round_form": RoundForm(),
+            "can_plan": term.authority_id in access.authorities_for(request.user, "change", Round),
         },
     )
 
@@ -74,3 +81,57 @@ def inspection_detail(request, pk):
         "may_advance": may_advance(request.user, inspection),
     }
     return render(request, "planning/inspection.html", context)
+
+
+@login_required
+def round_create_view(request, pk):
+    term = get_object_or_404(terms_for(user=request.user), pk=pk)
+    access.check_authority(request.user, "change", Round, term.authority)
+    form = RoundForm(request.POST)
+    if form.is_valid():
+        try:
+            rnd = round_create(actor=request.user, term=term, **form.cleaned_data)
+        except ValidationError as e:
+            apply_service_errors(form, e)
+        else:
+            messages.success(request, f"已新增第{rnd.number}轮。")
+            return redirect("planning:round", rnd.pk)
+    messages.error(
+        request,
+        "；".join(
+            f"{form.fields[f].label if f in form.fields else ''}{m}" for f, ms in form.errors.items() for m in ms
+        ),
+    )
+    return redirect("planning:coverage", term.pk)
+
+
+@login_required
+def round_detail(request, pk):
+    rnd = get_object_or_404(rounds_for(user=request.user), pk=pk)
+    can_change = rnd.authority_id in access.authorities_for(request.user, "change", Inspection)
+    orgs = organizations_for(user=request.user).filter(authority_id=rnd.authority_id, status="active")
+    form = InspectionForm(request.POST or None, organizations=orgs)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                inspection_create(
+                    actor=request.user,
+                    round=rnd,
+                    organization=d["organization"],
+                    kind=d["kind"],
+                    repeat_reason=d["repeat_reason"],
+                )
+            except ValidationError as e:
+                apply_service_errors(form, e)
+            else:
+                messages.success(request, f"已将“{d['organization'].name}”列入第{rnd.number}轮。")
+                return redirect("planning:round", rnd.pk)
+    inspections = inspections_for(user=request.user, round=rnd)
+    return render(
+        request,
+        "planning/round.html",
+        {"round": rnd, "inspections": inspections, "form": form, "can_change": can_change},
+    )

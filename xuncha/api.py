@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from core.api import router as core_router
 from core.api_utils import AUTH, install_handlers
 from planning.api import router as planning_router
+from planning.api_rounds import router as rounds_router
 from planning.api_terms import router as terms_router
 from registry.api import router as registry_router
 
@@ -20,3 +21,4 @@ api.add_router("/", core_router)
 api.add_router("/organizations", registry_router)
 api.add_router("/inspections", planning_router)
 api.add_router("/terms", terms_router)
+api.add_router("/rounds", rounds_router)

@@ -26,6 +26,7 @@ class Case:
     body: Callable | None = None
     marker: Callable | None = None  # text of county A that only permitted users may see
     list_view: bool = False  # lists answer 200 and hide what is out of scope
+    denied: int | None = None  # the answer to those without permission, where not the default
     api: bool = False
 
 
@@ -153,6 +154,30 @@ PAGES = [
         302,
         body=lambda w: {"to_stage": "onsite"},
     ),
+    Case(
+        "round page",
+        "get",
+        lambda w: f"/planning/rounds/{w['a'].inspection.round_id}/",
+        "leading_group",
+        200,
+        marker=lambda w: w["a"].orgs["dept"].name,
+    ),
+    Case(
+        "round add inspection",
+        "post",
+        lambda w: f"/planning/rounds/{w['a'].inspection.round_id}/",
+        "office",
+        302,
+        body=lambda w: {"organization": w["a"].orgs["town"].pk, "kind": "regular"},
+    ),
+    Case(
+        "round create",
+        "post",
+        lambda w: f"/planning/terms/{a_term(w).pk}/rounds/new/",
+        "office",
+        302,
+        body=lambda w: {"kind": "regular"},
+    ),
 ]
 
 API = [
@@ -259,6 +284,36 @@ API = [
         api=True,
         body=lambda w: {"to_stage": "onsite"},
     ),
+    Case(
+        "api rounds",
+        "get",
+        lambda w: "/api/v1/rounds",
+        "office",
+        200,
+        list_view=True,
+        api=True,
+        marker=lambda w: f'"id":{w["a"].inspection.round_id},',
+    ),
+    Case(
+        "api round create",
+        "post",
+        lambda w: "/api/v1/rounds",
+        "office",
+        201,
+        api=True,
+        body=lambda w: {"term_id": a_term(w).pk},
+        denied=404,  # the round or term it names is out of sight
+    ),
+    Case(
+        "api inspection create",
+        "post",
+        lambda w: "/api/v1/inspections",
+        "office",
+        201,
+        api=True,
+        body=lambda w: {"round_id": w["a"].inspection.round_id, "organization_id": w["a"].orgs["town"].pk},
+        denied=404,  # the round or term it names is out of sight
+    ),
 ]
 
 
@@ -309,6 +364,9 @@ def test_anonymous(world, case):
 @pytest.mark.parametrize("case", ALL, ids=[c.name for c in ALL])
 def test_no_permission(world, login, case):
     r = _request(_client(case, login, world["a"].users["nobody"]), case, world)
+    if case.denied is not None:
+        assert r.status_code == case.denied
+        return
     if case.list_view and (case.api or case.name == "workbench"):
         assert r.status_code == 200
         if case.marker:
