@@ -246,8 +246,15 @@ def can(user, action: str, model) -> bool:
 
     For menus and buttons; the records themselves are still narrowed by ``restrict``.
     """
-    allowed = RULES[_spec(model).kind].get(action, {})
-    return any(g.role in allowed for g in grants(user))
+    spec = _spec(model)
+    allowed = RULES[spec.kind].get(action, {})
+    return any(g.role in allowed and _reachable(allowed[g.role], spec) for g in grants(user))
+
+
+def _reachable(reach: str, spec: AccessSpec) -> bool:
+    """Whether a grant of this reach can match any record of a model with this spec
+    (a team role reaches nothing of a model that has no path to an inspection)."""
+    return bool(spec.authority) if reach in ("own", "tree") else getattr(spec, reach) is not None
 
 
 def authorities_for(user, action: str, model) -> list[int]:

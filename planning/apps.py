@@ -29,6 +29,13 @@ class PlanningConfig(AppConfig):
 
         menu.register("巡察规划", menu.MenuItem("全覆盖进度", "planning:terms", may_view_terms))
 
+        from planning.models import DeadlineSettings
+
+        def may_view_settings(user):
+            return access.can(user, "view", DeadlineSettings)
+
+        menu.register("巡察规划", menu.MenuItem("时限设置", "planning:settings", may_view_settings))
+
         from core import workbench
         from planning.stages import todos_for
 

@@ -116,6 +116,9 @@ class DeadlineSettings(models.Model):
     class Meta:
         verbose_name = "时限设置"
 
+    def __str__(self) -> str:
+        return "时限设置"
+
 
 class StageChange(models.Model):
     """One move of an inspection to its next stage: when, by whom."""

@@ -95,6 +95,45 @@ def deadline_settings_for(authority_id: int) -> DeadlineSettings:
     )
 
 
+SETTING_FIELDS = (
+    "notice_days_before_entry",
+    "report_months_after_onsite",
+    "plan_months_after_feedback",
+    "rectification_report_months_after_feedback",
+    "transfer_outcome_months",
+)
+
+
+def deadline_settings_update(*, actor, authority, **values) -> DeadlineSettings:
+    """The office changes its time limits; every deadline computed afterwards follows them."""
+    access.check_authority(actor, "change", DeadlineSettings, authority)
+    current = deadline_settings_for(authority.pk)
+    before = {f: getattr(current, f) for f in SETTING_FIELDS}
+    for field, value in values.items():
+        if field in SETTING_FIELDS:
+            setattr(current, field, value)
+    errors = {
+        f: ["须为 1 到 24 之间的整数。"]
+        for f in SETTING_FIELDS
+        if f != "notice_days_before_entry" and not 1 <= getattr(current, f) <= 24
+    }
+    if not 1 <= current.notice_days_before_entry <= 60:
+        errors["notice_days_before_entry"] = ["须为 1 到 60 之间的整数。"]
+    if errors:
+        raise ValidationError(errors)
+    changes = {f: [before[f], getattr(current, f)] for f in SETTING_FIELDS if before[f] != getattr(current, f)}
+    with transaction.atomic():
+        current.save()
+        audit_record(
+            actor=actor,
+            action="deadline_settings.update",
+            obj=current,
+            authority=authority,
+            detail={"changes": changes},
+        )
+    return current
+
+
 @dataclass
 class Deadline:
     kind: str

@@ -9,4 +9,5 @@ urlpatterns = [
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
     path("terms/<int:pk>/rounds/new/", views.round_create_view, name="round_create"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("settings/", views.deadline_settings_view, name="settings"),
 ]

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,10 +11,19 @@ from core.forms import apply_service_errors
 from core.paging import paginate
 from planning.coverage import term_coverage
 from planning.forms import InspectionForm, RoundForm
-from planning.models import Inspection, Round, Term
+from planning.models import DeadlineSettings, Inspection, Round, Term
 from planning.selectors import inspections_for, rounds_for, terms_for
 from planning.services import inspection_create, round_create
-from planning.stages import ORDER, deadline_settings_for, deadlines, inspection_advance, may_advance, next_stage
+from planning.stages import (
+    ORDER,
+    SETTING_FIELDS,
+    deadline_settings_for,
+    deadline_settings_update,
+    deadlines,
+    inspection_advance,
+    may_advance,
+    next_stage,
+)
 from registry.selectors import organizations_for
 
 
@@ -135,3 +145,30 @@ def round_detail(request, pk):
         "planning/round.html",
         {"round": rnd, "inspections": inspections, "form": form, "can_change": can_change},
     )
+
+
+class DeadlineSettingsForm(forms.ModelForm):
+    class Meta:
+        model = DeadlineSettings
+        fields = list(SETTING_FIELDS)
+
+
+@login_required
+def deadline_settings_view(request):
+    if not access.can(request.user, "view", DeadlineSettings) or request.user.authority is None:
+        raise Http404
+    authority = request.user.authority
+    can_change = authority.pk in access.authorities_for(request.user, "change", DeadlineSettings)
+    form = DeadlineSettingsForm(request.POST or None, instance=deadline_settings_for(authority.pk))
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                deadline_settings_update(actor=request.user, authority=authority, **form.cleaned_data)
+            except ValidationError as e:
+                apply_service_errors(form, e)
+            else:
+                messages.success(request, "时限设置已保存，各项期限将按新设置计算。")
+                return redirect("planning:settings")
+    return render(request, "planning/settings.html", {"form": form, "can_change": can_change})

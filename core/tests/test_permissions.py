@@ -178,6 +178,7 @@ PAGES = [
         302,
         body=lambda w: {"kind": "regular"},
     ),
+    Case("deadline settings", "get", lambda w: "/planning/settings/", "office", 200),
 ]
 
 API = [
@@ -392,6 +393,7 @@ def test_permission_on_another_scope(world, login, case):
     """The same role in the sibling county B sees nothing of county A."""
     r = _request(_client(case, login, world["b"].users[case.role]), case, world)
     if case.list_view or case.url(world) in (
+        "/planning/settings/",
         "/registry/new/",
         "/registry/import/",
         "/registry/template.xlsx",

@@ -9,15 +9,15 @@ from core import workbench
 from core.workbench import Todo
 
 MENU = {
-    "office": {"工作台", "党组织名册"},
-    "leading_group": {"工作台", "党组织名册"},
+    "office": {"工作台", "党组织名册", "全覆盖进度", "时限设置"},
+    "leading_group": {"工作台", "党组织名册", "全覆盖进度", "时限设置"},
     "team_member": {"工作台", "党组织名册"},
     "secadmin": {"工作台", "账号与授权"},
     "auditor": {"工作台", "审计日志"},
     "sysadmin": {"工作台", "系统状态"},
     "nobody": {"工作台"},
 }
-ALL_ENTRIES = {"工作台", "党组织名册", "账号与授权", "审计日志", "系统状态"}
+ALL_ENTRIES = {"工作台", "党组织名册", "全覆盖进度", "时限设置", "账号与授权", "审计日志", "系统状态"}
 
 
 @pytest.mark.parametrize("role", MENU)

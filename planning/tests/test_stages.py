@@ -134,3 +134,30 @@ def test_advance_through_the_api_and_the_page(world, insp, login):
     insp.refresh_from_db()
     assert insp.stage == "reporting"
     assert "推进到" not in login(a.users["team_member"]).get(f"/planning/inspections/{insp.pk}/").content.decode()
+
+
+def test_office_edits_the_deadline_settings_in_the_page(world, insp, login):
+    a = world["a"]
+    client = login(a.users["office"])
+    page = client.get("/planning/settings/").content.decode()
+    assert "进驻通知提前天数" in page and 'value="10"' in page
+    values = {
+        "notice_days_before_entry": 15,
+        "report_months_after_onsite": 2,
+        "plan_months_after_feedback": 1,
+        "rectification_report_months_after_feedback": 3,
+        "transfer_outcome_months": 3,
+    }
+    assert client.post("/planning/settings/", values).status_code == 302
+    due = {d.kind: d.due_on for d in deadlines(insp, deadline_settings_for(insp.authority_id), [])}
+    assert due["entry_notice"] == D(2026, 11, 29) and due["report"] == D(2027, 3, 29)
+    from core.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="deadline_settings.update")
+    assert event.detail["changes"]["notice_days_before_entry"] == [10, 15]
+    bad = client.post("/planning/settings/", {**values, "report_months_after_onsite": 0}).content.decode()
+    assert "须为 1 到 24 之间的整数" in bad
+    assert deadline_settings_for(world["b"].authority.pk).notice_days_before_entry == 10  # B keeps its own
+    leading = login(a.users["leading_group"])
+    assert leading.get("/planning/settings/").status_code == 200
+    assert leading.post("/planning/settings/", values).status_code == 403
