@@ -83,6 +83,14 @@ class Inspection(models.Model):
     organization = models.ForeignKey(
         "registry.Organization", verbose_name="被巡察党组织", on_delete=models.PROTECT, related_name="inspections"
     )
+    team = models.ForeignKey(
+        "planning.Team",
+        verbose_name="巡察组",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inspections",
+    )
     kind = models.CharField("类型", max_length=12, choices=InspectionKind.choices, default=InspectionKind.REGULAR)
     stage = models.CharField("阶段", max_length=14, choices=Stage.choices, default=Stage.PREPARATION)
     repeat_reason = models.CharField(
@@ -135,3 +143,129 @@ class StageChange(models.Model):
     class Meta:
         verbose_name = "阶段变更"
         ordering = ["on", "id"]
+
+
+class Inspector(models.Model):
+    """A person in the inspector pool (巡察人才库) who can serve on teams."""
+
+    authority = models.ForeignKey("core.Authority", verbose_name="所属机构", on_delete=models.PROTECT)
+    user = models.OneToOneField(
+        "core.User", verbose_name="平台账号", null=True, blank=True, on_delete=models.SET_NULL, related_name="inspector"
+    )
+    name = models.CharField("姓名", max_length=50)
+    unit = models.CharField("所在单位", max_length=100)
+    post = models.CharField("职务", max_length=60, blank=True)
+    education = models.CharField("学历", max_length=60, blank=True)
+
+    access = AccessSpec(kind="config", authority="authority")
+
+    class Meta:
+        verbose_name = "巡察干部"
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InspectorRecord(models.Model):
+    """Where an inspector worked or studied, and when (the conflict rules read these)."""
+
+    class Kind(models.TextChoices):
+        WORK = "work", "工作经历"
+        STUDY = "study", "学习经历"
+
+    inspector = models.ForeignKey(Inspector, on_delete=models.CASCADE, related_name="records")
+    kind = models.CharField("类别", max_length=5, choices=Kind.choices)
+    organization = models.ForeignKey(
+        "registry.Organization", verbose_name="单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organization_name = models.CharField("单位名称", max_length=100, help_text="名册外的单位填写名称")
+    post = models.CharField("职务", max_length=60, blank=True)
+    start_on = models.DateField("起始")
+    end_on = models.DateField("截止", null=True, blank=True)
+
+    access = AccessSpec(kind="config", authority="inspector__authority")
+
+    class Meta:
+        verbose_name = "经历"
+        ordering = ["inspector", "start_on"]
+
+
+class InspectorRelative(models.Model):
+    inspector = models.ForeignKey(Inspector, on_delete=models.CASCADE, related_name="relatives")
+    name = models.CharField("姓名", max_length=50)
+    relation = models.CharField("关系", max_length=20)
+    organization = models.ForeignKey(
+        "registry.Organization",
+        verbose_name="工作单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organization_name = models.CharField("工作单位名称", max_length=100, blank=True)
+
+    access = AccessSpec(kind="config", authority="inspector__authority")
+
+    class Meta:
+        verbose_name = "亲属"
+
+
+class InspectorDeclaration(models.Model):
+    """A conflict the inspector declares about an organisation (本人申报回避)."""
+
+    inspector = models.ForeignKey(Inspector, on_delete=models.CASCADE, related_name="declarations")
+    organization = models.ForeignKey(
+        "registry.Organization", verbose_name="单位", on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField("事由", max_length=200)
+    declared_at = models.DateTimeField("申报时间", auto_now_add=True)
+
+    access = AccessSpec(kind="config", authority="inspector__authority")
+
+    class Meta:
+        verbose_name = "回避申报"
+
+
+class Team(models.Model):
+    """A team (巡察组) of a round; it inspects one or more organisations (its inspections)."""
+
+    authority = models.ForeignKey("core.Authority", verbose_name="所属机构", on_delete=models.PROTECT)
+    round = models.ForeignKey(Round, verbose_name="轮次", on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField("名称", max_length=40, help_text="如：第一巡察组")
+
+    # A team's members reach it through any of its inspections (a multi-valued path: a
+    # member of two of its inspections may see the row twice; selectors add distinct()).
+    access = AccessSpec(kind="case", authority="authority", inspection="inspections")
+
+    class Meta:
+        verbose_name = "巡察组"
+        ordering = ["round", "name"]
+        constraints = [models.UniqueConstraint(fields=["round", "name"], name="team_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.round}{self.name}"
+
+
+class TeamMember(models.Model):
+    """A person on a team, with the conflicts found when added and the office's decision."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", "组长"
+        DEPUTY = "deputy", "副组长"
+        LIAISON = "liaison", "联络员"
+        MEMBER = "member", "成员"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    inspector = models.ForeignKey(Inspector, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField("组内职务", max_length=8, choices=Role.choices)
+    conflicts = models.JSONField("发现的回避情形", default=list, blank=True)
+    decision_reason = models.CharField("办公室决定理由", max_length=300, blank=True)
+    decided_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField("加入时间", auto_now_add=True)
+
+    access = AccessSpec(kind="case", authority="team__authority", inspection="team__inspections")
+
+    class Meta:
+        verbose_name = "巡察组成员"
+        constraints = [models.UniqueConstraint(fields=["team", "inspector"], name="team_member_unique")]

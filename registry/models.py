@@ -90,3 +90,23 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrganizationLeader(models.Model):
+    """A leader of an organisation over time (name, post, from, to): used by the conflict
+    check (superior–subordinate relations) and, later, the talk plan."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="leaders")
+    name = models.CharField("姓名", max_length=50)
+    post = models.CharField("职务", max_length=60)
+    start_on = models.DateField("任职起始")
+    end_on = models.DateField("任职截止", null=True, blank=True)
+
+    access = AccessSpec(kind="registry", authority="organization__authority", organization="organization_id")
+
+    class Meta:
+        verbose_name = "单位领导"
+        ordering = ["organization", "-start_on"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.post}）"

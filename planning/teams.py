@@ -1,0 +1,141 @@
+"""Teams (巡察组): who serves, in which role, and the conflict-of-interest gate.
+
+Adding a person runs ``conflict_check`` against every organisation the team
+inspects. A conflict blocks the assignment (``ConflictsFound``) unless the
+office records a decision with reasons; the conflicts and the decision stay on
+the membership. Nobody serves on two teams whose on-site periods overlap: that
+is not overridable. Members with an account get the matching team role on each
+of the team's inspections (the scopes of core.access).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core import access
+from core.audit import audit_record
+from core.models import RoleAssignment
+from core.services import role_assign
+from planning.conflicts import Conflict, conflict_check
+from planning.models import Inspection, Inspector, Round, Team, TeamMember
+
+ROLE_GRANTS = {
+    TeamMember.Role.LEADER: access.TEAM_LEADER,
+    TeamMember.Role.DEPUTY: access.TEAM_DEPUTY,
+    TeamMember.Role.LIAISON: access.TEAM_LIAISON,
+    TeamMember.Role.MEMBER: access.TEAM_MEMBER,
+}
+ROLE_LIMITS = {TeamMember.Role.LEADER: 1, TeamMember.Role.DEPUTY: 2, TeamMember.Role.LIAISON: 1}
+
+
+class ConflictsFound(Exception):
+    """The person has conflicts with the team's organisations; the office must decide."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        super().__init__("; ".join(c.reason for c in conflicts))
+        self.conflicts = conflicts
+
+
+def team_create(*, actor, round: Round, name: str) -> Team:
+    access.check_authority(actor, "change", Team, round.authority)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": ["请填写巡察组名称。"]})
+    if Team.objects.filter(round=round, name=name).exists():
+        raise ValidationError({"name": [f"本轮已有“{name}”。"]})
+    with transaction.atomic():
+        team = Team.objects.create(authority=round.authority, round=round, name=name)
+        audit_record(actor=actor, action="team.create", obj=team)
+    return team
+
+
+def _periods_overlap(a: Round, b: Round) -> bool:
+    if not (a.entry_on and a.onsite_end_on and b.entry_on and b.onsite_end_on):
+        return a.pk == b.pk
+    return a.entry_on <= b.onsite_end_on and b.entry_on <= a.onsite_end_on
+
+
+def team_member_add(
+    *, actor, team: Team, inspector: Inspector, role: str, decision_reason: str = "", on: datetime.date | None = None
+) -> TeamMember:
+    """Put ``inspector`` on ``team`` as ``role``.
+
+    Raises ``ValidationError`` (role limits, already on the team, another team in an
+    overlapping on-site period) and ``ConflictsFound`` when a conflict exists and no
+    ``decision_reason`` is given.
+    """
+    access.check_authority(actor, "change", Team, team.authority)
+    if inspector.authority_id != team.authority_id:
+        raise ValidationError({"inspector": ["该人员不在本机构的人才库中。"]})
+    if role not in TeamMember.Role.values:
+        raise ValidationError({"role": ["未知的组内职务。"]})
+    if team.members.filter(inspector=inspector).exists():
+        raise ValidationError({"inspector": [f"{inspector.name}已在本组。"]})
+    limit = ROLE_LIMITS.get(role)
+    if limit and team.members.filter(role=role).count() >= limit:
+        raise ValidationError({"role": [f"每组只能有 {limit} 名{TeamMember.Role(role).label}。"]})
+    for other in inspector.memberships.exclude(team=team).select_related("team__round"):
+        if _periods_overlap(other.team.round, team.round):
+            raise ValidationError(
+                {"inspector": [f"{inspector.name}已在{other.team}，进驻时间与本组重叠，不能同时参加两个巡察组。"]}
+            )
+    on = on or timezone.localdate()
+    conflicts: list[Conflict] = []
+    for inspection in team.inspections.select_related("organization"):
+        conflicts += conflict_check(inspector, inspection.organization, on)
+    decision_reason = decision_reason.strip()
+    if conflicts and not decision_reason:
+        raise ConflictsFound(conflicts)
+    with transaction.atomic():
+        member = TeamMember.objects.create(
+            team=team,
+            inspector=inspector,
+            role=role,
+            conflicts=[c.as_dict() for c in conflicts],
+            decision_reason=decision_reason if conflicts else "",
+            decided_by=actor if conflicts else None,
+        )
+        _grant(member, list(team.inspections.all()))
+        audit_record(
+            actor=actor,
+            action="team.member_add",
+            obj=team,
+            detail={
+                "inspector": inspector.name,
+                "role": role,
+                "conflicts": [c.reason for c in conflicts],
+                "decision_reason": member.decision_reason,
+            },
+        )
+    return member
+
+
+def inspection_assign_team(*, actor, inspection: Inspection, team: Team) -> Inspection:
+    """Give ``inspection`` to ``team`` (of the same round); its members get their roles on it."""
+    access.check_authority(actor, "change", Team, team.authority)
+    if team.round_id != inspection.round_id:
+        raise ValidationError({"team": ["巡察组须属于同一轮次。"]})
+    with transaction.atomic():
+        inspection.team = team
+        inspection.save(update_fields=["team"])
+        for member in team.members.select_related("inspector__user"):
+            _grant(member, [inspection])
+        audit_record(actor=actor, action="inspection.assign_team", obj=inspection, detail={"team": team.name})
+    return inspection
+
+
+def _grant(member: TeamMember, inspections: list[Inspection]) -> None:
+    user = member.inspector.user
+    if user is None:
+        return
+    role = ROLE_GRANTS[member.role]
+    for inspection in inspections:
+        exists = RoleAssignment.objects.filter(
+            user=user, role=role, authority_id=inspection.authority_id, scope_id=inspection.pk
+        ).exists()
+        if not exists:
+            role_assign(actor=None, user=user, role=role, authority=inspection.authority, scope_id=inspection.pk)

@@ -1,0 +1,177 @@
+"""Every conflict-of-interest rule, the team's role limits, overlapping periods and role grants."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from conftest import make_user
+from planning.conflicts import conflict_check
+from planning.models import Inspector, InspectorDeclaration, InspectorRecord, InspectorRelative, TeamMember
+from planning.services import round_create
+from planning.teams import ConflictsFound, inspection_assign_team, team_create, team_member_add
+from registry.models import OrganizationLeader
+
+D = datetime.date
+ON = D(2026, 12, 1)
+
+
+@pytest.fixture
+def pool(world):
+    a = world["a"]
+    return {"a": a, "target": a.orgs["dept"], "office": a.users["office"]}
+
+
+def person(a, name="张伟", **kw):
+    return Inspector.objects.create(authority=a.authority, name=name, unit="县审计局", **kw)
+
+
+def work(p, org, start, end=None, post="科员", kind="work"):
+    return InspectorRecord.objects.create(
+        inspector=p, kind=kind, organization=org, organization_name=org.name, post=post, start_on=start, end_on=end
+    )
+
+
+def rules(p, org):
+    return [c.rule for c in conflict_check(p, org, ON)]
+
+
+def test_worked_there_within_three_years(pool):
+    p = person(pool["a"])
+    work(p, pool["target"], D(2020, 1, 1), D(2024, 6, 30))
+    assert "worked_recently" in rules(p, pool["target"])
+    q = person(pool["a"], "李娜")
+    work(q, pool["target"], D(2015, 1, 1), D(2016, 6, 30))
+    assert rules(q, pool["target"]) == []
+
+
+def test_worked_there_more_than_three_years_long_ago(pool):
+    p = person(pool["a"])
+    work(p, pool["target"], D(2005, 1, 1), D(2010, 1, 1))
+    found = conflict_check(p, pool["target"], ON)
+    assert [c.rule for c in found] == ["worked_long"] and "累计超过三年" in found[0].reason
+
+
+def test_studied_there(pool):
+    p = person(pool["a"])
+    work(p, pool["target"], D(1998, 9, 1), D(2001, 7, 1), kind="study")
+    assert rules(p, pool["target"]) == ["studied"]
+
+
+def test_relative_works_there(pool):
+    p = person(pool["a"])
+    InspectorRelative.objects.create(inspector=p, name="王芳", relation="配偶", organization=pool["target"])
+    found = conflict_check(p, pool["target"], ON)
+    assert [c.rule for c in found] == ["relative"] and "配偶王芳" in found[0].reason
+
+
+def test_superior_subordinate_relation_with_its_leaders(pool):
+    a = pool["a"]
+    OrganizationLeader.objects.create(organization=pool["target"], name="赵强", post="主任", start_on=D(2024, 1, 1))
+    OrganizationLeader.objects.create(
+        organization=a.orgs["town"], name="赵强", post="镇党委书记", start_on=D(2019, 1, 1), end_on=D(2023, 12, 31)
+    )
+    p = person(a)
+    work(p, a.orgs["town"], D(2021, 3, 1), D(2024, 6, 30))  # together until 2023-12-31, within the window
+    found = conflict_check(p, pool["target"], ON)
+    assert [c.rule for c in found] == ["superior_subordinate"]
+    assert "赵强" in found[0].reason and a.orgs["town"].name in found[0].reason
+    old = person(a, "周敏")
+    work(old, a.orgs["town"], D(2019, 1, 1), D(2020, 6, 30))  # before the window
+    assert rules(old, pool["target"]) == []
+
+
+def test_declared_conflict(pool):
+    p = person(pool["a"])
+    InspectorDeclaration.objects.create(inspector=p, organization=pool["target"], reason="与该单位主要负责人系同学")
+    assert [c.reason for c in conflict_check(p, pool["target"], ON)] == ["本人申报：与该单位主要负责人系同学"]
+
+
+def test_no_conflict_for_other_organisations(pool):
+    p = person(pool["a"])
+    work(p, pool["a"].orgs["town"], D(2024, 1, 1))
+    assert rules(p, pool["target"]) == []
+
+
+@pytest.fixture
+def team(pool):
+    a = pool["a"]
+    rnd = a.inspection.round
+    rnd.entry_on, rnd.onsite_end_on = D(2026, 12, 14), D(2027, 1, 29)
+    rnd.save()
+    t = team_create(actor=pool["office"], round=rnd, name="第一巡察组")
+    inspection_assign_team(actor=pool["office"], inspection=a.inspection, team=t)
+    return t
+
+
+def test_a_conflict_blocks_unless_the_office_decides(pool, team):
+    p = person(pool["a"])
+    work(p, pool["target"], D(2023, 1, 1), D(2024, 1, 1))
+    with pytest.raises(ConflictsFound) as e:
+        team_member_add(actor=pool["office"], team=team, inspector=p, role="member", on=ON)
+    assert e.value.conflicts[0].rule == "worked_recently"
+    assert not team.members.exists()
+    member = team_member_add(
+        actor=pool["office"],
+        team=team,
+        inspector=p,
+        role="member",
+        on=ON,
+        decision_reason="离开该单位已满两年且无利害关系，经办公室研究同意",
+    )
+    assert member.conflicts[0]["rule"] == "worked_recently" and member.decided_by == pool["office"]
+
+
+def test_role_limits(pool, team):
+    a = pool["a"]
+    team_member_add(actor=pool["office"], team=team, inspector=person(a, "甲"), role="leader", on=ON)
+    with pytest.raises(ValidationError, match="每组只能有 1 名组长"):
+        team_member_add(actor=pool["office"], team=team, inspector=person(a, "乙"), role="leader", on=ON)
+    team_member_add(actor=pool["office"], team=team, inspector=person(a, "丙"), role="deputy", on=ON)
+    team_member_add(actor=pool["office"], team=team, inspector=person(a, "丁"), role="deputy", on=ON)
+    with pytest.raises(ValidationError, match="2 名副组长"):
+        team_member_add(actor=pool["office"], team=team, inspector=person(a, "戊"), role="deputy", on=ON)
+
+
+def test_nobody_serves_on_two_teams_whose_periods_overlap(pool, team):
+    a = pool["a"]
+    p = person(a)
+    team_member_add(actor=pool["office"], team=team, inspector=p, role="member", on=ON)
+    second = team_create(actor=pool["office"], round=team.round, name="第二巡察组")
+    with pytest.raises(ValidationError, match="进驻时间与本组重叠"):
+        team_member_add(actor=pool["office"], team=second, inspector=p, role="member", on=ON)
+    later = round_create(
+        actor=pool["office"], term=team.round.term, entry_on=D(2026, 3, 1), onsite_end_on=D(2026, 4, 10)
+    )
+    team_member_add(
+        actor=pool["office"],
+        team=team_create(actor=pool["office"], round=later, name="第一巡察组"),
+        inspector=p,
+        role="member",
+        on=ON,
+    )
+
+
+def test_members_with_accounts_get_their_team_role_on_each_inspection(pool, team):
+    a = pool["a"]
+    account = make_user(a.authority, "zhang_wei")
+    p = person(a, user=account)
+    team_member_add(actor=pool["office"], team=team, inspector=p, role="leader", on=ON)
+    assert list(account.role_assignments.values_list("role", "scope_id")) == [("team_leader", a.inspection.pk)]
+    from planning.models import Inspection
+    from planning.selectors import inspections_for
+
+    second = Inspection.objects.create(authority=a.authority, round=team.round, organization=a.orgs["town"])
+    inspection_assign_team(actor=pool["office"], inspection=second, team=team)
+    assert set(inspections_for(user=account)) == {a.inspection, second}
+
+
+def test_only_the_office_builds_teams(pool, team):
+    a = pool["a"]
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        team_member_add(actor=a.users["team_leader"], team=team, inspector=person(a), role="member")
+    with pytest.raises(PermissionDenied):
+        team_create(actor=a.users["leading_group"], round=team.round, name="第三巡察组")
+    assert TeamMember.objects.count() == 0
