@@ -13,7 +13,9 @@ from django.test import Client
 
 from core.models import Authority, User
 from core.services import authority_create, receiver_create, role_assign, user_create
+from planning.models import Inspector
 from planning.services import inspection_create, round_create, term_create
+from planning.teams import inspection_assign_team, team_create
 from registry.models import OrganizationKind
 from registry.services import organization_create
 
@@ -26,6 +28,8 @@ class County:
     orgs: dict = field(default_factory=dict)
     inspection: object = None
     receiver: object = None
+    team: object = None
+    inspector: object = None
     users: dict = field(default_factory=dict)
 
 
@@ -61,6 +65,9 @@ def make_county(city, code, name):
     rnd = round_create(actor=None, term=term, number=7)
     c.inspection = inspection_create(actor=None, round=rnd, organization=c.orgs["dept"])
     c.receiver = receiver_create(actor=None, authority=a, name=f"{name}纪委监委", kind="discipline")
+    c.team = team_create(actor=None, round=rnd, name="第一巡察组")
+    inspection_assign_team(actor=None, inspection=c.inspection, team=c.team)
+    c.inspector = Inspector.objects.create(authority=a, name=f"{name}张伟", unit="审计局")
     p = code.lower().replace("-", "_")
     roles = {
         "office": ("office", None),

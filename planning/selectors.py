@@ -1,5 +1,5 @@
 from core import access
-from planning.models import Inspection, Round, Term
+from planning.models import Inspection, Inspector, Round, Team, Term
 
 
 def inspections_for(*, user, round=None):
@@ -16,3 +16,12 @@ def terms_for(*, user):
 
 def rounds_for(*, user):
     return access.restrict(Round.objects.select_related("term"), user, "view").order_by("term__start_on", "number")
+
+
+def inspectors_for(*, user):
+    return access.restrict(Inspector.objects.all(), user, "view")
+
+
+def teams_for(*, user):
+    """Teams the user may see; distinct because members reach a team through any of its inspections."""
+    return access.restrict(Team.objects.select_related("round"), user, "view").distinct().order_by("round", "name")

@@ -21,7 +21,7 @@ from core.audit import audit_record
 from core.models import RoleAssignment
 from core.services import role_assign
 from planning.conflicts import Conflict, conflict_check
-from planning.models import Inspection, Inspector, Round, Team, TeamMember
+from planning.models import Inspection, Inspector, InspectorRecord, InspectorRelative, Round, Team, TeamMember
 
 ROLE_GRANTS = {
     TeamMember.Role.LEADER: access.TEAM_LEADER,
@@ -139,3 +139,53 @@ def _grant(member: TeamMember, inspections: list[Inspection]) -> None:
         ).exists()
         if not exists:
             role_assign(actor=None, user=user, role=role, authority=inspection.authority, scope_id=inspection.pk)
+
+
+def inspector_create(
+    *, actor, authority, name: str, unit: str, post: str = "", education: str = "", records=(), relatives=()
+) -> Inspector:
+    """Add a person to the pool with their history; the office of ``authority`` only."""
+    access.check_authority(actor, "change", Inspector, authority)
+    errors = {}
+    if not name.strip():
+        errors["name"] = ["请填写姓名。"]
+    if not unit.strip():
+        errors["unit"] = ["请填写所在单位。"]
+    for i, r in enumerate(records, start=1):
+        if r.get("end_on") and r["end_on"] < r["start_on"]:
+            errors.setdefault("records", []).append(f"第 {i} 条经历的截止日期早于起始日期。")
+        if r.get("kind", "work") not in InspectorRecord.Kind.values:
+            errors.setdefault("records", []).append(f"第 {i} 条经历的类别无效。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        inspector = Inspector.objects.create(
+            authority=authority, name=name.strip(), unit=unit.strip(), post=post, education=education
+        )
+        for r in records:
+            org = r.get("organization")
+            InspectorRecord.objects.create(
+                inspector=inspector,
+                kind=r.get("kind", "work"),
+                organization=org,
+                organization_name=r.get("organization_name") or (org.name if org else ""),
+                post=r.get("post", ""),
+                start_on=r["start_on"],
+                end_on=r.get("end_on"),
+            )
+        for rel in relatives:
+            org = rel.get("organization")
+            InspectorRelative.objects.create(
+                inspector=inspector,
+                name=rel["name"],
+                relation=rel["relation"],
+                organization=org,
+                organization_name=rel.get("organization_name") or (org.name if org else ""),
+            )
+        audit_record(
+            actor=actor,
+            action="inspector.create",
+            obj=inspector,
+            detail={"records": len(records), "relatives": len(relatives)},
+        )
+    return inspector

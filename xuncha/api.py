@@ -4,6 +4,8 @@ from core.api import router as core_router
 from core.api_utils import AUTH, install_handlers
 from planning.api import router as planning_router
 from planning.api_rounds import router as rounds_router
+from planning.api_teams import inspectors as inspectors_router
+from planning.api_teams import teams as teams_router
 from planning.api_terms import router as terms_router
 from registry.api import router as registry_router
 
@@ -22,3 +24,5 @@ api.add_router("/organizations", registry_router)
 api.add_router("/inspections", planning_router)
 api.add_router("/terms", terms_router)
 api.add_router("/rounds", rounds_router)
+api.add_router("/inspectors", inspectors_router)
+api.add_router("/teams", teams_router)

@@ -315,6 +315,55 @@ API = [
         body=lambda w: {"round_id": w["a"].inspection.round_id, "organization_id": w["a"].orgs["town"].pk},
         denied=404,  # the round or term it names is out of sight
     ),
+    Case(
+        "api inspectors",
+        "get",
+        lambda w: "/api/v1/inspectors",
+        "office",
+        200,
+        list_view=True,
+        api=True,
+        marker=lambda w: w["a"].inspector.name,
+    ),
+    Case(
+        "api inspector create",
+        "post",
+        lambda w: "/api/v1/inspectors",
+        "office",
+        201,
+        api=True,
+        body=lambda w: {"name": "李娜", "unit": "县财政局"},
+    ),
+    Case(
+        "api teams",
+        "get",
+        lambda w: "/api/v1/teams",
+        "team_member",
+        200,
+        list_view=True,
+        api=True,
+        marker=lambda w: f'"id":{w["a"].team.pk},',
+    ),
+    Case(
+        "api team create",
+        "post",
+        lambda w: "/api/v1/teams",
+        "office",
+        201,
+        api=True,
+        denied=404,
+        body=lambda w: {"round_id": w["a"].inspection.round_id, "name": "第二巡察组"},
+    ),
+    Case(
+        "api team member add",
+        "post",
+        lambda w: f"/api/v1/teams/{w['a'].team.pk}/members",
+        "office",
+        201,
+        api=True,
+        denied=404,
+        body=lambda w: {"inspector_id": w["a"].inspector.pk, "role": "member"},
+    ),
 ]
 
 
@@ -410,7 +459,7 @@ def test_permission_on_another_scope(world, login, case):
             assert world["b"].orgs["village"].name in _xlsx_text(r.content)
     elif case.name == "api organization create":
         assert r.status_code == 403
-    elif case.name in ("terms", "api term create"):
+    elif case.name in ("terms", "api term create", "api inspector create"):
         # Their own authority's terms list and a term in their own authority: allowed.
         assert r.status_code in (302, 201)
     else:

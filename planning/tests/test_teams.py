@@ -99,9 +99,8 @@ def team(pool):
     rnd = a.inspection.round
     rnd.entry_on, rnd.onsite_end_on = D(2026, 12, 14), D(2027, 1, 29)
     rnd.save()
-    t = team_create(actor=pool["office"], round=rnd, name="第一巡察组")
-    inspection_assign_team(actor=pool["office"], inspection=a.inspection, team=t)
-    return t
+    a.team.refresh_from_db()
+    return a.team  # 第一巡察组, which inspects the fixture's inspection
 
 
 def test_a_conflict_blocks_unless_the_office_decides(pool, team):
@@ -175,3 +174,37 @@ def test_only_the_office_builds_teams(pool, team):
     with pytest.raises(PermissionDenied):
         team_create(actor=a.users["leading_group"], round=team.round, name="第三巡察组")
     assert TeamMember.objects.count() == 0
+
+
+def test_team_api_answers_409_with_the_conflicts_until_the_office_decides(world):
+    from conftest import token_client
+
+    a = world["a"]
+    api = token_client(a.users["office"])
+    made = api.post(
+        "/api/v1/inspectors",
+        {
+            "name": "陈静",
+            "unit": "县审计局",
+            "records": [
+                {"kind": "work", "organization_id": a.orgs["dept"].pk, "start_on": "2022-01-01", "end_on": "2024-12-31"}
+            ],
+            "relatives": [{"name": "陈刚", "relation": "兄弟", "organization_id": a.orgs["town"].pk}],
+        },
+        content_type="application/json",
+    )
+    assert made.status_code == 201
+    url = f"/api/v1/teams/{a.team.pk}/members"
+    blocked = api.post(url, {"inspector_id": made.json()["id"]}, content_type="application/json")
+    assert blocked.status_code == 409
+    assert [c["rule"] for c in blocked.json()["conflicts"]] == ["worked_recently"]
+    ok = api.post(
+        url,
+        {"inspector_id": made.json()["id"], "decision_reason": "经巡察办研究，同意参加"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 201 and ok.json()["decision_reason"] == "经巡察办研究，同意参加"
+    team = api.get("/api/v1/teams").json()["items"][0]
+    assert team["inspection_ids"] == [a.inspection.pk] and team["members"][0]["name"] == "陈静"
+    bad = api.post("/api/v1/inspectors", {"name": "", "unit": ""}, content_type="application/json")
+    assert bad.status_code == 422 and set(bad.json()["errors"]) == {"name", "unit"}
