@@ -1,3 +1,4 @@
+import datetime
 import io
 
 from django.core.management import call_command
@@ -80,3 +81,25 @@ def test_scale_multiplies_the_organisations(db, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     _load(scale=3)
     assert Organization.objects.filter(authority__code="MH-QH").count() == 3 * 146
+
+
+def test_demo_round_seven_has_teams_a_pool_and_conflicts(db, settings, tmp_path):
+    from planning.conflicts import conflict_check
+    from planning.models import Inspector, Team, TeamMember
+
+    settings.DATA_DIR = tmp_path
+    _load()
+    round7 = Round.objects.get(number=7)
+    assert Team.objects.filter(round=round7).count() == 4
+    assert not round7.inspections.filter(team__isnull=True).exists()
+    overridden = TeamMember.objects.exclude(decision_reason="")
+    assert overridden.count() == 1 and overridden.get().conflicts[0]["rule"] == "worked_recently"
+    hu = Inspector.objects.get(name="胡静")
+    assert not hu.memberships.exists()
+    jinzhu = Organization.objects.get(name="金竹乡")
+    assert [c.rule for c in conflict_check(hu, jinzhu, datetime.date(2026, 11, 20))] == ["declared"]
+    member = User.objects.get(username="qh_member")
+    team_one = Team.objects.get(round=round7, name="第一巡察组")
+    assert set(member.role_assignments.values_list("scope_id", flat=True)) == set(
+        team_one.inspections.values_list("pk", flat=True)
+    )

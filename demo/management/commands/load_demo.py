@@ -15,6 +15,7 @@ from core.models import Authority, Receiver, RoleAssignment, User
 from core.passwords import password_generate
 from core.services import authority_create, receiver_create, role_assign, user_create
 from demo import county
+from demo.teams import load_teams
 from planning.models import Inspection, Round, Term
 from planning.services import inspection_create, round_create, term_create
 from registry.models import Organization, OrganizationKind
@@ -45,6 +46,12 @@ class Command(BaseCommand):
             orgs = self._organizations(qh, max(1, scale))
             inspections = self._rounds(qh, orgs)
             accounts = self._accounts(city, qh, orgs, inspections)
+            load_teams(
+                qh=qh,
+                orgs_by_name={o.name: o for o in orgs.values()},
+                round7=inspections[(7, "D001")].round,
+                accounts={u.username: u for u in User.objects.filter(username__in=[a[0] for a in accounts])},
+            )
         self._write_accounts(accounts)
 
     # -- authorities -------------------------------------------------------
