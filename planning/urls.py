@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning import views
+from planning import views, views_teams
 
 app_name = "planning"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("terms/<int:pk>/rounds/new/", views.round_create_view, name="round_create"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("settings/", views.deadline_settings_view, name="settings"),
+    path("teams/<int:pk>/", views_teams.team_detail, name="team"),
+    path("rounds/<int:pk>/teams/new/", views_teams.team_create_view, name="team_create"),
 ]

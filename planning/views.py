@@ -12,7 +12,7 @@ from core.paging import paginate
 from planning.coverage import term_coverage
 from planning.forms import InspectionForm, RoundForm
 from planning.models import DeadlineSettings, Inspection, Round, Term
-from planning.selectors import inspections_for, rounds_for, terms_for
+from planning.selectors import inspections_for, rounds_for, teams_for, terms_for
 from planning.services import inspection_create, round_create
 from planning.stages import (
     ORDER,
@@ -139,11 +139,12 @@ def round_detail(request, pk):
             else:
                 messages.success(request, f"已将“{d['organization'].name}”列入第{rnd.number}轮。")
                 return redirect("planning:round", rnd.pk)
-    inspections = inspections_for(user=request.user, round=rnd)
+    inspections = inspections_for(user=request.user, round=rnd).select_related("team")
+    teams = teams_for(user=request.user).filter(round=rnd)
     return render(
         request,
         "planning/round.html",
-        {"round": rnd, "inspections": inspections, "form": form, "can_change": can_change},
+        {"round": rnd, "inspections": inspections, "teams": teams, "form": form, "can_change": can_change},
     )
 
 

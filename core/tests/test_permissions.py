@@ -179,6 +179,30 @@ PAGES = [
         body=lambda w: {"kind": "regular"},
     ),
     Case("deadline settings", "get", lambda w: "/planning/settings/", "office", 200),
+    Case(
+        "team page",
+        "get",
+        lambda w: f"/planning/teams/{w['a'].team.pk}/",
+        "team_member",
+        200,
+        marker=lambda w: w["a"].orgs["dept"].name,
+    ),
+    Case(
+        "team add member",
+        "post",
+        lambda w: f"/planning/teams/{w['a'].team.pk}/",
+        "office",
+        302,
+        body=lambda w: {"inspector": w["a"].inspector.pk, "role": "member"},
+    ),
+    Case(
+        "team create",
+        "post",
+        lambda w: f"/planning/rounds/{w['a'].inspection.round_id}/teams/new/",
+        "office",
+        302,
+        body=lambda w: {"name": "第二巡察组"},
+    ),
 ]
 
 API = [

@@ -208,3 +208,47 @@ def test_team_api_answers_409_with_the_conflicts_until_the_office_decides(world)
     assert team["inspection_ids"] == [a.inspection.pk] and team["members"][0]["name"] == "陈静"
     bad = api.post("/api/v1/inspectors", {"name": "", "unit": ""}, content_type="application/json")
     assert bad.status_code == 422 and set(bad.json()["errors"]) == {"name", "unit"}
+
+
+def test_team_page_shows_conflicts_and_takes_a_decision(world, login):
+    a = world["a"]
+    p = person(a, "陈静")
+    work(p, a.orgs["dept"], D(2023, 1, 1), D(2024, 12, 31))
+    client = login(a.users["office"])
+    url = f"/planning/teams/{a.team.pk}/"
+    page = client.post(url, {"inspector": p.pk, "role": "member"}).content.decode()
+    assert "发现需要回避的情形" in page and f"近三年内曾在{a.orgs['dept'].name}工作" in page
+    assert not a.team.members.exists()
+    done = client.post(url, {"inspector": p.pk, "role": "member", "decision_reason": "经研究同意"})
+    assert done.status_code == 302
+    page = client.get(url).content.decode()
+    assert "陈静" in page and "经研究同意" in page
+
+
+def test_round_page_builds_teams_and_assigns_inspections(world, login):
+    a = world["a"]
+    rnd = a.inspection.round
+    client = login(a.users["office"])
+    r = client.post(f"/planning/rounds/{rnd.pk}/teams/new/", {"name": "第二巡察组"})
+    second = rnd.teams.get(name="第二巡察组")
+    assert r.url == f"/planning/teams/{second.pk}/"
+    from planning.models import Inspection
+
+    extra = Inspection.objects.create(authority=a.authority, round=rnd, organization=a.orgs["town"])
+    client.post(r.url, {"inspection": extra.pk})
+    extra.refresh_from_db()
+    assert extra.team == second
+    page = client.get(f"/planning/rounds/{rnd.pk}/").content.decode()
+    assert "第二巡察组" in page and "第一巡察组" in page
+    dup = client.post(f"/planning/rounds/{rnd.pk}/teams/new/", {"name": "第二巡察组"}, follow=True)
+    assert "本轮已有“第二巡察组”" in dup.content.decode()
+
+
+def test_team_members_see_their_team_but_cannot_change_it(world, login):
+    a = world["a"]
+    client = login(a.users["team_member"])
+    page = client.get(f"/planning/teams/{a.team.pk}/").content.decode()
+    assert a.orgs["dept"].name in page and "加入本组" not in page
+    assert (
+        client.post(f"/planning/teams/{a.team.pk}/", {"inspector": a.inspector.pk, "role": "member"}).status_code == 403
+    )

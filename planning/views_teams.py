@@ -1,0 +1,93 @@
+"""The office builds a round's teams: members, their roles, and the conflict-of-interest gate."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from core import access
+from core.forms import apply_service_errors
+from planning.models import Team, TeamMember
+from planning.selectors import inspections_for, inspectors_for, rounds_for, teams_for
+from planning.teams import ConflictsFound, inspection_assign_team, team_create, team_member_add
+
+
+class MemberForm(forms.Form):
+    inspector = forms.ModelChoiceField(label="人员（人才库）", queryset=None, empty_label="请选择")
+    role = forms.ChoiceField(label="组内职务", choices=TeamMember.Role.choices, initial=TeamMember.Role.MEMBER)
+    decision_reason = forms.CharField(
+        label="办公室决定理由",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="发现回避情形时，经巡察办研究同意方可加入，须填写理由",
+    )
+
+    def __init__(self, *args, inspectors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspector"].queryset = inspectors
+
+
+@login_required
+def team_detail(request, pk):
+    team = get_object_or_404(teams_for(user=request.user), pk=pk)
+    can_change = team.authority_id in access.authorities_for(request.user, "change", Team)
+    form = MemberForm(
+        request.POST or None, inspectors=inspectors_for(user=request.user).filter(authority_id=team.authority_id)
+    )
+    conflicts = []
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if "inspection" in request.POST:
+            inspection = get_object_or_404(
+                inspections_for(user=request.user, round=team.round), pk=request.POST["inspection"]
+            )
+            inspection_assign_team(actor=request.user, inspection=inspection, team=team)
+            messages.success(request, f"已将“{inspection.organization.name}”交由{team.name}巡察。")
+            return redirect("planning:team", team.pk)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                team_member_add(
+                    actor=request.user,
+                    team=team,
+                    inspector=d["inspector"],
+                    role=d["role"],
+                    decision_reason=d["decision_reason"],
+                )
+            except ConflictsFound as e:
+                conflicts = e.conflicts
+            except ValidationError as e:
+                apply_service_errors(form, e)
+            else:
+                messages.success(request, f"已将{d['inspector'].name}加入{team.name}。")
+                return redirect("planning:team", team.pk)
+    members = team.members.select_related("inspector", "decided_by").order_by("role", "id")
+    unassigned = inspections_for(user=request.user, round=team.round).filter(team__isnull=True)
+    return render(
+        request,
+        "planning/team.html",
+        {
+            "team": team,
+            "members": members,
+            "form": form,
+            "conflicts": conflicts,
+            "can_change": can_change,
+            "inspections": team.inspections.select_related("organization"),
+            "unassigned": unassigned,
+        },
+    )
+
+
+@login_required
+def team_create_view(request, pk):
+    rnd = get_object_or_404(rounds_for(user=request.user), pk=pk)
+    try:
+        team = team_create(actor=request.user, round=rnd, name=request.POST.get("name", ""))
+    except ValidationError as e:
+        messages.error(request, "；".join(m for ms in e.message_dict.values() for m in ms))
+        return redirect("planning:round", rnd.pk)
+    messages.success(request, f"已新增{team.name}。")
+    return redirect("planning:team", team.pk)
