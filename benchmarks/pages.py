@@ -4,7 +4,8 @@ What it measures, in-process through Django's test client (full middleware stack
 
 - the median server time of ~30 requests to the registry list (``/registry/``, as ``qh_office``),
   the workbench (``/``, as ``qh_office``), the audit list (``/audit/``, as ``qh_auditor``) and the
-  term's coverage page (``/planning/terms/<id>/coverage/``, as ``qh_office``),
+  term's coverage page (``/planning/terms/<id>/coverage/``) and a team page (``/planning/teams/<id>/``),
+  both as ``qh_office``,
   and its ratio to a trivial ``HttpResponse("ok")`` view behind the same middleware and login;
 - the number of SQL queries of each page at ``?per_page=10`` and ``?per_page=100``. They must be
   equal: a page of 100 rows must cost no more queries than a page of 10 (no N+1).
@@ -58,7 +59,7 @@ from django.urls import clear_url_caches, path  # noqa: E402
 
 import xuncha.urls  # noqa: E402
 from core.models import AuditEvent, User  # noqa: E402
-from planning.models import Term  # noqa: E402
+from planning.models import Team, Term  # noqa: E402
 from registry.models import Organization  # noqa: E402
 
 
@@ -117,6 +118,8 @@ def main():
     assert "qh_office" in accounts and "qh_auditor" in accounts, "demo accounts missing"
     term = Term.objects.get(authority__code="MH-QH")
     PAGES.append(("coverage", f"/planning/terms/{term.pk}/coverage/", "qh_office"))
+    team = Team.objects.get(round__term=term, round__number=7, name="第一巡察组")
+    PAGES.append(("team", f"/planning/teams/{team.pk}/", "qh_office"))
 
     clients = [(url, client_for(username)) for _, url, username in PAGES]
     medians = median_times(clients)
