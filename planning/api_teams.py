@@ -1,12 +1,13 @@
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from core import access
 from core.api_utils import page
-from planning.models import Team
+from planning.models import Team, TeamMember
 from planning.selectors import inspectors_for, rounds_for, teams_for
 from planning.teams import ConflictsFound, inspector_create, team_create, team_member_add
 from registry.selectors import organizations_for
@@ -114,7 +115,7 @@ class TeamOut(Schema):
 
     @staticmethod
     def resolve_members(obj):
-        return list(obj.members.select_related("inspector"))
+        return list(obj.members.all())
 
 
 class TeamPage(Schema):
@@ -127,11 +128,25 @@ class TeamIn(Schema):
     name: str
 
 
+def _redact(teams, user):
+    """Conflict details come from the pool's personal data: only the office reads them."""
+    office = set(access.authorities_for(user, "change", Team))
+    for team in teams:
+        if team.authority_id not in office:
+            for m in team.members.all():
+                m.conflicts = [{"rule": "decided", "reason": "经研究同意"}] if m.conflicts else []
+                m.decision_reason = ""
+    return teams
+
+
 @teams.get("", response=TeamPage)
 def team_list(request, limit: int = 50, offset: int = 0):
-    return page(
-        teams_for(user=request.user).prefetch_related("inspections"), search=None, fields=(), limit=limit, offset=offset
+    qs = teams_for(user=request.user).prefetch_related(
+        "inspections", Prefetch("members", queryset=TeamMember.objects.select_related("inspector"))
     )
+    result = page(qs, search=None, fields=(), limit=limit, offset=offset)
+    _redact(result["items"], request.user)
+    return result
 
 
 @teams.post("", response={201: TeamOut})

@@ -117,7 +117,7 @@ def term_coverage(term: Term, *, today: datetime.date | None = None) -> Coverage
     for o in orgs:
         if scope and o.kind_id not in scope:
             continue
-        if (o.established_on and o.established_on > term.end_on) or (o.ended_on and o.ended_on <= term.start_on):
+        if (o.established_on and o.established_on > term.end_on) or (o.ended_on and o.ended_on < term.start_on):
             continue  # did not exist during the term
         if o.status != Organization.Status.ACTIVE and o.ended_on and o.ended_on <= term.end_on:
             if o.status == Organization.Status.MERGED and o.merged_into_id:

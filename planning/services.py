@@ -42,7 +42,9 @@ def round_create(
     if number is None:
         number = (term.rounds.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     errors = {}
-    if term.rounds.filter(number=number).exists():
+    if not 1 <= number <= 99:
+        errors["number"] = ["轮次须在 1 到 99 之间。"]
+    elif term.rounds.filter(number=number).exists():
         errors["number"] = [f"本届已有第{number}轮。"]
     if entry_on and onsite_end_on and onsite_end_on < entry_on:
         errors["onsite_end_on"] = ["结束进驻日期不能早于进驻日期。"]

@@ -47,8 +47,10 @@ def team_create(*, actor, round: Round, name: str) -> Team:
         raise ValidationError({"name": ["请填写巡察组名称。"]})
     if Team.objects.filter(round=round, name=name).exists():
         raise ValidationError({"name": [f"本轮已有“{name}”。"]})
+    team = Team(authority=round.authority, round=round, name=name)
+    team.full_clean(validate_constraints=False)
     with transaction.atomic():
-        team = Team.objects.create(authority=round.authority, round=round, name=name)
+        team.save()
         audit_record(actor=actor, action="team.create", obj=team)
     return team
 
@@ -114,15 +116,36 @@ def team_member_add(
     return member
 
 
-def inspection_assign_team(*, actor, inspection: Inspection, team: Team) -> Inspection:
-    """Give ``inspection`` to ``team`` (of the same round); its members get their roles on it."""
+def inspection_assign_team(
+    *, actor, inspection: Inspection, team: Team, decision_reason: str = "", on: datetime.date | None = None
+) -> Inspection:
+    """Give ``inspection`` to ``team`` (of the same round); its members get their roles on it.
+
+    The members are checked against the new organisation as when they joined: a conflict
+    raises ``ConflictsFound`` unless ``decision_reason`` is given, and is then recorded on
+    the membership. An inspection already given to another team is not moved.
+    """
     access.check_authority(actor, "change", Team, team.authority)
     if team.round_id != inspection.round_id:
         raise ValidationError({"team": ["巡察组须属于同一轮次。"]})
+    if inspection.team_id and inspection.team_id != team.pk:
+        raise ValidationError(
+            {"team": [f"{inspection.organization.name}已由{inspection.team.name}巡察，不能再分给其他组。"]}
+        )
+    on = on or timezone.localdate()
+    members = list(team.members.select_related("inspector__user"))
+    found = {m.pk: conflict_check(m.inspector, inspection.organization, on) for m in members}
+    if any(found.values()) and not decision_reason.strip():
+        raise ConflictsFound([c for cs in found.values() for c in cs])
     with transaction.atomic():
         inspection.team = team
         inspection.save(update_fields=["team"])
-        for member in team.members.select_related("inspector__user"):
+        for member in members:
+            if found[member.pk]:
+                member.conflicts = member.conflicts + [c.as_dict() for c in found[member.pk]]
+                member.decision_reason = "；".join(filter(None, [member.decision_reason, decision_reason.strip()]))
+                member.decided_by = actor
+                member.save(update_fields=["conflicts", "decision_reason", "decided_by"])
             _grant(member, [inspection])
         audit_record(actor=actor, action="inspection.assign_team", obj=inspection, detail={"team": team.name})
     return inspection

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from core import access
 from core.forms import apply_service_errors
@@ -94,6 +95,7 @@ def inspection_detail(request, pk):
 
 
 @login_required
+@require_POST
 def round_create_view(request, pk):
     term = get_object_or_404(terms_for(user=request.user), pk=pk)
     access.check_authority(request.user, "change", Round, term.authority)
@@ -109,7 +111,7 @@ def round_create_view(request, pk):
     messages.error(
         request,
         "；".join(
-            f"{form.fields[f].label if f in form.fields else ''}{m}" for f, ms in form.errors.items() for m in ms
+            f"{form.fields[f].label}：{m}" if f in form.fields else m for f, ms in form.errors.items() for m in ms
         ),
     )
     return redirect("planning:coverage", term.pk)

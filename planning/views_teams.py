@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from core import access
@@ -41,11 +42,7 @@ def team_detail(request, pk):
         if not can_change:
             raise PermissionDenied
         if "inspection" in request.POST:
-            inspection = get_object_or_404(
-                inspections_for(user=request.user, round=team.round), pk=request.POST["inspection"]
-            )
-            inspection_assign_team(actor=request.user, inspection=inspection, team=team)
-            messages.success(request, f"已将“{inspection.organization.name}”交由{team.name}巡察。")
+            _assign(request, team)
             return redirect("planning:team", team.pk)
         if form.is_valid():
             d = form.cleaned_data
@@ -91,3 +88,27 @@ def team_create_view(request, pk):
         return redirect("planning:round", rnd.pk)
     messages.success(request, f"已新增{team.name}。")
     return redirect("planning:team", team.pk)
+
+
+def _assign(request, team):
+    raw = request.POST.get("inspection", "")
+    if not raw.isdigit():
+        raise Http404
+    inspection = get_object_or_404(inspections_for(user=request.user, round=team.round), pk=raw)
+    try:
+        inspection_assign_team(
+            actor=request.user,
+            inspection=inspection,
+            team=team,
+            decision_reason=request.POST.get("decision_reason", ""),
+        )
+    except ConflictsFound as e:
+        reasons = "；".join(c.reason for c in e.conflicts)
+        messages.error(
+            request,
+            f"本组人员与{inspection.organization.name}存在回避情形：{reasons}。请调整组成人员，或经巡察办研究后填写理由再分配。",
+        )
+    except ValidationError as e:
+        messages.error(request, "；".join(m for ms in e.message_dict.values() for m in ms))
+    else:
+        messages.success(request, f"已将“{inspection.organization.name}”交由{team.name}巡察。")

@@ -252,3 +252,58 @@ def test_team_members_see_their_team_but_cannot_change_it(world, login):
     assert (
         client.post(f"/planning/teams/{a.team.pk}/", {"inspector": a.inspector.pk, "role": "member"}).status_code == 403
     )
+
+
+def test_an_inspection_is_not_moved_to_another_team(pool, team):
+    other = team_create(actor=pool["office"], round=team.round, name="第二巡察组")
+    with pytest.raises(ValidationError, match="已由第一巡察组巡察"):
+        inspection_assign_team(actor=pool["office"], inspection=pool["a"].inspection, team=other)
+
+
+def test_assigning_an_inspection_checks_the_members_again(pool):
+    a = pool["a"]
+    from planning.models import Inspection
+
+    empty = team_create(actor=pool["office"], round=a.inspection.round, name="第二巡察组")
+    p = person(a, "陈静")
+    work(p, a.orgs["town"], D(2023, 1, 1))
+    member = team_member_add(actor=pool["office"], team=empty, inspector=p, role="member", on=ON)
+    town = Inspection.objects.create(authority=a.authority, round=a.inspection.round, organization=a.orgs["town"])
+    with pytest.raises(ConflictsFound):
+        inspection_assign_team(actor=pool["office"], inspection=town, team=empty, on=ON)
+    town.refresh_from_db()
+    assert town.team is None
+    inspection_assign_team(actor=pool["office"], inspection=town, team=empty, on=ON, decision_reason="同意")
+    member.refresh_from_db()
+    assert member.conflicts[0]["rule"] == "worked_recently" and member.decision_reason == "同意"
+
+
+def test_odd_input_on_team_pages_and_api(pool, team, login):
+    from conftest import token_client
+
+    a = pool["a"]
+    client = login(a.users["office"])
+    assert client.post(f"/planning/teams/{team.pk}/", {"inspection": "abc"}).status_code == 404
+    with pytest.raises(ValidationError):
+        team_create(actor=pool["office"], round=team.round, name="组" * 41)
+    api = token_client(a.users["office"])
+    big = api.post(
+        "/api/v1/rounds", {"term_id": team.round.term_id, "number": 99999999999}, content_type="application/json"
+    )
+    assert big.status_code == 422
+    assert client.get(f"/planning/terms/{team.round.term_id}/rounds/new/").status_code == 405
+
+
+def test_team_members_do_not_read_colleagues_conflict_details(pool, team, login):
+    from conftest import token_client
+
+    a = pool["a"]
+    p = person(a, "陈静")
+    InspectorRelative.objects.create(inspector=p, name="赵妻", relation="配偶", organization=a.orgs["dept"])
+    team_member_add(actor=pool["office"], team=team, inspector=p, role="member", on=ON, decision_reason="同意")
+    page = login(a.users["team_member"]).get(f"/planning/teams/{team.pk}/").content.decode()
+    assert "经研究同意" in page and "赵妻" not in page
+    body = token_client(a.users["team_member"]).get("/api/v1/teams").content.decode()
+    assert "赵妻" not in body and "同意" not in body.replace("经研究同意", "")
+    office = token_client(a.users["office"]).get("/api/v1/teams").json()
+    assert "赵妻" in office["items"][0]["members"][0]["conflicts"][0]["reason"]
