@@ -5,3 +5,8 @@ def apply_service_errors(form, exc: ValidationError) -> None:
     """Show a service's ``ValidationError`` next to the form's fields (or above the form)."""
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def error_text(exc: ValidationError) -> str:
+    """All of a service's messages on one line, for a page message."""
+    return "；".join(m for messages in exc.message_dict.values() for m in messages)

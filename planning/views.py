@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import access
-from core.forms import apply_service_errors
+from core.forms import apply_service_errors, error_text
 from core.paging import paginate
 from planning.coverage import term_coverage
 from planning.forms import InspectionForm, RoundForm
@@ -72,7 +72,7 @@ def inspection_detail(request, pk):
         try:
             inspection_advance(actor=request.user, inspection=inspection, to_stage=request.POST.get("to_stage", ""))
         except ValidationError as e:
-            messages.error(request, "；".join(m for ms in e.message_dict.values() for m in ms))
+            messages.error(request, error_text(e))
         else:
             messages.success(request, f"已推进到“{inspection.get_stage_display()}”阶段。")
         return redirect("planning:inspection", inspection.pk)

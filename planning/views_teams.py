@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from core import access
-from core.forms import apply_service_errors
+from core.forms import apply_service_errors, error_text
 from planning.models import Team, TeamMember
 from planning.selectors import inspections_for, inspectors_for, rounds_for, teams_for
 from planning.teams import ConflictsFound, inspection_assign_team, team_create, team_member_add
@@ -84,7 +84,7 @@ def team_create_view(request, pk):
     try:
         team = team_create(actor=request.user, round=rnd, name=request.POST.get("name", ""))
     except ValidationError as e:
-        messages.error(request, "；".join(m for ms in e.message_dict.values() for m in ms))
+        messages.error(request, error_text(e))
         return redirect("planning:round", rnd.pk)
     messages.success(request, f"已新增{team.name}。")
     return redirect("planning:team", team.pk)
@@ -109,6 +109,6 @@ def _assign(request, team):
             f"本组人员与{inspection.organization.name}存在回避情形：{reasons}。请调整组成人员，或经巡察办研究后填写理由再分配。",
         )
     except ValidationError as e:
-        messages.error(request, "；".join(m for ms in e.message_dict.values() for m in ms))
+        messages.error(request, error_text(e))
     else:
         messages.success(request, f"已将“{inspection.organization.name}”交由{team.name}巡察。")

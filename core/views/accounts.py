@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core import access, scopes
-from core.forms import apply_service_errors
+from core.forms import apply_service_errors, error_text
 from core.models import Authority, Role, RoleAssignment, User
 from core.paging import paginate
 from core.passwords import password_generate
@@ -164,7 +164,7 @@ def account_toggle_active(request, pk):
     try:
         user_set_active(actor=request.user, user=target, active=not target.is_active)
     except ValidationError as e:
-        messages.error(request, "；".join(m for ms in e.message_dict.values() for m in ms))
+        messages.error(request, error_text(e))
     else:
         messages.success(request, "已启用账号。" if target.is_active else "已停用账号。")
     return redirect("accounts:detail", target.pk)
@@ -179,7 +179,7 @@ def account_reset_password(request, pk):
     try:
         user_reset_password(actor=request.user, user=target, password=password)
     except ValidationError as e:
-        messages.error(request, "；".join(m for ms in e.message_dict.values() for m in ms))
+        messages.error(request, error_text(e))
     else:
         messages.success(request, f"已重置 {target.username} 的密码为：{password} （请当面告知本人，首次登录须修改）")
     return redirect("accounts:detail", target.pk)
