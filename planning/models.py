@@ -240,7 +240,7 @@ class Team(models.Model):
 
     class Meta:
         verbose_name = "巡察组"
-        ordering = ["round", "name"]
+        ordering = ["round", "id"]  # creation order: names (第一、第二…) do not sort as text
         constraints = [models.UniqueConstraint(fields=["round", "name"], name="team_unique_name")]
 
     def __str__(self) -> str:

@@ -24,4 +24,4 @@ def inspectors_for(*, user):
 
 def teams_for(*, user):
     """Teams the user may see; distinct because members reach a team through any of its inspections."""
-    return access.restrict(Team.objects.select_related("round"), user, "view").distinct().order_by("round", "name")
+    return access.restrict(Team.objects.select_related("round"), user, "view").distinct().order_by("round", "id")

@@ -307,3 +307,12 @@ def test_team_members_do_not_read_colleagues_conflict_details(pool, team, login)
     assert "赵妻" not in body and "同意" not in body.replace("经研究同意", "")
     office = token_client(a.users["office"]).get("/api/v1/teams").json()
     assert "赵妻" in office["items"][0]["members"][0]["conflicts"][0]["reason"]
+
+
+def test_teams_list_in_the_order_they_were_made(pool, login):
+    a = pool["a"]
+    for name in ("第二巡察组", "第三巡察组", "第四巡察组"):
+        team_create(actor=pool["office"], round=a.inspection.round, name=name)
+    page = login(a.users["office"]).get(f"/planning/rounds/{a.inspection.round_id}/").content.decode()
+    positions = [page.index(n) for n in ("第一巡察组", "第二巡察组", "第三巡察组", "第四巡察组")]
+    assert positions == sorted(positions)
