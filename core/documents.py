@@ -47,14 +47,27 @@ def cn_date(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """7 → 七, 12 → 十二, 20 → 二十, 35 → 三十五 (rounds, 第七轮); numbers from 100 up stay in digits."""
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else DIGITS[tens] + "十"
+    return head + (DIGITS[ones] if ones else "")
+
+
 @dataclass
 class OfficialDocument:
-    """The parts of an official document. ``blocks`` are ``(kind, text)`` with kind one
-    of ``"h1"`` (一、), ``"h2"`` (（一）), ``"p"`` (a body paragraph) or ``"plain"``
-    (a body line without the two-character indent)."""
+    """The parts of an official document. ``blocks`` are ``(kind, value)`` with kind one
+    of ``"h1"`` (一、), ``"h2"`` (（一）), ``"p"`` (a body paragraph), ``"plain"`` (a body
+    line without the two-character indent), ``"center"`` (a centred body line) or
+    ``"image"`` (PNG bytes, centred, 30 mm wide, e.g. a QR code)."""
 
     title: str
-    blocks: list[tuple[str, str]] = field(default_factory=list)
+    blocks: list[tuple[str, str | bytes]] = field(default_factory=list)
     doc_number: str = ""  # 发文字号, e.g. 青巡发〔2026〕7号
     recipient: str = ""  # 主送机关
     signature: str = ""  # 发文机关署名
@@ -91,6 +104,15 @@ def _paragraph(doc, text: str, font: str, size, *, align=None, indent: bool = Tr
         p.paragraph_format.first_line_indent = Pt(32)  # two characters
     _fonts(p.add_run(text), font, size, bold=bold, condense=True)
     return p
+
+
+def _image(doc, png: bytes) -> None:
+    """A centred picture; its paragraph spacing is single, since an exact line height would clip it."""
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+    p.add_run().add_picture(io.BytesIO(png), width=Mm(30))
 
 
 def _page_number(footer, align) -> None:
@@ -148,10 +170,16 @@ def document_render(document: OfficialDocument) -> bytes:
     if document.recipient:
         _paragraph(doc, f"{document.recipient}：", BODY_FONT, BODY_SIZE, indent=False)
     fonts = {"h1": H1_FONT, "h2": H2_FONT, "p": BODY_FONT, "plain": BODY_FONT}
-    for kind, text in document.blocks:
-        _paragraph(doc, text, fonts[kind], BODY_SIZE, indent=kind != "plain")
+    for kind, value in document.blocks:
+        if kind == "image":
+            _image(doc, value)
+        elif kind == "center":
+            _paragraph(doc, value, BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        else:
+            _paragraph(doc, value, fonts[kind], BODY_SIZE, indent=kind != "plain")
     if document.signature or document.date:
-        _paragraph(doc, "", BODY_FONT, BODY_SIZE, indent=False)
+        if not document.blocks or document.blocks[-1][0] != "image":  # a picture leaves room enough
+            _paragraph(doc, "", BODY_FONT, BODY_SIZE, indent=False)
         for line in (document.signature, cn_date(document.date) if document.date else ""):
             if line:
                 p = _paragraph(doc, line, BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)

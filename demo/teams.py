@@ -3,8 +3,16 @@
 import contextlib
 import datetime
 
-from planning.models import Inspector, InspectorDeclaration, Team
-from planning.teams import ConflictsFound, inspection_assign_team, inspector_create, team_create, team_member_add
+from planning.documents import document_settings_update
+from planning.models import DocumentSettings, Inspector, InspectorDeclaration, Team
+from planning.teams import (
+    ConflictsFound,
+    inspection_assign_team,
+    inspector_create,
+    team_create,
+    team_member_add,
+    team_update,
+)
 from registry.models import OrganizationLeader
 
 D = datetime.date
@@ -50,6 +58,14 @@ POOL = [
 
 def load_teams(*, qh, orgs_by_name, round7, accounts):
     """Idempotent: what exists is left as it is."""
+    if not DocumentSettings.objects.filter(authority=qh).exists():
+        document_settings_update(
+            actor=None,
+            authority=qh,
+            county_name="青禾县",
+            abbreviation="青",
+            doc_number_format="青巡发〔{year}〕{number}号",
+        )
     for org_name, name, post in LEADERS:
         OrganizationLeader.objects.get_or_create(
             organization=orgs_by_name[org_name], name=name, defaults={"post": post, "start_on": D(2021, 6, 1)}
@@ -60,6 +76,15 @@ def load_teams(*, qh, orgs_by_name, round7, accounts):
             actor=None, round=round7, name=team_name
         )
         teams[team_name] = team
+        if not team.duty_phone:
+            n = len(teams)
+            team_update(
+                actor=None,
+                team=team,
+                duty_phone=f"0739-721000{n}",
+                mailbox=f"青禾县邮政 00{n} 号信箱",
+                email=f"xcz{n}@qinghe.example.cn",
+            )
         for inspection in round7.inspections.filter(organization__name__in=targets, team__isnull=True):
             inspection_assign_team(actor=None, inspection=inspection, team=team)
     for name, unit, team_name, role, username in POOL:

@@ -6,6 +6,8 @@ from ninja import Router, Schema
 
 from core import access
 from core.api_utils import page
+from core.http import DOCX, attachment
+from planning.documents import inspection_document
 from planning.models import Inspection
 from planning.selectors import inspections_for, rounds_for
 from planning.services import inspection_create
@@ -26,9 +28,12 @@ class InspectionOut(Schema):
     id: int
     round_id: int
     organization_id: int
-    team_id: int | None = None  # teams come with the inspector pool
+    team_id: int | None = None
     kind: str
+    theme: str
+    revisits_id: int | None = None
     stage: str
+    public_id: str
     deadlines: list[DeadlineOut]
 
     @staticmethod
@@ -65,6 +70,8 @@ class InspectionIn(Schema):
     organization_id: int
     kind: str = "regular"
     repeat_reason: str = ""
+    theme: str = ""
+    revisits_id: int | None = None
 
 
 @router.post("", response={201: InspectionOut})
@@ -76,8 +83,19 @@ def inspection_post(request, payload: InspectionIn):
     org = organizations_for(user=request.user).filter(pk=payload.organization_id, authority_id=rnd.authority_id).first()
     if org is None:
         raise ValidationError({"organization_id": ["所选单位不存在。"]})
+    revisits = None
+    if payload.revisits_id is not None:
+        revisits = _inspections(request.user).filter(pk=payload.revisits_id).first()
+        if revisits is None:
+            raise ValidationError({"revisits_id": ["所选原巡察不存在。"]})
     inspection = inspection_create(
-        actor=request.user, round=rnd, organization=org, kind=payload.kind, repeat_reason=payload.repeat_reason
+        actor=request.user,
+        round=rnd,
+        organization=org,
+        kind=payload.kind,
+        repeat_reason=payload.repeat_reason,
+        theme=payload.theme,
+        revisits=revisits,
     )
     return 201, get_object_or_404(_inspections(request.user), pk=inspection.pk)
 
@@ -93,3 +111,13 @@ def inspection_advance_post(request, inspection_id: int, payload: AdvanceIn):
     inspection = get_object_or_404(_inspections(request.user), pk=inspection_id)
     inspection_advance(actor=request.user, inspection=inspection, to_stage=payload.to_stage, on=payload.on)
     return get_object_or_404(_inspections(request.user), pk=inspection_id)
+
+
+@router.get("/{int:inspection_id}/documents/{kind}.docx", response={200: None})
+def inspection_document_get(request, inspection_id: int, kind: str):
+    """A preparation document as .docx in the official format: ``work-plan`` (工作方案),
+    ``authorization`` (组长授权任职及任务分工的决定), ``entry-notice`` (进驻通知) or
+    ``public-notice`` (巡察公告, with the QR code of the online reporting page)."""
+    inspection = get_object_or_404(_inspections(request.user), pk=inspection_id)
+    name, data = inspection_document(actor=request.user, inspection=inspection, kind=kind)
+    return attachment(data, name, DOCX)

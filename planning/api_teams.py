@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
@@ -9,7 +10,14 @@ from core import access
 from core.api_utils import page
 from planning.models import Team, TeamMember
 from planning.selectors import inspectors_for, rounds_for, teams_for
-from planning.teams import ConflictsFound, inspector_create, team_create, team_member_add
+from planning.teams import (
+    CONTACT_FIELDS,
+    ConflictsFound,
+    inspector_create,
+    team_create,
+    team_member_add,
+    team_update,
+)
 from registry.selectors import organizations_for
 
 inspectors = Router(tags=["巡察组"])
@@ -94,6 +102,7 @@ class MemberOut(Schema):
     inspector_id: int
     name: str
     role: str
+    duty: str
     conflicts: list[dict]
     decision_reason: str
 
@@ -106,6 +115,9 @@ class TeamOut(Schema):
     id: int
     round_id: int
     name: str
+    duty_phone: str
+    mailbox: str
+    email: str
     inspection_ids: list[int]
     members: list[MemberOut]
 
@@ -126,6 +138,15 @@ class TeamPage(Schema):
 class TeamIn(Schema):
     round_id: int
     name: str
+    duty_phone: str = ""
+    mailbox: str = ""
+    email: str = ""
+
+
+class TeamPatch(Schema):
+    duty_phone: str | None = None
+    mailbox: str | None = None
+    email: str | None = None
 
 
 def _redact(teams, user):
@@ -139,12 +160,15 @@ def _redact(teams, user):
     return teams
 
 
-@teams.get("", response=TeamPage)
-def team_list(request, limit: int = 50, offset: int = 0):
-    qs = teams_for(user=request.user).prefetch_related(
+def _teams(user):
+    return teams_for(user=user).prefetch_related(
         "inspections", Prefetch("members", queryset=TeamMember.objects.select_related("inspector"))
     )
-    result = page(qs, search=None, fields=(), limit=limit, offset=offset)
+
+
+@teams.get("", response=TeamPage)
+def team_list(request, limit: int = 50, offset: int = 0):
+    result = page(_teams(request.user), search=None, fields=(), limit=limit, offset=offset)
     _redact(result["items"], request.user)
     return result
 
@@ -152,13 +176,32 @@ def team_list(request, limit: int = 50, offset: int = 0):
 @teams.post("", response={201: TeamOut})
 def team_post(request, payload: TeamIn):
     rnd = get_object_or_404(rounds_for(user=request.user), pk=payload.round_id)
-    return 201, team_create(actor=request.user, round=rnd, name=payload.name)
+    contacts = payload.dict(include=set(CONTACT_FIELDS))
+    with transaction.atomic():
+        team = team_create(actor=request.user, round=rnd, name=payload.name)
+        if any(contacts.values()):
+            team_update(actor=request.user, team=team, **contacts)
+    return 201, _team(request.user, team.pk)
+
+
+@teams.patch("/{int:team_id}", response=TeamOut)
+def team_patch(request, team_id: int, payload: TeamPatch):
+    """Change the team's contacts (duty phone, mailbox, email) printed on the notices."""
+    team = get_object_or_404(teams_for(user=request.user), pk=team_id)
+    team_update(actor=request.user, team=team, **payload.dict(exclude_none=True))
+    return _team(request.user, team.pk)
+
+
+def _team(user, pk):
+    team = get_object_or_404(_teams(user), pk=pk)
+    return _redact([team], user)[0]
 
 
 class MemberIn(Schema):
     inspector_id: int
     role: str = "member"
     decision_reason: str = ""
+    duty: str = ""
 
 
 class ConflictOut(Schema):
@@ -182,6 +225,7 @@ def team_member_post(request, team_id: int, payload: MemberIn):
             inspector=inspector,
             role=payload.role,
             decision_reason=payload.decision_reason,
+            duty=payload.duty,
         )
     except ConflictsFound as e:
         return 409, {

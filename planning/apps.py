@@ -35,6 +35,7 @@ class PlanningConfig(AppConfig):
             return access.can(user, "view", DeadlineSettings)
 
         menu.register("巡察规划", menu.MenuItem("时限设置", "planning:settings", may_view_settings))
+        menu.register("巡察规划", menu.MenuItem("文书设置", "planning:document_settings", may_view_settings))
 
         from core import workbench
         from planning.stages import todos_for

@@ -5,9 +5,16 @@ first record of case data; the planning issue grows them (teams, stages with
 deadlines, documents).
 """
 
+import secrets
+
 from django.db import models
 
 from core.access import AccessSpec
+
+
+def new_public_id() -> str:
+    """16 URL-safe random characters (96 bits): the inspection's address on the public reporting page."""
+    return secrets.token_urlsafe(12)
 
 
 class InspectionKind(models.TextChoices):
@@ -95,6 +102,26 @@ class Inspection(models.Model):
     stage = models.CharField("阶段", max_length=14, choices=Stage.choices, default=Stage.PREPARATION)
     repeat_reason = models.CharField(
         "重复巡察理由", max_length=200, blank=True, help_text="同一届内再次巡察同一单位（回头看、专项除外）时须填写"
+    )
+    theme = models.CharField(
+        "巡察主题", max_length=100, blank=True, help_text="专项巡察须填写，如：乡村振兴资金使用管理"
+    )
+    revisits = models.ForeignKey(
+        "self",
+        verbose_name="“回头看”的原巡察",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lookbacks",
+        help_text="“回头看”须指明所回看的此前巡察",
+    )
+    public_id = models.CharField(
+        "公开编号",
+        max_length=24,
+        unique=True,
+        default=new_public_id,
+        editable=False,
+        help_text="群众在线举报页面网址中的编号（巡察公告的二维码指向它），不可猜测",
     )
 
     access = AccessSpec(kind="case", authority="authority", inspection="id", organization="organization")
@@ -233,6 +260,9 @@ class Team(models.Model):
     authority = models.ForeignKey("core.Authority", verbose_name="所属机构", on_delete=models.PROTECT)
     round = models.ForeignKey(Round, verbose_name="轮次", on_delete=models.PROTECT, related_name="teams")
     name = models.CharField("名称", max_length=40, help_text="如：第一巡察组")
+    duty_phone = models.CharField("值班电话", max_length=40, blank=True)
+    mailbox = models.CharField("邮政信箱", max_length=100, blank=True, help_text="如：青禾县邮政 001 号信箱")
+    email = models.EmailField("电子邮箱", blank=True)
 
     # A team's members reach it through any of its inspections (a multi-valued path: a
     # member of two of its inspections may see the row twice; selectors add distinct()).
@@ -259,6 +289,7 @@ class TeamMember(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
     inspector = models.ForeignKey(Inspector, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField("组内职务", max_length=8, choices=Role.choices)
+    duty = models.CharField("任务分工", max_length=200, blank=True, help_text="不填则按组内职务写默认分工")
     conflicts = models.JSONField("发现的回避情形", default=list, blank=True)
     decision_reason = models.CharField("办公室决定理由", max_length=300, blank=True)
     decided_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -269,3 +300,51 @@ class TeamMember(models.Model):
     class Meta:
         verbose_name = "巡察组成员"
         constraints = [models.UniqueConstraint(fields=["team", "inspector"], name="team_member_unique")]
+
+
+class DocumentSettings(models.Model):
+    """How the authority's documents name it and number them; one row per authority."""
+
+    authority = models.OneToOneField("core.Authority", verbose_name="所属机构", on_delete=models.CASCADE)
+    county_name = models.CharField("县（市、区）名称", max_length=40, help_text="如：青禾县。文书中写作“中共青禾县委”")
+    doc_number_format = models.CharField(
+        "发文字号格式",
+        max_length=60,
+        default="{abbr}巡发〔{year}〕{number}号",
+        help_text="可用 {abbr}（简称）、{year}（年份）、{number}（当年序号，必填），如：青巡发〔{year}〕{number}号",
+    )
+    abbreviation = models.CharField("机构简称", max_length=10, blank=True, help_text="用于发文字号，如：青")
+
+    access = AccessSpec(kind="config", authority="authority")
+
+    class Meta:
+        verbose_name = "文书设置"
+
+    def __str__(self) -> str:
+        return "文书设置"
+
+
+class DocumentNumber(models.Model):
+    """A document number (发文字号) issued to one preparation document of an inspection.
+
+    Numbers run per authority and year and are issued once: the same document
+    downloaded again keeps its number.
+    """
+
+    authority = models.ForeignKey("core.Authority", verbose_name="所属机构", on_delete=models.PROTECT)
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="document_numbers")
+    kind = models.CharField("文书", max_length=20)
+    year = models.PositiveSmallIntegerField("年份")
+    number = models.PositiveIntegerField("序号")
+    text = models.CharField("发文字号", max_length=80)
+    issued_by = models.ForeignKey("core.User", null=True, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField("编号时间", auto_now_add=True)
+
+    access = AccessSpec(kind="case", authority="authority", inspection="inspection_id")
+
+    class Meta:
+        verbose_name = "发文字号"
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "year", "number"], name="document_number_unique"),
+            models.UniqueConstraint(fields=["inspection", "kind"], name="document_number_once"),
+        ]

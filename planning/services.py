@@ -74,16 +74,27 @@ REPEAT_ALLOWED = (InspectionKind.LOOKBACK, InspectionKind.SPECIAL)
 
 
 def inspection_create(
-    *, actor, round: Round, organization, kind: str = "regular", stage: str = "preparation", repeat_reason: str = ""
+    *,
+    actor,
+    round: Round,
+    organization,
+    kind: str = "regular",
+    stage: str = "preparation",
+    repeat_reason: str = "",
+    theme: str = "",
+    revisits: Inspection | None = None,
 ) -> Inspection:
     """Plan an inspection of ``organization`` in ``round``.
 
-    A second inspection of the same organisation in one term is allowed only for a
-    look-back or special inspection, or with ``repeat_reason`` recorded.
+    A special inspection has a theme; a look-back names the earlier inspection it
+    revisits (of the same organisation, or of one merged into it). A second
+    inspection of the same organisation in one term is allowed only for a look-back
+    or special inspection, or with ``repeat_reason`` recorded.
     """
     access.check_authority(actor, "change", Inspection, round.authority)
     if organization.authority_id != round.authority_id:
         raise PermissionDenied
+    _check_kind(round=round, organization=organization, kind=kind, theme=theme.strip(), revisits=revisits)
     earlier = Inspection.objects.filter(round__term_id=round.term_id, organization=organization).select_related("round")
     if kind not in REPEAT_ALLOWED and not repeat_reason.strip() and earlier.exists():
         numbers = "、".join(f"第{i.round.number}轮" for i in earlier)
@@ -97,8 +108,29 @@ def inspection_create(
             kind=kind,
             stage=stage,
             repeat_reason=repeat_reason.strip(),
+            theme=theme.strip(),
+            revisits=revisits,
         )
         inspection.full_clean()
         inspection.save()
         audit_record(actor=actor, action="inspection.create", obj=inspection)
     return inspection
+
+
+def _check_kind(*, round: Round, organization, kind: str, theme: str, revisits: Inspection | None) -> None:
+    if kind not in InspectionKind.values:
+        raise ValidationError({"kind": ["未知的巡察类型。"]})
+    if kind == InspectionKind.SPECIAL and not theme:
+        raise ValidationError({"theme": ["专项巡察须填写巡察主题。"]})
+    if kind != InspectionKind.LOOKBACK:
+        if revisits is not None:
+            raise ValidationError({"revisits": ["只有“回头看”需要指明原巡察。"]})
+        return
+    if revisits is None:
+        raise ValidationError({"revisits": ["“回头看”须指明所回看的此前巡察。"]})
+    same_unit = revisits.organization_id == organization.pk or revisits.organization.merged_into_id == organization.pk
+    if revisits.authority_id != round.authority_id or not same_unit:
+        raise ValidationError({"revisits": [f"所选原巡察不是对{organization.name}的巡察。"]})
+    earlier = (revisits.round.term.start_on, revisits.round.number) < (round.term.start_on, round.number)
+    if not earlier:
+        raise ValidationError({"revisits": ["“回头看”只能回看更早轮次的巡察。"]})

@@ -55,6 +55,24 @@ def team_create(*, actor, round: Round, name: str) -> Team:
     return team
 
 
+CONTACT_FIELDS = ("duty_phone", "mailbox", "email")
+
+
+def team_update(*, actor, team: Team, **values) -> Team:
+    """The team's contacts for the public notice and the entry notice (值班电话、邮政信箱、电子邮箱)."""
+    access.check_authority(actor, "change", Team, team.authority)
+    before = {f: getattr(team, f) for f in CONTACT_FIELDS}
+    for field, value in values.items():
+        if field in CONTACT_FIELDS:
+            setattr(team, field, (value or "").strip())
+    team.full_clean(validate_constraints=False)
+    changes = {f: [before[f], getattr(team, f)] for f in CONTACT_FIELDS if before[f] != getattr(team, f)}
+    with transaction.atomic():
+        team.save(update_fields=list(CONTACT_FIELDS))
+        audit_record(actor=actor, action="team.update", obj=team, detail={"changes": changes})
+    return team
+
+
 def _periods_overlap(a: Round, b: Round) -> bool:
     if not (a.entry_on and a.onsite_end_on and b.entry_on and b.onsite_end_on):
         return a.pk == b.pk
@@ -62,7 +80,14 @@ def _periods_overlap(a: Round, b: Round) -> bool:
 
 
 def team_member_add(
-    *, actor, team: Team, inspector: Inspector, role: str, decision_reason: str = "", on: datetime.date | None = None
+    *,
+    actor,
+    team: Team,
+    inspector: Inspector,
+    role: str,
+    decision_reason: str = "",
+    duty: str = "",
+    on: datetime.date | None = None,
 ) -> TeamMember:
     """Put ``inspector`` on ``team`` as ``role``.
 
@@ -97,6 +122,7 @@ def team_member_add(
             team=team,
             inspector=inspector,
             role=role,
+            duty=duty.strip()[:200],
             conflicts=[c.as_dict() for c in conflicts],
             decision_reason=decision_reason if conflicts else "",
             decided_by=actor if conflicts else None,

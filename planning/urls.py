@@ -10,6 +10,8 @@ urlpatterns = [
     path("terms/<int:pk>/rounds/new/", views.round_create_view, name="round_create"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("settings/", views.deadline_settings_view, name="settings"),
+    path("settings/documents/", views.document_settings_view, name="document_settings"),
+    path("inspections/<int:pk>/documents/<slug:kind>.docx", views.inspection_document_view, name="document"),
     path("teams/<int:pk>/", views_teams.team_detail, name="team"),
     path("rounds/<int:pk>/teams/new/", views_teams.team_create_view, name="team_create"),
 ]

@@ -9,10 +9,19 @@ from django.views.decorators.http import require_POST
 
 from core import access
 from core.forms import apply_service_errors, error_text
+from core.http import DOCX, attachment
 from core.paging import paginate
 from planning.coverage import term_coverage
+from planning.documents import (
+    DOCUMENTS,
+    doc_number_format_errors,
+    document_settings_for,
+    document_settings_update,
+    inspection_document,
+    public_report_url,
+)
 from planning.forms import InspectionForm, RoundForm
-from planning.models import DeadlineSettings, Inspection, Round, Term
+from planning.models import DeadlineSettings, DocumentSettings, Inspection, Round, Term
 from planning.selectors import inspections_for, rounds_for, teams_for, terms_for
 from planning.services import inspection_create, round_create
 from planning.stages import (
@@ -83,6 +92,7 @@ def inspection_detail(request, pk):
         d.state = d.urgency(today)
     nxt = next_stage(inspection)
     current = ORDER.index(inspection.stage)
+    numbers = {n.kind: n.text for n in inspection.document_numbers.all()}
     context = {
         "inspection": inspection,
         "changes": changes,
@@ -90,6 +100,11 @@ def inspection_detail(request, pk):
         "stages": [(Inspection.Stage(s).label, i <= current) for i, s in enumerate(ORDER)],
         "next": Inspection.Stage(nxt) if nxt else None,
         "may_advance": may_advance(request.user, inspection),
+        "documents": [
+            {"kind": kind, "label": spec.label, "numbered": spec.numbered, "number": numbers.get(kind)}
+            for kind, spec in DOCUMENTS.items()
+        ],
+        "public_url": public_report_url(inspection),
     }
     return render(request, "planning/inspection.html", context)
 
@@ -122,7 +137,14 @@ def round_detail(request, pk):
     rnd = get_object_or_404(rounds_for(user=request.user), pk=pk)
     can_change = rnd.authority_id in access.authorities_for(request.user, "change", Inspection)
     orgs = organizations_for(user=request.user).filter(authority_id=rnd.authority_id, status="active")
-    form = InspectionForm(request.POST or None, organizations=orgs)
+    earlier = (
+        inspections_for(user=request.user)
+        .filter(authority_id=rnd.authority_id)
+        .exclude(round=rnd)
+        .select_related("organization", "round__term")
+        .order_by("organization__name", "round__term__start_on", "round__number")
+    )
+    form = InspectionForm(request.POST or None, organizations=orgs, earlier=earlier)
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
@@ -135,6 +157,8 @@ def round_detail(request, pk):
                     organization=d["organization"],
                     kind=d["kind"],
                     repeat_reason=d["repeat_reason"],
+                    theme=d["theme"],
+                    revisits=d["revisits"],
                 )
             except ValidationError as e:
                 apply_service_errors(form, e)
@@ -148,6 +172,56 @@ def round_detail(request, pk):
         "planning/round.html",
         {"round": rnd, "inspections": inspections, "teams": teams, "form": form, "can_change": can_change},
     )
+
+
+class DocumentSettingsForm(forms.ModelForm):
+    class Meta:
+        model = DocumentSettings
+        fields = ["county_name", "abbreviation", "doc_number_format"]
+
+    def clean_doc_number_format(self):
+        value = self.cleaned_data["doc_number_format"]
+        if errors := doc_number_format_errors(value):
+            raise ValidationError(errors)
+        return value
+
+
+@login_required
+def document_settings_view(request):
+    if not access.can(request.user, "view", DocumentSettings) or request.user.authority is None:
+        raise Http404
+    authority = request.user.authority
+    can_change = authority.pk in access.authorities_for(request.user, "change", DocumentSettings)
+    form = DocumentSettingsForm(request.POST or None, instance=document_settings_for(authority))
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                document_settings_update(actor=request.user, authority=authority, **form.cleaned_data)
+            except ValidationError as e:
+                apply_service_errors(form, e)
+            else:
+                messages.success(request, "文书设置已保存，此后生成的文书按新设置书写。")
+                return redirect("planning:document_settings")
+    context = {
+        "form": form,
+        "can_change": can_change,
+        "title": "文书设置",
+        "subtitle": "文书中的县（市、区）名称和发文字号格式；发文字号按年度顺序编号，已编的号不变",
+    }
+    return render(request, "planning/settings.html", context)
+
+
+@login_required
+def inspection_document_view(request, pk, kind):
+    inspection = get_object_or_404(inspections_for(user=request.user), pk=pk)
+    try:
+        name, data = inspection_document(actor=request.user, inspection=inspection, kind=kind)
+    except ValidationError as e:
+        messages.error(request, error_text(e))
+        return redirect("planning:inspection", inspection.pk)
+    return attachment(data, name, DOCX)
 
 
 class DeadlineSettingsForm(forms.ModelForm):
@@ -174,4 +248,10 @@ def deadline_settings_view(request):
             else:
                 messages.success(request, "时限设置已保存，各项期限将按新设置计算。")
                 return redirect("planning:settings")
-    return render(request, "planning/settings.html", {"form": form, "can_change": can_change})
+    context = {
+        "form": form,
+        "can_change": can_change,
+        "title": "时限设置",
+        "subtitle": "各地规定不同，按本地规定调整；修改后各项期限立即按新设置计算",
+    }
+    return render(request, "planning/settings.html", context)

@@ -11,7 +11,14 @@ from core import access
 from core.forms import apply_service_errors, error_text
 from planning.models import Team, TeamMember
 from planning.selectors import inspections_for, inspectors_for, rounds_for, teams_for
-from planning.teams import ConflictsFound, inspection_assign_team, team_create, team_member_add
+from planning.teams import (
+    CONTACT_FIELDS,
+    ConflictsFound,
+    inspection_assign_team,
+    team_create,
+    team_member_add,
+    team_update,
+)
 
 
 class MemberForm(forms.Form):
@@ -24,10 +31,22 @@ class MemberForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="发现回避情形时，经巡察办研究同意方可加入，须填写理由",
     )
+    duty = forms.CharField(
+        label="任务分工",
+        required=False,
+        max_length=200,
+        help_text="写入组长授权任职及任务分工的决定；不填则按职务写默认分工",
+    )
 
     def __init__(self, *args, inspectors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["inspector"].queryset = inspectors
+
+
+class ContactsForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = list(CONTACT_FIELDS)
 
 
 @login_required
@@ -44,6 +63,14 @@ def team_detail(request, pk):
         if "inspection" in request.POST:
             _assign(request, team)
             return redirect("planning:team", team.pk)
+        if "contacts" in request.POST:
+            contacts = ContactsForm(request.POST, instance=Team.objects.get(pk=team.pk))
+            if contacts.is_valid():
+                team_update(actor=request.user, team=team, **contacts.cleaned_data)
+                messages.success(request, "联系方式已保存，将写入巡察公告和进驻通知。")
+                return redirect("planning:team", team.pk)
+            form = MemberForm(inspectors=form.fields["inspector"].queryset)
+            return _render(request, team, form, [], can_change, contacts)
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -53,6 +80,7 @@ def team_detail(request, pk):
                     inspector=d["inspector"],
                     role=d["role"],
                     decision_reason=d["decision_reason"],
+                    duty=d["duty"],
                 )
             except ConflictsFound as e:
                 conflicts = e.conflicts
@@ -61,6 +89,10 @@ def team_detail(request, pk):
             else:
                 messages.success(request, f"已将{d['inspector'].name}加入{team.name}。")
                 return redirect("planning:team", team.pk)
+    return _render(request, team, form, conflicts, can_change, ContactsForm(instance=team))
+
+
+def _render(request, team, form, conflicts, can_change, contacts):
     members = team.members.select_related("inspector", "decided_by").order_by("role", "id")
     unassigned = inspections_for(user=request.user, round=team.round).filter(team__isnull=True)
     return render(
@@ -70,6 +102,7 @@ def team_detail(request, pk):
             "team": team,
             "members": members,
             "form": form,
+            "contacts": contacts,
             "conflicts": conflicts,
             "can_change": can_change,
             "inspections": team.inspections.select_related("organization"),

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from core import access
-from core.excel import XLSX_CONTENT_TYPE
 from core.forms import apply_service_errors
+from core.http import XLSX, attachment
 from core.paging import paginate
 from registry.forms import ImportForm, KindForm, OrganizationForm
 from registry.importing import export_bytes, organizations_import, template_bytes
@@ -33,11 +33,7 @@ def _office_authority(user):
 
 
 def _attachment(data: bytes, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return attachment(data, filename, XLSX)
 
 
 @login_required

@@ -114,6 +114,9 @@ XUNCHA = {
     "IMPORT_MAX_ROWS": 50_000,
     "API_TOKEN_HOURS": 12,
     "IDLE_MINUTES": 15,
+    # The address at which the public reaches the online reporting page (printed as the
+    # QR code of the public notice); usually the internet-facing name of the platform.
+    "PUBLIC_URL": os.environ.get("XUNCHA_PUBLIC_URL", "http://127.0.0.1:8000"),
 }
 
 # Idle sessions end after XUNCHA["IDLE_MINUTES"]: core.middleware.IdleTimeoutMiddleware

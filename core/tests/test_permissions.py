@@ -5,6 +5,7 @@ account with permission (county A), and the same role in the sibling county B
 (permission on another scope). Out of scope answers 404, like a missing record.
 """
 
+import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -203,6 +204,31 @@ PAGES = [
         302,
         body=lambda w: {"name": "第二巡察组"},
     ),
+    Case(
+        "team contacts",
+        "post",
+        lambda w: f"/planning/teams/{w['a'].team.pk}/",
+        "office",
+        302,
+        body=lambda w: {"contacts": "1", "duty_phone": "0739-1"},
+    ),
+    Case(
+        "inspection document",
+        "get",
+        lambda w: f"/planning/inspections/{w['a'].inspection.pk}/documents/work-plan.docx",
+        "team_member",
+        200,
+        marker=lambda w: "word/document.xml",  # a Word file, not a page
+    ),
+    Case("document settings", "get", lambda w: "/planning/settings/documents/", "office", 200),
+    Case(
+        "document settings save",
+        "post",
+        lambda w: "/planning/settings/documents/",
+        "office",
+        302,
+        body=lambda w: {"county_name": "甲县", "abbreviation": "甲", "doc_number_format": "{abbr}〔{year}〕{number}号"},
+    ),
 ]
 
 API = [
@@ -388,7 +414,34 @@ API = [
         denied=404,
         body=lambda w: {"inspector_id": w["a"].inspector.pk, "role": "member"},
     ),
+    Case(
+        "api team update",
+        "patch",
+        lambda w: f"/api/v1/teams/{w['a'].team.pk}",
+        "office",
+        200,
+        api=True,
+        body=lambda w: {"duty_phone": "0739-1"},
+    ),
+    Case(
+        "api inspection document",
+        "get",
+        lambda w: f"/api/v1/inspections/{w['a'].inspection.pk}/documents/public-notice.docx",
+        "team_member",
+        200,
+        api=True,
+        marker=lambda w: "word/document.xml",
+    ),
 ]
+
+
+@pytest.fixture
+def world(world):
+    """Rounds with dates, so that the preparation documents can be written."""
+    from planning.models import Round
+
+    Round.objects.update(entry_on=datetime.date(2026, 9, 1), onsite_end_on=datetime.date(2026, 10, 15))
+    return world
 
 
 def _text(response) -> str:
@@ -467,6 +520,7 @@ def test_permission_on_another_scope(world, login, case):
     r = _request(_client(case, login, world["b"].users[case.role]), case, world)
     if case.list_view or case.url(world) in (
         "/planning/settings/",
+        "/planning/settings/documents/",
         "/registry/new/",
         "/registry/import/",
         "/registry/template.xlsx",

@@ -115,12 +115,12 @@ def test_remaining_rounds_share_the_uncovered(county):
 def test_a_second_inspection_in_a_term_needs_a_reason(county):
     office, (r1, r2, _) = county["office"], county["rounds"]
     org = county["org"]("D400", "复查局")
-    inspection_create(actor=office, round=r1, organization=org, stage="archived")
+    first = inspection_create(actor=office, round=r1, organization=org, stage="archived")
     with pytest.raises(ValidationError) as e:
         inspection_create(actor=office, round=r2, organization=org)
     assert "本届已在第1轮巡察" in e.value.message_dict["repeat_reason"][0]
-    inspection_create(actor=office, round=r2, organization=org, kind="lookback")
-    inspection_create(actor=office, round=r2, organization=org, kind="special")
+    inspection_create(actor=office, round=r2, organization=org, kind="lookback", revisits=first)
+    inspection_create(actor=office, round=r2, organization=org, kind="special", theme="财务管理")
     again = inspection_create(actor=office, round=r2, organization=org, repeat_reason="群众反映问题集中")
     assert again.repeat_reason == "群众反映问题集中"
 

@@ -2,11 +2,12 @@
 
 import datetime
 
+import pytest
 from django.core.exceptions import ValidationError
 
 from conftest import token_client
 from planning.models import Inspection, Round
-from planning.services import round_create
+from planning.services import inspection_create, round_create
 
 D = datetime.date
 
@@ -89,3 +90,54 @@ def test_rounds_and_inspections_api(world):
         content_type="application/json",
     )
     assert other.status_code == 404
+
+
+def test_a_special_inspection_has_a_theme_and_a_lookback_names_what_it_revisits(world, login):
+    a = world["a"]
+    office = a.users["office"]
+    term = a.inspection.round.term
+    later = round_create(actor=office, term=term, number=8)
+    earlier = a.inspection  # round 7, county A's 县委办公室
+    cases = [
+        ({"kind": "special"}, "theme", "专项巡察须填写巡察主题。"),
+        ({"kind": "lookback"}, "revisits", "“回头看”须指明所回看的此前巡察。"),
+        ({"kind": "regular", "revisits": earlier, "repeat_reason": "x"}, "revisits", "只有“回头看”需要指明原巡察。"),
+        ({"kind": "lookback", "revisits": earlier, "org": "town"}, "revisits", "所选原巡察不是对甲县青禾镇的巡察。"),
+    ]
+    for extra, field, message in cases:
+        org = a.orgs[extra.pop("org", "dept")]
+        with pytest.raises(ValidationError) as e:
+            inspection_create(actor=office, round=later, organization=org, **extra)
+        assert e.value.message_dict[field] == [message]
+    # A look-back cannot revisit an inspection of the same or a later round.
+    eighth = inspection_create(actor=office, round=later, organization=a.orgs["town"])
+    with pytest.raises(ValidationError) as e:
+        inspection_create(actor=office, round=later, organization=a.orgs["town"], kind="lookback", revisits=eighth)
+    assert e.value.message_dict["revisits"] == ["“回头看”只能回看更早轮次的巡察。"]
+    # Through the page: the round offers earlier inspections to revisit.
+    client = login(office)
+    page = client.get(f"/planning/rounds/{later.pk}/").content.decode()
+    assert f'<option value="{earlier.pk}">甲县县委办公室（十六届第7轮）</option>' in page
+    r = client.post(
+        f"/planning/rounds/{later.pk}/",
+        {"organization": a.orgs["dept"].pk, "kind": "lookback", "revisits": earlier.pk},
+    )
+    assert r.status_code == 302
+    lookback = Inspection.objects.get(round=later, organization=a.orgs["dept"])
+    assert lookback.revisits == earlier
+    detail = client.get(f"/planning/inspections/{lookback.pk}/").content.decode()
+    assert "回看：" in detail and f"/planning/inspections/{earlier.pk}/" in detail
+    # Through the API, with the theme.
+    api = token_client(office)
+    r = api.post(
+        "/api/v1/inspections",
+        {"round_id": later.pk, "organization_id": a.orgs["village"].pk, "kind": "special", "theme": "集体三资管理"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and r.json()["theme"] == "集体三资管理" and r.json()["revisits_id"] is None
+    r = api.post(
+        "/api/v1/inspections",
+        {"round_id": later.pk, "organization_id": a.orgs["village"].pk, "kind": "lookback", "revisits_id": 999999},
+        content_type="application/json",
+    )
+    assert r.status_code == 422 and r.json()["errors"] == {"revisits_id": ["所选原巡察不存在。"]}

@@ -159,7 +159,24 @@ class Command(BaseCommand):
             existing = {i.organization_id: i for i in Inspection.objects.filter(round=rnd)}
             for org in targets:
                 inspections[(number, org.code)] = existing.get(org.pk) or inspection_create(
-                    actor=None, round=rnd, organization=org, kind=rnd.kind, stage=stage
+                    actor=None,
+                    round=rnd,
+                    organization=org,
+                    kind=rnd.kind,
+                    stage=stage,
+                    theme="乡村振兴资金和项目管理" if rnd.kind == "special" else "",
+                )
+            if number == 6:
+                # Round six also looks back at the first organisation of round one.
+                first = inspections[(1, pool[0].code)]
+                key = (6, f"lookback-{first.organization.code}")
+                inspections[key] = Inspection.objects.filter(round=rnd, revisits=first).first() or inspection_create(
+                    actor=None,
+                    round=rnd,
+                    organization=first.organization,
+                    kind="lookback",
+                    stage=stage,
+                    revisits=first,
                 )
         return inspections
 

@@ -1,0 +1,430 @@
+"""The four preparation documents of an inspection, in the official format.
+
+工作方案 (work plan), 组长授权任职及任务分工的决定 (leader authorisation and task
+division), 进驻通知 (entry notice) and 巡察公告 (public notice, with the QR code of
+the online reporting page). The text follows what county offices issue; the format
+is ``core.documents``. The county's name and the document-number format are the
+authority's ``DocumentSettings``. A numbered document gets its number (发文字号)
+the first time the office generates it and keeps it afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import segno
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from core import access
+from core.audit import audit_record, current_context
+from core.documents import OfficialDocument, cn_date, cn_number, document_render
+from planning.models import DocumentNumber, DocumentSettings, Inspection, InspectionKind, TeamMember
+from planning.stages import deadline_settings_for, deadlines
+
+FORMAT_FIELDS = {"abbr", "year", "number"}
+
+
+def document_settings_for(authority) -> DocumentSettings:
+    """The authority's settings, or defaults derived from its name (中共青禾县委巡察工作领导小组办公室 → 青禾县)."""
+    found = DocumentSettings.objects.filter(authority_id=authority.pk).first()
+    if found:
+        return found
+    match = re.search(r"(?:中共)?(.+?[省市县区旗])(?:委|巡察)", authority.name)
+    county = match.group(1) if match else authority.name
+    return DocumentSettings(authority=authority, county_name=county, abbreviation=county[:1])
+
+
+def doc_number_format_errors(fmt: str) -> list[str]:
+    try:
+        fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(fmt) if name is not None]
+    except ValueError:
+        return ["花括号不配对。"]
+    errors = []
+    if any(name not in FORMAT_FIELDS or spec or conv for name, spec, conv in fields):
+        errors.append("只能使用 {abbr}、{year}、{number} 三个占位符。")
+    if "number" not in {name for name, _, _ in fields}:
+        errors.append("须包含 {number}（当年序号）。")
+    return errors
+
+
+def document_settings_update(*, actor, authority, county_name: str, abbreviation: str, doc_number_format: str):
+    access.check_authority(actor, "change", DocumentSettings, authority)
+    errors = {}
+    if not county_name.strip():
+        errors["county_name"] = ["请填写县（市、区）名称。"]
+    if format_errors := doc_number_format_errors(doc_number_format.strip()):
+        errors["doc_number_format"] = format_errors
+    if errors:
+        raise ValidationError(errors)
+    current = document_settings_for(authority)
+    current.county_name = county_name.strip()
+    current.abbreviation = abbreviation.strip()
+    current.doc_number_format = doc_number_format.strip()
+    current.full_clean(exclude=["authority"])
+    with transaction.atomic():
+        current.save()
+        audit_record(
+            actor=actor,
+            action="document_settings.update",
+            obj=current,
+            authority=authority,
+            detail={"county_name": current.county_name, "doc_number_format": current.doc_number_format},
+        )
+    return current
+
+
+def public_report_url(inspection: Inspection) -> str:
+    """Where the public reports problems about this inspection online (the QR code of the notice)."""
+    return f"{settings.XUNCHA['PUBLIC_URL'].rstrip('/')}/p/{inspection.public_id}/"
+
+
+@dataclass
+class _Facts:
+    """What the four documents say about an inspection, worked out once."""
+
+    inspection: Inspection
+    committee: str  # 中共青禾县委
+    leading_group: str
+    team: str  # 中共青禾县委第一巡察组
+    org: str  # 金竹乡党组织
+    kind: str  # 常规巡察
+    entry: str
+    end: str
+    members: list[TeamMember]
+    due: dict[str, datetime.date]
+
+    def of_role(self, role) -> list[TeamMember]:
+        return [m for m in self.members if m.role == role]
+
+
+def _facts(inspection: Inspection, doc_settings: DocumentSettings) -> _Facts:
+    rnd = inspection.round
+    if not (rnd.entry_on and rnd.onsite_end_on):
+        raise ValidationError({"round": [f"第{rnd.number}轮尚未确定进驻日期和结束进驻日期，请先在轮次中填写。"]})
+    if inspection.team is None:
+        raise ValidationError({"team": ["该巡察尚未分配巡察组，请先在巡察组页面分配。"]})
+    committee = f"中共{doc_settings.county_name}委"
+    members = list(inspection.team.members.select_related("inspector").order_by("id"))
+    order = list(TeamMember.Role.values)
+    members.sort(key=lambda m: order.index(m.role))
+    items = deadlines(inspection, deadline_settings_for(inspection.authority_id), list(inspection.stage_changes.all()))
+    return _Facts(
+        inspection=inspection,
+        committee=committee,
+        leading_group=f"{committee}巡察工作领导小组",
+        team=f"{committee}{inspection.team.name}",
+        org=f"{inspection.organization.name}党组织",
+        kind=inspection.get_kind_display(),
+        entry=cn_date(rnd.entry_on),
+        end=cn_date(rnd.onsite_end_on),
+        members=members,
+        due={d.kind: d.due_on for d in items},
+    )
+
+
+def _names(members: list[TeamMember]) -> str:
+    return "、".join(m.inspector.name for m in members) or "（未确定）"
+
+
+DEFAULT_DUTIES = {
+    TeamMember.Role.LEADER: "主持巡察组全面工作，对领导小组负责并报告工作，审定工作安排和巡察报告",
+    TeamMember.Role.DEPUTY: "协助组长开展工作，负责个别谈话、问题线索梳理和巡察底稿审核",
+    TeamMember.Role.LIAISON: "负责与被巡察党组织的联络协调、信访受理登记、资料调阅和保密管理",
+    TeamMember.Role.MEMBER: "参加个别谈话、调阅资料、走访调研，撰写巡察底稿",
+}
+
+
+def _duty(m: TeamMember) -> str:
+    return m.duty.strip().rstrip("。") or DEFAULT_DUTIES[TeamMember.Role(m.role)]
+
+
+def _scope_sentence(f: _Facts) -> str:
+    i = f.inspection
+    if i.kind == InspectionKind.SPECIAL:
+        return f"本次为专项巡察，主题为“{i.theme}”，围绕主题开展监督。"
+    if i.kind == InspectionKind.LOOKBACK and i.revisits_id:
+        r = i.revisits.round
+        return f"本次为巡察“回头看”，重点检查{r.term.name}第{cn_number(r.number)}轮巡察反馈问题的整改落实情况。"
+    return ""
+
+
+def work_plan(f: _Facts) -> OfficialDocument:
+    due = f.due
+    blocks = [
+        (
+            "p",
+            f"根据《中国共产党巡视工作条例》和{f.committee}巡察工作规划，经{f.leading_group}研究，"
+            f"{f.team}于{f.entry}至{f.end}对{f.org}开展{f.kind}。为确保巡察工作有序开展，制定本方案。",
+        ),
+        ("h1", "一、指导思想"),
+        (
+            "p",
+            "以习近平新时代中国特色社会主义思想为指导，全面贯彻巡视工作方针，坚持发现问题、形成震慑，"
+            "推动改革、促进发展，聚焦“四个聚焦”，做实政治监督，推动被巡察党组织全面从严治党向基层延伸。",
+        ),
+        ("h1", "二、巡察对象和时间"),
+        (
+            "p",
+            f"巡察对象为{f.org}领导班子及其成员，延伸了解下一级党组织领导班子主要负责人和重要岗位领导干部。"
+            f"进驻时间为{f.entry}至{f.end}。{_scope_sentence(f)}",
+        ),
+        ("h1", "三、巡察组组成"),
+        (
+            "p",
+            f"组长：{_names(f.of_role(TeamMember.Role.LEADER))}；副组长：{_names(f.of_role(TeamMember.Role.DEPUTY))}；"
+            f"联络员：{_names(f.of_role(TeamMember.Role.LIAISON))}；成员：{_names(f.of_role(TeamMember.Role.MEMBER))}。",
+        ),
+        ("h1", "四、巡察内容"),
+        ("h2", "（一）聚焦贯彻落实党的路线方针政策和党中央决策部署情况"),
+        ("p", "重点了解贯彻落实上级决策部署和县委工作要求、履行职能责任、推动本地本单位发展等方面的情况。"),
+        ("h2", "（二）聚焦群众身边腐败问题和不正之风"),
+        ("p", "重点了解惠民富民、促进共同富裕政策落实，集体“三资”管理，以及形式主义、官僚主义等问题。"),
+        ("h2", "（三）聚焦基层党组织软弱涣散、组织力欠缺问题"),
+        ("p", "重点了解基层党组织建设、领导班子建设、干部队伍建设和落实全面从严治党“两个责任”情况。"),
+        ("h2", "（四）聚焦巡视巡察整改和成果运用情况"),
+        ("p", "重点了解上一轮巡视巡察、审计等监督发现问题的整改落实和成果运用情况。"),
+        ("h1", "五、方式方法"),
+        (
+            "p",
+            "采取听取工作汇报、个别谈话、受理信访、调阅资料、列席会议、召开座谈会、问卷调查、"
+            "民主测评、实地走访、下沉了解等方式开展工作。",
+        ),
+        ("h1", "六、时间安排"),
+        ("h2", "（一）准备阶段"),
+        (
+            "p",
+            f"学习有关政策文件，收集被巡察党组织有关情况，制定工作方案；"
+            f"于{cn_date(due['entry_notice'])}前向被巡察党组织发出进驻通知。",
+        ),
+        ("h2", "（二）进驻了解阶段"),
+        ("p", f"{f.entry}进驻，召开巡察工作动员会，公布巡察公告，开展个别谈话等工作；{f.end}结束进驻。"),
+        ("h2", "（三）报告阶段"),
+        ("p", f"汇总梳理发现的问题，形成巡察报告，于{cn_date(due['report'])}前向{f.leading_group}报告。"),
+        ("h2", "（四）反馈和移交阶段"),
+        ("p", "按照领导小组和县委书记专题会议意见向被巡察党组织反馈，按规定移交问题线索和有关问题。"),
+        ("h1", "七、工作要求"),
+        (
+            "p",
+            "严守政治纪律和政治规矩，严格执行中央八项规定及其实施细则精神，严格遵守保密纪律，"
+            "不干预被巡察党组织的正常工作，不履行执纪审查职责，以严的作风确保巡察工作质量。",
+        ),
+    ]
+    return OfficialDocument(
+        title=f"{f.team}关于对{f.org}开展{f.kind}的工作方案",
+        blocks=blocks,
+        signature=f.team,
+        date=timezone.localdate(),
+    )
+
+
+def authorization(f: _Facts) -> OfficialDocument:
+    leaders = f.of_role(TeamMember.Role.LEADER)
+    if not leaders:
+        raise ValidationError({"team": [f"{f.inspection.team.name}尚未确定组长，不能生成组长授权任职决定。"]})
+    leader = leaders[0].inspector
+    rnd = f.inspection.round
+    blocks = [
+        (
+            "p",
+            f"根据《中国共产党巡视工作条例》和{f.committee}巡察工作有关规定，经研究，"
+            f"决定对{f.committee}第{cn_number(rnd.number)}轮巡察{f.inspection.team.name}实行组长授权负责制，"
+            f"并明确任务分工如下。",
+        ),
+        ("h1", "一、巡察对象"),
+        ("p", f"{_team_targets(f)}。巡察时间为{f.entry}至{f.end}。"),
+        ("h1", "二、组长授权任职"),
+        (
+            "p",
+            f"授权{leader.name}同志任{f.team}组长，在{f.leading_group}领导下开展工作，对领导小组负责并报告工作。"
+            "巡察期间，组长按照授权主持组务会，审定谈话、调阅资料、走访调研等工作安排，审核巡察底稿和巡察报告，"
+            "发现重要情况和重大问题及时向领导小组报告。",
+        ),
+        ("h1", "三、任务分工"),
+        *[
+            ("p", f"{m.inspector.name}（{m.inspector.unit}{m.inspector.post}）：{m.get_role_display()}，{_duty(m)}。")
+            for m in f.members
+        ],
+    ]
+    return OfficialDocument(
+        title=f"{f.leading_group}关于{f.inspection.team.name}组长授权任职及任务分工的决定",
+        blocks=blocks,
+        signature=f.leading_group,
+        date=timezone.localdate(),
+    )
+
+
+def _team_targets(f: _Facts) -> str:
+    names = f.inspection.team.inspections.order_by("organization__code").values_list("organization__name", flat=True)
+    return "、".join(f"{n}党组织" for n in names)
+
+
+def _contacts(f: _Facts) -> tuple[str, str, str]:
+    team = f.inspection.team
+    blank = "＿＿＿＿＿＿"
+    return team.duty_phone or blank, team.mailbox or blank, team.email or blank
+
+
+def entry_notice(f: _Facts) -> OfficialDocument:
+    phone, _, _ = _contacts(f)
+    liaison = _names(f.of_role(TeamMember.Role.LIAISON))
+    meeting_list_due = f.inspection.round.entry_on - datetime.timedelta(days=2)
+    blocks = [
+        (
+            "p",
+            f"根据{f.committee}巡察工作安排，经{f.leading_group}研究决定，{f.team}将于{f.entry}进驻{f.org}"
+            f"开展{f.kind}，{f.end}结束进驻。{_scope_sentence(f)}现将有关事项通知如下。",
+        ),
+        ("h1", "一、召开巡察工作动员会"),
+        (
+            "p",
+            "进驻当日召开巡察工作动员会，由巡察组组长作动员讲话，被巡察党组织主要负责人作表态发言。"
+            "参会范围为领导班子成员、内设机构和下属单位主要负责人等。"
+            f"请于{cn_date(meeting_list_due)}前将参会人员名单报巡察组。",
+        ),
+        ("h1", "二、准备有关资料"),
+        (
+            "p",
+            "请于进驻前准备以下资料：领导班子及其成员基本情况，近三年工作总结和年度工作要点，"
+            "“三重一大”事项决策记录，财务收支情况，干部选拔任用情况，上一轮巡视巡察和审计发现问题整改情况。",
+        ),
+        ("h1", "三、做好保障工作"),
+        (
+            "p",
+            "请指定一名联络员，负责与巡察组的联络协调；为巡察组提供必要的工作场所和办公条件，"
+            "在机关醒目位置设置巡察意见箱。",
+        ),
+        ("h1", "四、张贴巡察公告"),
+        (
+            "p",
+            "请在单位及下属单位醒目位置张贴巡察公告，公布巡察组值班电话、邮政信箱、电子邮箱和在线举报二维码，"
+            "张贴时间自进驻之日起至结束进驻之日止。",
+        ),
+        ("p", f"巡察组联系人：{liaison}，联系电话：{phone}。"),
+    ]
+    return OfficialDocument(
+        title=f"{f.team}关于进驻{f.org}开展{f.kind}的通知",
+        recipient=f.org,
+        blocks=blocks,
+        signature=f.team,
+        date=timezone.localdate(),
+    )
+
+
+def _qr_png(url: str) -> bytes:
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(buf, kind="png", scale=10, border=2)
+    return buf.getvalue()
+
+
+def public_notice(f: _Facts) -> OfficialDocument:
+    phone, mailbox, email = _contacts(f)
+    url = public_report_url(f.inspection)
+    blocks = [
+        (
+            "p",
+            f"根据{f.committee}统一部署，{f.team}于{f.entry}至{f.end}对{f.org}开展{f.kind}。{_scope_sentence(f)}"
+            f"巡察期间，主要受理反映{f.org}领导班子及其成员、下一级党组织领导班子主要负责人和重要岗位领导干部问题的"
+            "来信来电来访，重点是违反政治纪律、组织纪律、廉洁纪律、群众纪律、工作纪律、生活纪律等方面的举报和反映。"
+            "其他不属于巡察受理范围的信访问题，将按规定转交被巡察党组织和有关部门处理。",
+        ),
+        ("p", f"受理时间：{f.entry}至{f.end}，每天8:00—18:00。"),
+        ("p", f"值班电话：{phone}"),
+        ("p", f"邮政信箱：{mailbox}"),
+        ("p", f"电子邮箱：{email}"),
+        ("p", "扫描下方二维码可在线反映问题，可以匿名。"),
+        ("image", _qr_png(url)),
+    ]
+    return OfficialDocument(
+        title=f"{f.team}关于巡察{f.org}的公告",
+        blocks=blocks,
+        signature=f.team,
+        date=timezone.localdate(),
+    )
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    label: str
+    build: Callable[[_Facts], OfficialDocument]
+    numbered: bool
+
+
+DOCUMENTS = {
+    "work-plan": DocumentKind("巡察工作方案", work_plan, numbered=True),
+    "authorization": DocumentKind("组长授权任职及任务分工的决定", authorization, numbered=True),
+    "entry-notice": DocumentKind("进驻通知", entry_notice, numbered=True),
+    "public-notice": DocumentKind("巡察公告", public_notice, numbered=False),
+}
+
+
+TEAM_DOCUMENTS = {"authorization"}
+
+
+def _number(*, actor, inspection: Inspection, kind: str, doc_settings: DocumentSettings, year: int) -> str:
+    """The document's number; issued (once, in sequence for the year) only when the office generates it."""
+    same = DocumentNumber.objects.filter(kind=kind)
+    if kind in TEAM_DOCUMENTS:  # one decision for the whole team, whichever of its inspections it is made from
+        same = same.filter(inspection__team_id=inspection.team_id)
+    else:
+        same = same.filter(inspection=inspection)
+    found = same.first()
+    if found:
+        return found.text
+    values = {"abbr": doc_settings.abbreviation, "year": year}
+    if not access.roles_on(actor, inspection) & {access.OFFICE, access.OFFICE_HEAD}:
+        return doc_settings.doc_number_format.format(**values, number="　　")  # the office numbers it
+    with transaction.atomic():
+        if doc_settings.pk is None:
+            doc_settings.save()
+        DocumentSettings.objects.select_for_update().get(pk=doc_settings.pk)  # one issuer at a time
+        last = DocumentNumber.objects.filter(authority_id=inspection.authority_id, year=year).aggregate(n=Max("number"))
+        number = (last["n"] or 0) + 1
+        text = doc_settings.doc_number_format.format(**values, number=number)
+        DocumentNumber.objects.create(
+            authority_id=inspection.authority_id,
+            inspection=inspection,
+            kind=kind,
+            year=year,
+            number=number,
+            text=text,
+            issued_by=actor,
+        )
+        audit_record(actor=actor, action="document.number", obj=inspection, detail={"kind": kind, "number": text})
+    return text
+
+
+def inspection_document(*, actor, inspection: Inspection, kind: str) -> tuple[str, bytes]:
+    """One preparation document of ``inspection`` as (file name, .docx bytes); audited as an export.
+
+    Raises ``Http404`` if the actor cannot see the inspection and ``ValidationError``
+    when the document cannot be written yet (no team, no leader, no round dates).
+    """
+    access.check(actor, "view", inspection)
+    if kind not in DOCUMENTS:
+        raise ValidationError({"kind": ["未知的文书类型。"]})
+    spec = DOCUMENTS[kind]
+    doc_settings = document_settings_for(inspection.authority)
+    document = spec.build(_facts(inspection, doc_settings))
+    if spec.numbered:
+        document.doc_number = _number(
+            actor=actor, inspection=inspection, kind=kind, doc_settings=doc_settings, year=document.date.year
+        )
+    ctx = current_context()
+    document.trace = f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {ctx.trace_id}"
+    data = document_render(document)
+    audit_record(
+        actor=actor,
+        action="document.export",
+        obj=inspection,
+        detail={"kind": kind, "number": document.doc_number},
+    )
+    return f"{inspection.organization.name}-{spec.label}.docx", data

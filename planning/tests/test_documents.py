@@ -1,0 +1,207 @@
+"""The four preparation documents: opened as Word files and checked against GB/T 9704."""
+
+import datetime
+import io
+
+import pytest
+import segno
+from django.core.exceptions import ValidationError
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from conftest import token_client
+from core.models import AuditEvent
+from planning.documents import document_settings_for, document_settings_update, public_report_url
+from planning.models import DocumentNumber, Inspector, Round
+from planning.teams import team_member_add, team_update
+
+D = datetime.date
+KINDS = ["work-plan", "authorization", "entry-notice", "public-notice"]
+TITLES = {
+    "work-plan": "中共甲县委第一巡察组关于对甲县县委办公室党组织开展常规巡察的工作方案",
+    "authorization": "中共甲县委巡察工作领导小组关于第一巡察组组长授权任职及任务分工的决定",
+    "entry-notice": "中共甲县委第一巡察组关于进驻甲县县委办公室党组织开展常规巡察的通知",
+    "public-notice": "中共甲县委第一巡察组关于巡察甲县县委办公室党组织的公告",
+}
+
+
+@pytest.fixture
+def ready(world):
+    """County A's inspection with round dates, a leader, a member and the team's contacts."""
+    a = world["a"]
+    office = a.users["office"]
+    Round.objects.filter(pk=a.inspection.round_id).update(entry_on=D(2026, 9, 1), onsite_end_on=D(2026, 10, 15))
+    a.inspection.refresh_from_db()
+    leader = Inspector.objects.create(authority=a.authority, name="刘卫东", unit="县纪委监委", post="副书记")
+    team_member_add(actor=office, team=a.team, inspector=leader, role="leader")
+    team_member_add(actor=office, team=a.team, inspector=a.inspector, role="member", duty="负责财务资料审查")
+    team_update(actor=office, team=a.team, duty_phone="0739-7210001", mailbox="甲县邮政 001 号信箱", email="x@a.cn")
+    return a
+
+
+def _open(response):
+    assert response.status_code == 200, response.content.decode(errors="replace")[:300]
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    return Document(io.BytesIO(response.content))
+
+
+def _east_asia(run):
+    return run._element.rPr.rFonts.get(qn("w:eastAsia"))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_document_is_in_the_official_format(ready, kind):
+    doc = _open(
+        token_client(ready.users["office"]).get(f"/api/v1/inspections/{ready.inspection.pk}/documents/{kind}.docx")
+    )
+    s = doc.sections[0]
+    sizes = [s.page_width, s.page_height, s.top_margin, s.bottom_margin, s.left_margin, s.right_margin]
+    assert [round(v.mm, 1) for v in sizes] == [210, 297, 37, 35, 28, 26]
+
+    title = next(p for p in doc.paragraphs if p.text == TITLES[kind])
+    assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert _east_asia(title.runs[0]) == "方正小标宋简体" and title.runs[0].font.size == Pt(22)
+    body = [p for p in doc.paragraphs if p.runs and p.paragraph_format.first_line_indent == Pt(32)]
+    assert len(body) >= 3
+    for p in body:
+        fmt = p.paragraph_format
+        assert fmt.line_spacing_rule == WD_LINE_SPACING.EXACTLY and fmt.line_spacing == Pt(28.95), p.text
+        assert _east_asia(p.runs[0]) in ("仿宋_GB2312", "黑体", "楷体_GB2312") and p.runs[0].font.size == Pt(16)
+    if kind != "public-notice":  # the notice is a poster without numbered sections
+        assert any(_east_asia(p.runs[0]) == "黑体" for p in body if p.text.startswith(("一、", "二、")))
+    normal = doc.styles["Normal"]
+    assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+
+    assert doc.settings.odd_and_even_pages_header_footer
+    for footer, align in ((s.footer, WD_ALIGN_PARAGRAPH.RIGHT), (s.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        p = footer.paragraphs[0]
+        xml = p._element.xml
+        assert p.alignment == align and " PAGE " in xml and 'w:fldCharType="begin"' in xml
+        assert p.text.startswith("— ") and p.text.endswith(" —")
+        assert {_east_asia(r) for r in p.runs} == {"宋体"} and {r.font.size for r in p.runs} == {Pt(14)}
+
+
+def _text(doc):
+    return "\n".join(p.text for p in doc.paragraphs)
+
+
+def test_the_documents_say_what_the_office_planned(ready):
+    client = token_client(ready.users["office"])
+    url = f"/api/v1/inspections/{ready.inspection.pk}/documents/"
+    plan = _text(_open(client.get(url + "work-plan.docx")))
+    assert "2026年9月1日至2026年10月15日" in plan
+    assert "组长：刘卫东；副组长：（未确定）；联络员：（未确定）；成员：甲县张伟。" in plan
+    assert "于2026年8月22日前向被巡察党组织发出进驻通知" in plan  # the 10-day setting
+    decision = _text(_open(client.get(url + "authorization.docx")))
+    assert "授权刘卫东同志任中共甲县委第一巡察组组长" in decision
+    assert "甲县张伟（审计局）：成员，负责财务资料审查。" in decision
+    assert "刘卫东（县纪委监委副书记）：组长，主持巡察组全面工作" in decision
+    notice = _open(client.get(url + "entry-notice.docx"))
+    assert "甲县县委办公室党组织：" in _text(notice)  # 主送机关
+    assert "将于2026年9月1日进驻甲县县委办公室党组织" in _text(notice)
+
+
+def test_the_public_notice_carries_contacts_and_the_qr_code_of_the_reporting_page(ready):
+    r = token_client(ready.users["office"]).get(
+        f"/api/v1/inspections/{ready.inspection.pk}/documents/public-notice.docx"
+    )
+    doc = _open(r)
+    text = _text(doc)
+    assert "值班电话：0739-7210001" in text and "邮政信箱：甲县邮政 001 号信箱" in text and "电子邮箱：x@a.cn" in text
+    url = public_report_url(ready.inspection)
+    assert url.endswith(f"/p/{ready.inspection.public_id}/") and len(ready.inspection.public_id) >= 16
+    pictures = [rel.target_part.blob for rel in doc.part.rels.values() if "image" in rel.reltype]
+    expected = io.BytesIO()
+    segno.make(url, error="m").save(expected, kind="png", scale=10, border=2)
+    assert pictures == [expected.getvalue()]  # the QR code encodes the page's address, nothing else
+
+
+def test_numbers_are_issued_once_in_sequence_by_the_office(ready, login):
+    team_leader = token_client(ready.users["team_leader"])
+    url = f"/api/v1/inspections/{ready.inspection.pk}/documents/"
+    year = datetime.date.today().year
+    # The team may read the draft; the office issues the number.
+    assert f"甲巡发〔{year}〕　　号" in _text(_open(team_leader.get(url + "work-plan.docx")))
+    assert not DocumentNumber.objects.exists()
+    office = token_client(ready.users["office"])
+    assert f"甲巡发〔{year}〕1号" in _text(_open(office.get(url + "work-plan.docx")))
+    assert f"甲巡发〔{year}〕2号" in _text(_open(office.get(url + "entry-notice.docx")))
+    assert f"甲巡发〔{year}〕1号" in _text(_open(office.get(url + "work-plan.docx")))  # again: same number
+    assert f"甲巡发〔{year}〕1号" in _text(_open(team_leader.get(url + "work-plan.docx")))
+    assert "巡发" not in _text(_open(office.get(url + "public-notice.docx")))  # a notice has no number
+    events = AuditEvent.objects.filter(action="document.number").values_list("detail", flat=True)
+    assert sorted(e["number"] for e in events) == [f"甲巡发〔{year}〕1号", f"甲巡发〔{year}〕2号"]
+    assert AuditEvent.objects.filter(action="document.export").count() == 6
+    page = login(ready.users["office"]).get(f"/planning/inspections/{ready.inspection.pk}/")
+    assert f"甲巡发〔{year}〕2号" in page.content.decode()
+
+
+def test_what_is_missing_is_said_in_chinese(world, login):
+    a = world["a"]
+    client = token_client(a.users["office"])
+    url = f"/api/v1/inspections/{a.inspection.pk}/documents/"
+    r = client.get(url + "work-plan.docx")
+    assert r.status_code == 422
+    assert r.json()["errors"] == {"round": ["第7轮尚未确定进驻日期和结束进驻日期，请先在轮次中填写。"]}
+    Round.objects.filter(pk=a.inspection.round_id).update(entry_on=D(2026, 9, 1), onsite_end_on=D(2026, 10, 15))
+    r = client.get(url + "authorization.docx")
+    assert r.status_code == 422 and r.json()["errors"]["team"] == ["第一巡察组尚未确定组长，不能生成组长授权任职决定。"]
+    assert client.get(url + "minutes.docx").json()["errors"] == {"kind": ["未知的文书类型。"]}
+    page = login(a.users["office"]).get(
+        f"/planning/inspections/{a.inspection.pk}/documents/authorization.docx", follow=True
+    )
+    assert page.redirect_chain == [(f"/planning/inspections/{a.inspection.pk}/", 302)]
+    assert "第一巡察组尚未确定组长，不能生成组长授权任职决定。" in page.content.decode()
+    assert not DocumentNumber.objects.exists()
+
+
+def test_document_settings(world, login):
+    a = world["a"]
+    office = a.users["office"]
+    assert document_settings_for(a.authority).county_name == "甲县"  # derived from 甲县巡察办 until set
+    for fmt, message in (
+        ("甲巡发〔{year}〕号", "须包含 {number}"),
+        ("甲巡发〔{year}〕{number", "花括号不配对"),
+        ("{number.__class__}", "只能使用"),
+        ("{number:>5}", "只能使用"),
+    ):
+        with pytest.raises(ValidationError) as e:
+            document_settings_update(
+                actor=office, authority=a.authority, county_name="甲县", abbreviation="甲", doc_number_format=fmt
+            )
+        assert message in " ".join(e.value.message_dict["doc_number_format"])
+    client = login(office)
+    r = client.post(
+        "/planning/settings/documents/",
+        {"county_name": "甲城区", "abbreviation": "甲城", "doc_number_format": "{abbr}巡〔{year}〕{number}号"},
+    )
+    assert r.status_code == 302
+    assert document_settings_for(a.authority).county_name == "甲城区"
+    bad = client.post(
+        "/planning/settings/documents/", {"county_name": "", "abbreviation": "", "doc_number_format": "{x}"}
+    )
+    assert bad.status_code == 200 and "必填" in bad.content.decode() and "只能使用" in bad.content.decode()
+    denied = login(a.users["leading_group"]).post(
+        "/planning/settings/documents/", {"county_name": "x", "abbreviation": "", "doc_number_format": "{number}"}
+    )
+    assert denied.status_code == 403 and document_settings_for(a.authority).county_name == "甲城区"
+
+
+def test_team_contacts_through_page_and_api(world, login):
+    a = world["a"]
+    client = login(a.users["office"])
+    r = client.post(f"/planning/teams/{a.team.pk}/", {"contacts": "1", "duty_phone": "123", "email": "不是邮箱"})
+    assert r.status_code == 200 and "有效的 Email 地址" in r.content.decode()
+    a.team.refresh_from_db()
+    assert a.team.duty_phone == ""  # nothing partial
+    r = client.post(f"/planning/teams/{a.team.pk}/", {"contacts": "1", "duty_phone": "0739-1", "mailbox": "1号信箱"})
+    assert r.status_code == 302
+    api = token_client(a.users["office"])
+    r = api.patch(f"/api/v1/teams/{a.team.pk}", {"email": "xc@a.cn"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["email"] == "xc@a.cn" and r.json()["duty_phone"] == "0739-1"
+    member = token_client(a.users["team_member"])
+    r = member.patch(f"/api/v1/teams/{a.team.pk}", {"email": "y@a.cn"}, content_type="application/json")
+    assert r.status_code == 403
