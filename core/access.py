@@ -103,6 +103,12 @@ RULES: dict[str, dict[str, dict[str, str]]] = {
         "view": {OFFICE: "own", OFFICE_HEAD: "own", LEADING_GROUP: "own", RECEIVER: "receiver"},
         "change": {OFFICE: "own", OFFICE_HEAD: "own"},
     },
+    # Objections of an inspected unit to a team member (申请回避): the unit's liaison raises
+    # them about its own inspection and reads the answer; the office decides.
+    "objection": {
+        "view": {OFFICE: "tree", OFFICE_HEAD: "tree", LEADING_GROUP: "tree", UNIT_LIAISON: "organization"},
+        "change": {OFFICE: "own", OFFICE_HEAD: "own", UNIT_LIAISON: "organization"},
+    },
     # Case data: everything under an inspection. Later stages narrow it
     # further per model (leads, reporter identity) with their own kinds.
     "case": {
@@ -239,6 +245,11 @@ def roles_on(user, obj: Model) -> set[str]:
         if q is not None and grant.role not in found and model._default_manager.filter(q, pk=obj.pk).exists():
             found.add(grant.role)
     return found
+
+
+def scope_ids(user, role: str) -> list[int]:
+    """The scopes (inspections, organisations, receivers) on which ``user`` holds ``role``."""
+    return sorted({g.scope_id for g in grants(user) if g.role == role and g.scope_id is not None})
 
 
 def can(user, action: str, model) -> bool:

@@ -4,11 +4,11 @@ import contextlib
 import datetime
 
 from planning.documents import document_settings_update
-from planning.models import DocumentSettings, Inspector, InspectorDeclaration, Team
+from planning.models import DocumentSettings, Inspector, Team
+from planning.pool import inspector_create, inspector_declaration_add
 from planning.teams import (
     ConflictsFound,
     inspection_assign_team,
-    inspector_create,
     team_create,
     team_member_add,
     team_update,
@@ -138,8 +138,8 @@ def load_teams(*, qh, orgs_by_name, round7, accounts):
                 }
             ],
         )
-        InspectorDeclaration.objects.create(
-            inspector=hu, organization=orgs_by_name["金竹乡"], reason="配偶在金竹乡人民政府工作"
+        inspector_declaration_add(
+            actor=None, inspector=hu, organization=orgs_by_name["金竹乡"], reason="配偶在金竹乡人民政府工作"
         )
         with contextlib.suppress(ConflictsFound):  # as intended: the office finds a substitute
             team_member_add(actor=None, team=teams["第四巡察组"], inspector=hu, role="member", on=ON)

@@ -9,13 +9,14 @@ from ninja import Router, Schema
 from core import access
 from core.api_utils import page
 from planning.models import Team, TeamMember
+from planning.pool import inspector_create
 from planning.selectors import inspectors_for, rounds_for, teams_for
 from planning.teams import (
     CONTACT_FIELDS,
     ConflictsFound,
-    inspector_create,
     team_create,
     team_member_add,
+    team_member_remove,
     team_update,
 )
 from registry.selectors import organizations_for
@@ -233,3 +234,16 @@ def team_member_post(request, team_id: int, payload: MemberIn):
             "conflicts": [c.as_dict() for c in e.conflicts],
         }
     return 201, member
+
+
+class RemoveIn(Schema):
+    reason: str
+
+
+@teams.post("/{int:team_id}/members/{int:member_id}/remove", response={204: None})
+def team_member_remove_post(request, team_id: int, member_id: int, payload: RemoveIn):
+    """Take a member off the team (调出), with the reason; their roles on its inspections end."""
+    team = get_object_or_404(teams_for(user=request.user), pk=team_id)
+    member = get_object_or_404(team.members.select_related("inspector__user"), pk=member_id)
+    team_member_remove(actor=request.user, member=member, reason=payload.reason)
+    return 204, None

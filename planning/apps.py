@@ -37,7 +37,25 @@ class PlanningConfig(AppConfig):
         menu.register("巡察规划", menu.MenuItem("时限设置", "planning:settings", may_view_settings))
         menu.register("巡察规划", menu.MenuItem("文书设置", "planning:document_settings", may_view_settings))
 
-        from core import workbench
-        from planning.stages import todos_for
+        from planning.models import Inspector
 
-        workbench.register(todos_for)
+        def may_view_pool(user):
+            return access.can(user, "view", Inspector)
+
+        def may_see_objections(user):
+            return bool(
+                access.roles(user) & {access.OFFICE, access.OFFICE_HEAD, access.LEADING_GROUP, access.UNIT_LIAISON}
+            )
+
+        def is_inspector(user):
+            return Inspector.objects.filter(user=user).exists()
+
+        menu.register("巡察规划", menu.MenuItem("巡察人才库", "planning:pool", may_view_pool))
+        menu.register("巡察规划", menu.MenuItem("回避意见", "planning:objections", may_see_objections))
+        menu.register("巡察规划", menu.MenuItem("我的回避申报", "planning:my_entry", is_inspector))
+
+        from core import workbench
+        from planning import objections, stages
+
+        workbench.register(stages.todos_for)
+        workbench.register(objections.todos_for)

@@ -348,3 +348,29 @@ class DocumentNumber(models.Model):
             models.UniqueConstraint(fields=["authority", "year", "number"], name="document_number_unique"),
             models.UniqueConstraint(fields=["inspection", "kind"], name="document_number_once"),
         ]
+
+
+class MemberObjection(models.Model):
+    """The inspected unit's objection to a team member (被巡察单位提出回避意见), and the office's answer."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待处理"
+        UPHELD = "upheld", "已采纳（该成员已调出）"
+        DISMISSED = "dismissed", "未采纳"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="objections")
+    member = models.ForeignKey(TeamMember, null=True, on_delete=models.SET_NULL, related_name="objections")
+    member_name = models.CharField("成员姓名", max_length=50)  # kept when the member is removed
+    reason = models.CharField("回避理由", max_length=500)
+    raised_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField("提出时间", auto_now_add=True)
+    status = models.CharField("处理结果", max_length=10, choices=Status.choices, default=Status.OPEN)
+    answer = models.CharField("处理意见", max_length=500, blank=True)
+    decided_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    access = AccessSpec(kind="objection", authority="inspection__authority", organization="inspection__organization")
+
+    class Meta:
+        verbose_name = "回避意见"
+        ordering = ["-raised_at", "-id"]

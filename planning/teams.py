@@ -19,9 +19,9 @@ from django.utils import timezone
 from core import access
 from core.audit import audit_record
 from core.models import RoleAssignment
-from core.services import role_assign
+from core.services import role_assign, role_revoke
 from planning.conflicts import Conflict, conflict_check
-from planning.models import Inspection, Inspector, InspectorRecord, InspectorRelative, Round, Team, TeamMember
+from planning.models import Inspection, Inspector, Round, Team, TeamMember
 
 ROLE_GRANTS = {
     TeamMember.Role.LEADER: access.TEAM_LEADER,
@@ -142,6 +142,31 @@ def team_member_add(
     return member
 
 
+def team_member_remove(*, actor, member: TeamMember, reason: str) -> None:
+    """Take ``member`` off the team (调出), with the reason; their roles on its inspections end."""
+    team = member.team
+    access.check_authority(actor, "change", Team, team.authority)
+    if not reason.strip():
+        raise ValidationError({"reason": ["请填写调出理由。"]})
+    with transaction.atomic():
+        user = member.inspector.user
+        if user is not None:
+            for assignment in RoleAssignment.objects.filter(
+                user=user,
+                role=ROLE_GRANTS[member.role],
+                authority_id=team.authority_id,
+                scope_id__in=list(team.inspections.values_list("pk", flat=True)),
+            ).select_related("authority", "user"):
+                role_revoke(actor=None, assignment=assignment)  # follows the membership, like the grant
+        audit_record(
+            actor=actor,
+            action="team.member_remove",
+            obj=team,
+            detail={"inspector": member.inspector.name, "role": member.role, "reason": reason.strip()},
+        )
+        member.delete()
+
+
 def inspection_assign_team(
     *, actor, inspection: Inspection, team: Team, decision_reason: str = "", on: datetime.date | None = None
 ) -> Inspection:
@@ -188,53 +213,3 @@ def _grant(member: TeamMember, inspections: list[Inspection]) -> None:
         ).exists()
         if not exists:
             role_assign(actor=None, user=user, role=role, authority=inspection.authority, scope_id=inspection.pk)
-
-
-def inspector_create(
-    *, actor, authority, name: str, unit: str, post: str = "", education: str = "", records=(), relatives=()
-) -> Inspector:
-    """Add a person to the pool with their history; the office of ``authority`` only."""
-    access.check_authority(actor, "change", Inspector, authority)
-    errors = {}
-    if not name.strip():
-        errors["name"] = ["请填写姓名。"]
-    if not unit.strip():
-        errors["unit"] = ["请填写所在单位。"]
-    for i, r in enumerate(records, start=1):
-        if r.get("end_on") and r["end_on"] < r["start_on"]:
-            errors.setdefault("records", []).append(f"第 {i} 条经历的截止日期早于起始日期。")
-        if r.get("kind", "work") not in InspectorRecord.Kind.values:
-            errors.setdefault("records", []).append(f"第 {i} 条经历的类别无效。")
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        inspector = Inspector.objects.create(
-            authority=authority, name=name.strip(), unit=unit.strip(), post=post, education=education
-        )
-        for r in records:
-            org = r.get("organization")
-            InspectorRecord.objects.create(
-                inspector=inspector,
-                kind=r.get("kind", "work"),
-                organization=org,
-                organization_name=r.get("organization_name") or (org.name if org else ""),
-                post=r.get("post", ""),
-                start_on=r["start_on"],
-                end_on=r.get("end_on"),
-            )
-        for rel in relatives:
-            org = rel.get("organization")
-            InspectorRelative.objects.create(
-                inspector=inspector,
-                name=rel["name"],
-                relation=rel["relation"],
-                organization=org,
-                organization_name=rel.get("organization_name") or (org.name if org else ""),
-            )
-        audit_record(
-            actor=actor,
-            action="inspector.create",
-            obj=inspector,
-            detail={"records": len(records), "relatives": len(relatives)},
-        )
-    return inspector

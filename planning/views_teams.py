@@ -17,6 +17,7 @@ from planning.teams import (
     inspection_assign_team,
     team_create,
     team_member_add,
+    team_member_remove,
     team_update,
 )
 
@@ -62,6 +63,9 @@ def team_detail(request, pk):
             raise PermissionDenied
         if "inspection" in request.POST:
             _assign(request, team)
+            return redirect("planning:team", team.pk)
+        if "remove" in request.POST:
+            _remove(request, team)
             return redirect("planning:team", team.pk)
         if "contacts" in request.POST:
             contacts = ContactsForm(request.POST, instance=Team.objects.get(pk=team.pk))
@@ -145,3 +149,16 @@ def _assign(request, team):
         messages.error(request, error_text(e))
     else:
         messages.success(request, f"已将“{inspection.organization.name}”交由{team.name}巡察。")
+
+
+def _remove(request, team):
+    raw = request.POST.get("remove", "")
+    if not raw.isdigit():
+        raise Http404
+    member = get_object_or_404(team.members.select_related("inspector"), pk=raw)
+    try:
+        team_member_remove(actor=request.user, member=member, reason=request.POST.get("reason", ""))
+    except ValidationError as e:
+        messages.error(request, error_text(e))
+    else:
+        messages.success(request, f"已将{member.inspector.name}调出{team.name}。")

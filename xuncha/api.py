@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from core.api import router as core_router
 from core.api_utils import AUTH, install_handlers
 from planning.api import router as planning_router
+from planning.api_pool import objections as objections_router
 from planning.api_rounds import router as rounds_router
 from planning.api_teams import inspectors as inspectors_router
 from planning.api_teams import teams as teams_router
@@ -25,4 +26,5 @@ api.add_router("/inspections", planning_router)
 api.add_router("/terms", terms_router)
 api.add_router("/rounds", rounds_router)
 api.add_router("/inspectors", inspectors_router)
+api.add_router("/objections", objections_router)
 api.add_router("/teams", teams_router)

@@ -1,0 +1,21 @@
+"""The row of the four-permission-cases table (``test_permissions``); later apps add rows
+in ``<app>/tests/permission_cases.py`` as a list named ``CASES``."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Case:
+    name: str
+    method: str
+    url: Callable
+    role: str  # the role in county A that has permission
+    ok: int  # status for that role
+    body: Callable | None = None
+    marker: Callable | None = None  # text of county A that only permitted users may see
+    list_view: bool = False  # lists answer 200 and hide what is out of scope
+    denied: int | None = None  # the answer to those without permission, where not the default
+    api: bool = False
+    own_authority: bool = False  # a page about one's own authority: county B is let in but sees nothing of A
+    other_scope: int | None = None  # the answer to the same role in county B, where not 404

@@ -1,0 +1,188 @@
+"""The inspector pool (巡察人才库): people who can serve on teams, with the history the
+conflict check reads (work and study, relatives) and the conflicts they declare."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core import access
+from core.audit import audit_record
+from planning.models import Inspector, InspectorDeclaration, InspectorRecord, InspectorRelative
+
+PROFILE_FIELDS = ("name", "unit", "post", "education")
+
+
+def inspector_create(
+    *, actor, authority, name: str, unit: str, post: str = "", education: str = "", records=(), relatives=()
+) -> Inspector:
+    """Add a person to the pool with their history; the office of ``authority`` only."""
+    access.check_authority(actor, "change", Inspector, authority)
+    errors = {}
+    if not name.strip():
+        errors["name"] = ["请填写姓名。"]
+    if not unit.strip():
+        errors["unit"] = ["请填写所在单位。"]
+    for i, r in enumerate(records, start=1):
+        if r.get("end_on") and r["end_on"] < r["start_on"]:
+            errors.setdefault("records", []).append(f"第 {i} 条经历的截止日期早于起始日期。")
+        if r.get("kind", "work") not in InspectorRecord.Kind.values:
+            errors.setdefault("records", []).append(f"第 {i} 条经历的类别无效。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        inspector = Inspector.objects.create(
+            authority=authority, name=name.strip(), unit=unit.strip(), post=post, education=education
+        )
+        for r in records:
+            org = r.get("organization")
+            InspectorRecord.objects.create(
+                inspector=inspector,
+                kind=r.get("kind", "work"),
+                organization=org,
+                organization_name=r.get("organization_name") or (org.name if org else ""),
+                post=r.get("post", ""),
+                start_on=r["start_on"],
+                end_on=r.get("end_on"),
+            )
+        for rel in relatives:
+            org = rel.get("organization")
+            InspectorRelative.objects.create(
+                inspector=inspector,
+                name=rel["name"],
+                relation=rel["relation"],
+                organization=org,
+                organization_name=rel.get("organization_name") or (org.name if org else ""),
+            )
+        audit_record(
+            actor=actor,
+            action="inspector.create",
+            obj=inspector,
+            detail={"records": len(records), "relatives": len(relatives)},
+        )
+    return inspector
+
+
+def inspector_update(*, actor, inspector: Inspector, **values) -> Inspector:
+    access.check(actor, "change", inspector)
+    before = {f: getattr(inspector, f) for f in PROFILE_FIELDS}
+    for field, value in values.items():
+        if field in PROFILE_FIELDS:
+            setattr(inspector, field, (value or "").strip())
+    errors = {}
+    if not inspector.name:
+        errors["name"] = ["请填写姓名。"]
+    if not inspector.unit:
+        errors["unit"] = ["请填写所在单位。"]
+    if errors:
+        raise ValidationError(errors)
+    inspector.full_clean()
+    changes = {f: [before[f], getattr(inspector, f)] for f in PROFILE_FIELDS if before[f] != getattr(inspector, f)}
+    with transaction.atomic():
+        inspector.save()
+        audit_record(actor=actor, action="inspector.update", obj=inspector, detail={"changes": changes})
+    return inspector
+
+
+def _record_errors(kind, start_on, end_on, organization, organization_name) -> dict:
+    errors = {}
+    if kind not in InspectorRecord.Kind.values:
+        errors["kind"] = ["类别无效。"]
+    if start_on is None:
+        errors["start_on"] = ["请填写起始日期。"]
+    elif start_on > timezone.localdate():
+        errors["start_on"] = ["起始日期不能晚于今天。"]
+    if start_on and end_on and end_on < start_on:
+        errors["end_on"] = ["截止日期不能早于起始日期。"]
+    if organization is None and not organization_name.strip():
+        errors["organization_name"] = ["请选择名册中的单位，或填写单位名称。"]
+    return errors
+
+
+def inspector_record_add(
+    *,
+    actor,
+    inspector: Inspector,
+    kind: str,
+    start_on: datetime.date,
+    end_on: datetime.date | None = None,
+    organization=None,
+    organization_name: str = "",
+    post: str = "",
+) -> InspectorRecord:
+    """A work or study period (the conflict rules read these against the registry)."""
+    access.check(actor, "change", inspector)
+    if organization is not None and organization.authority_id != inspector.authority_id:
+        raise ValidationError({"organization": ["所选单位不属于本机构名册。"]})
+    if errors := _record_errors(kind, start_on, end_on, organization, organization_name):
+        raise ValidationError(errors)
+    with transaction.atomic():
+        record = InspectorRecord.objects.create(
+            inspector=inspector,
+            kind=kind,
+            organization=organization,
+            organization_name=organization_name.strip() or (organization.name if organization else ""),
+            post=post.strip(),
+            start_on=start_on,
+            end_on=end_on,
+        )
+        audit_record(
+            actor=actor,
+            action="inspector.record_add",
+            obj=inspector,
+            detail={"kind": kind, "organization": record.organization_name, "start_on": start_on.isoformat()},
+        )
+    return record
+
+
+def inspector_relative_add(
+    *, actor, inspector: Inspector, name: str, relation: str, organization=None, organization_name: str = ""
+) -> InspectorRelative:
+    access.check(actor, "change", inspector)
+    errors = {}
+    if not name.strip():
+        errors["name"] = ["请填写亲属姓名。"]
+    if not relation.strip():
+        errors["relation"] = ["请填写与本人关系。"]
+    if organization is not None and organization.authority_id != inspector.authority_id:
+        errors["organization"] = ["所选单位不属于本机构名册。"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        relative = InspectorRelative.objects.create(
+            inspector=inspector,
+            name=name.strip(),
+            relation=relation.strip(),
+            organization=organization,
+            organization_name=organization_name.strip() or (organization.name if organization else ""),
+        )
+        audit_record(actor=actor, action="inspector.relative_add", obj=inspector, detail={"relation": relation})
+    return relative
+
+
+def inspector_declaration_add(*, actor, inspector: Inspector, organization, reason: str) -> InspectorDeclaration:
+    """A conflict declared about an organisation: by the office, or by the inspector themself."""
+    own = actor is not None and inspector.user_id is not None and inspector.user_id == actor.pk
+    if not own:
+        access.check(actor, "change", inspector)
+    if organization.authority_id != inspector.authority_id:
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": ["请写明需要回避的事由。"]})
+    if len(reason.strip()) > 200:
+        raise ValidationError({"reason": ["事由不超过 200 字。"]})
+    with transaction.atomic():
+        declaration = InspectorDeclaration.objects.create(
+            inspector=inspector, organization=organization, reason=reason.strip()
+        )
+        audit_record(
+            actor=actor,
+            action="inspector.declare",
+            obj=inspector,
+            authority=inspector.authority,
+            detail={"organization": organization.name, "by_self": own},
+        )
+    return declaration
