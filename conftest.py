@@ -93,6 +93,13 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _files(settings, tmp_path):
+    """Uploaded files go to a directory of the test's own."""
+    settings.FILE_DIR = tmp_path / "files"
+    settings.FILE_DIR.mkdir()
+
+
 @pytest.fixture
 def world(db):
     """A city with two sibling counties (A and B), each fully populated."""

@@ -37,6 +37,8 @@ from django.http import Http404
 # ``core.models.Role``; tests check the two agree.
 OFFICE, OFFICE_HEAD, LEADING_GROUP = "office", "office_head", "leading_group"
 TEAM_LEADER, TEAM_DEPUTY, TEAM_LIAISON, TEAM_MEMBER = "team_leader", "team_deputy", "team_liaison", "team_member"
+# Designated on an inspection to open petitions and read reporters' identity; held beside a team role.
+TEAM_INTAKE = "team_intake"
 UNIT_LIAISON, RECEIVER = "unit_liaison", "receiver"
 SYSADMIN, SECADMIN, AUDITOR = "sysadmin", "secadmin", "auditor"
 
@@ -47,11 +49,12 @@ AUTHORITY_ROLES = (OFFICE, OFFICE_HEAD, LEADING_GROUP, SYSADMIN, SECADMIN, AUDIT
 ROLE_SCOPE = {
     **{r: None for r in AUTHORITY_ROLES},
     **{r: "inspection" for r in TEAM_ROLES},
+    TEAM_INTAKE: "inspection",
     UNIT_LIAISON: "organization",
     RECEIVER: "receiver",
 }
 # Roles that may see case data at all; the three administrators are not among them.
-CASE_ROLES = (OFFICE, OFFICE_HEAD, LEADING_GROUP, *TEAM_ROLES, UNIT_LIAISON, RECEIVER)
+CASE_ROLES = (OFFICE, OFFICE_HEAD, LEADING_GROUP, *TEAM_ROLES, TEAM_INTAKE, UNIT_LIAISON, RECEIVER)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ def client_ip(request) -> str | None:
     return value.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
 
 
+ANONYMOUS_PATHS = ("/p/", "/api/v1/public/")
+
+
 class RequestContextMiddleware:
     """Carries the client address and a trace id to the audit trail; forces due password changes."""
 
@@ -25,7 +28,9 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        ctx = RequestContext(ip=client_ip(request))
+        # The public reporting channel records no address of whoever reports (security.md).
+        anonymous = request.path.startswith(ANONYMOUS_PATHS)
+        ctx = RequestContext(ip=None if anonymous else client_ip(request))
         request.trace_id = ctx.trace_id
         token = context_set(ctx)
         try:

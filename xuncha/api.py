@@ -2,6 +2,10 @@ from ninja import NinjaAPI
 
 from core.api import router as core_router
 from core.api_utils import AUTH, install_handlers
+from onsite.api import router as attachments_router
+from onsite.api_fieldwork import router as fieldwork_router
+from onsite.api_findings import router as findings_router
+from onsite.api_petitions import router as petitions_router
 from planning.api import router as planning_router
 from planning.api_pool import objections as objections_router
 from planning.api_rounds import router as rounds_router
@@ -28,3 +32,8 @@ api.add_router("/rounds", rounds_router)
 api.add_router("/inspectors", inspectors_router)
 api.add_router("/objections", objections_router)
 api.add_router("/teams", teams_router)
+api.add_router("/attachments", attachments_router)
+# The on-site parts mount their own paths (/petitions, /public/…, /interviews, /findings, …).
+api.add_router("/", petitions_router)
+api.add_router("/", fieldwork_router)
+api.add_router("/", findings_router)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "core",
     "registry",
     "planning",
+    "onsite",
     "demo",
 ]
 
@@ -117,6 +118,12 @@ XUNCHA = {
     # The address at which the public reaches the online reporting page (printed as the
     # QR code of the public notice); usually the internet-facing name of the platform.
     "PUBLIC_URL": os.environ.get("XUNCHA_PUBLIC_URL", "http://127.0.0.1:8000"),
+    # Confidential fields: "aes-gcm" (AES-256-GCM) or "sm4-gcm" (SM4); see core.crypto.
+    "FIELD_CIPHER": os.environ.get("XUNCHA_FIELD_CIPHER", "aes-gcm"),
+    # Uploaded evidence and public attachments (onsite.attachments).
+    "UPLOAD_MAX_BYTES": int(os.environ.get("XUNCHA_UPLOAD_MAX_MB", "50")) * 1024 * 1024,
+    # The public reporting form: submissions per inspection and per browser, per hour.
+    "PUBLIC_SUBMISSIONS_PER_HOUR": 30,
 }
 
 # Idle sessions end after XUNCHA["IDLE_MINUTES"]: core.middleware.IdleTimeoutMiddleware

@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", include(audit_patterns)),
     path("registry/", include("registry.urls")),
     path("planning/", include("planning.urls")),
+    path("onsite/", include("onsite.urls")),
     path("api/v1/", api.urls),
 ]
 

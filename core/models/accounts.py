@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     TEAM_DEPUTY = "team_deputy", "巡察组副组长"
     TEAM_LIAISON = "team_liaison", "巡察组联络员"
     TEAM_MEMBER = "team_member", "巡察组成员"
+    TEAM_INTAKE = "team_intake", "信访受理人员"
     UNIT_LIAISON = "unit_liaison", "被巡察单位联络人"
     RECEIVER = "receiver", "移交接收单位"
     SYSADMIN = "sysadmin", "系统管理员"

@@ -433,7 +433,8 @@ def _text(response) -> str:
     """The body as a user reads it (JSON with its Chinese unescaped)."""
     if response.get("Content-Type", "").startswith("application/json"):
         return json.dumps(response.json(), ensure_ascii=False, separators=(",", ":"))
-    return response.content.decode(errors="replace")
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    return data.decode(errors="replace")
 
 
 def _xlsx_text(data: bytes) -> str:
@@ -462,18 +463,16 @@ def _client(case, login, user):
 
 
 def _later_cases() -> list[Case]:
-    """Later apps keep their rows in ``<app>/tests/permission_cases.py`` (a list ``CASES``)."""
+    """Later apps keep their rows in ``<app>/tests/permission_cases*.py`` (each a list ``CASES``)."""
     import importlib
+    from pathlib import Path
 
     from django.apps import apps
 
     found = []
     for app in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{app.name}.tests.permission_cases")
-        except ModuleNotFoundError:
-            continue
-        found += module.CASES
+        for path in sorted(Path(app.path, "tests").glob("permission_cases*.py")):
+            found += importlib.import_module(f"{app.name}.tests.{path.stem}").CASES
     return found
 
 

@@ -1,0 +1,5 @@
+"""API of the findings part (filled in by its own change)."""
+
+from ninja import Router
+
+router = Router(tags=["进驻了解"])

@@ -1,0 +1,117 @@
+"""Uploads are judged by content, stored outside the web roots, and read only through a checked, audited view."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from docx import Document
+from openpyxl import Workbook
+
+from conftest import token_client
+from core.models import AuditEvent
+from onsite.attachments import sanitise_name, sniff
+from onsite.models import Attachment
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _docx() -> bytes:
+    buf = io.BytesIO()
+    Document().save(buf)
+    return buf.getvalue()
+
+
+def _xlsx() -> bytes:
+    buf = io.BytesIO()
+    Workbook().save(buf)
+    return buf.getvalue()
+
+
+def _zip() -> bytes:
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("readme.txt", "hello")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data, kind",
+    [
+        (PDF, "pdf"),
+        (_docx(), "docx"),
+        (_xlsx(), "xlsx"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 20, "png"),
+        (b"\xff\xd8\xff\xe0" + b"\0" * 20, "jpg"),
+        (b"ID3\x04" + b"\0" * 20, "mp3"),
+        (b"\0\0\0\x18ftypmp42" + b"\0" * 20, "mp4"),
+        (b"MZ\x90\0" + b"\0" * 20, None),  # a Windows program
+        (_zip(), None),  # a zip that is not an Office file
+        (b"<html><script>alert(1)</script>", None),
+    ],
+)
+def test_the_type_comes_from_the_content(data, kind):
+    assert sniff(io.BytesIO(data)) == kind
+
+
+def test_names_are_sanitised():
+    assert sanitise_name("../../etc/passwd.pdf", "pdf") == "passwd.pdf"
+    assert sanitise_name("C:\\Users\\x\\举报材料.PDF", "pdf") == "举报材料.pdf"
+    assert sanitise_name("照片.exe", "png") == "照片.png"  # the extension follows the content
+    assert sanitise_name("a\x00b<>.docx", "docx") == "ab.docx"
+    assert sanitise_name("...", "jpg") == "附件.jpg"
+
+
+def _upload(client, inspection, name, data):
+    return client.post("/api/v1/attachments", {"inspection_id": inspection.pk, "file": SimpleUploadedFile(name, data)})
+
+
+def test_upload_store_and_download(world, login):
+    a = world["a"]
+    member = token_client(a.users["team_member"])
+    r = _upload(member, a.inspection, "谈话录音整理.pdf", PDF)
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["name"] == "谈话录音整理.pdf" and body["kind"] == "pdf" and body["size"] == len(PDF)
+    stored = Attachment.objects.get(pk=body["id"])
+    path = Path(settings.FILE_DIR) / stored.path
+    assert path.read_bytes() == PDF
+    for root in (settings.STATIC_ROOT, getattr(settings, "MEDIA_ROOT", "") or settings.STATIC_ROOT):
+        assert not str(path.resolve()).startswith(str(Path(root).resolve()))
+    assert "." not in path.name  # no extension a server could act on
+    r = member.get(body["download_url"])
+    assert r.status_code == 200 and b"".join(r.streaming_content) == PDF
+    assert r["Content-Type"] == "application/pdf" and "attachment" in r["Content-Disposition"]
+    page = login(a.users["office"]).get(f"/onsite/attachments/{stored.pk}/")
+    assert page.status_code == 200 and b"".join(page.streaming_content) == PDF
+    downloads = AuditEvent.objects.filter(action="attachment.download", object_id=str(stored.pk))
+    assert downloads.count() == 2
+    # Out of scope: as if it did not exist.
+    for user in (world["b"].users["office"], world["b"].users["team_member"], a.users["nobody"]):
+        assert token_client(user).get(body["download_url"]).status_code == 404
+        assert login(user).get(f"/onsite/attachments/{stored.pk}/").status_code == 404
+
+
+def test_refused_files_are_named_in_chinese_and_nothing_is_kept(world, settings):
+    a = world["a"]
+    client = token_client(a.users["team_member"])
+    before = set(Path(settings.FILE_DIR).rglob("*"))
+    r = _upload(client, a.inspection, "发票.pdf", b"MZ\x90\0this is a program")
+    assert r.status_code == 422
+    assert r.json()["errors"]["file"] == [
+        "“发票.pdf”的内容不是允许的类型。只接受 PDF、Word（.docx）、Excel（.xlsx）、JPG、PNG、MP3、MP4 文件。"
+    ]
+    settings.XUNCHA = {**settings.XUNCHA, "UPLOAD_MAX_BYTES": 1024 * 1024}
+    r = _upload(client, a.inspection, "大文件.pdf", PDF + b"0" * (1024 * 1024))
+    assert r.status_code == 422 and r.json()["errors"]["file"] == ["“大文件.pdf”超过 1 MB 的上限。"]
+    assert not Attachment.objects.exists() and set(Path(settings.FILE_DIR).rglob("*")) == before
+    from django.test import Client
+
+    assert _upload(Client(), a.inspection, "a.pdf", PDF).status_code == 401
+    assert _upload(token_client(a.users["nobody"]), a.inspection, "a.pdf", PDF).status_code == 404
+    # Another county's inspection: as if it did not exist.
+    r = _upload(token_client(world["b"].users["team_member"]), a.inspection, "a.pdf", PDF)
+    assert r.status_code == 404

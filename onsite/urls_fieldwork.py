@@ -1,0 +1,3 @@
+"""URLs of the fieldwork part (filled in by its own change)."""
+
+urlpatterns = []
