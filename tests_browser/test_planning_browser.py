@@ -71,6 +71,23 @@ def test_office_plans_a_round_and_sees_coverage_change(browser, demo, live_serve
     expect(page.locator(".alert-success")).to_contain_text("已将胡静加入第五巡察组")
     expect(page.locator("tr", has_text="胡静")).to_contain_text("经研究同意")
 
+    # The preparation documents of the new inspection: the notice downloads as Word; the
+    # authorisation decision waits for a leader, and says so.
+    page.click(".x-card >> text=县统计局")
+    expect(page.locator("h2", has_text="准备阶段文书")).to_be_visible()
+    with page.expect_download() as info:
+        page.locator("tr", has_text="巡察公告").locator("a", has_text="下载 Word").click()
+    download = info.value
+    assert download.suggested_filename == "县统计局-巡察公告.docx"
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(download.path()).paragraphs)
+    assert "中共青禾县委第五巡察组关于巡察县统计局党组织的公告" in text
+    assert "2027年2月15日至2027年3月20日" in text
+    page.locator("tr", has_text="组长授权任职及任务分工的决定").locator("a", has_text="下载 Word").click()
+    expect(page.locator(".alert-danger")).to_contain_text("第五巡察组尚未确定组长，不能生成组长授权任职决定。")
+    _shot(page, "inspection-documents.png")
+
     # Coverage now counts 县统计局 as planned in round eight.
     page.click("text=全覆盖进度")
     expect(page.locator("tr", has_text="县统计局")).to_contain_text("已列入第8轮")
