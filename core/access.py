@@ -26,7 +26,7 @@ Reach:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -70,6 +70,15 @@ class AccessSpec:
     inspection: str | None = None
     organization: str | None = None
     receiver: str | None = None
+    # Extra conditions (ORM lookups) on what a role or a reach sees: {"unit_liaison":
+    # {"inspection__feedback__acknowledged_at__isnull": False}} lets a unit see a record
+    # only once the feedback has been acknowledged.
+    # Keys are a role or a reach: {"unit_liaison": {…}} applies to that role, {"tree": {…}} to a reach.
+    when: dict = field(default_factory=dict, hash=False)
+
+    def condition(self, role: str, reach: str) -> Q | None:
+        lookups = self.when.get(role, self.when.get(reach))
+        return Q(**lookups) if lookups is not None else None
 
 
 _TEAM_ON_INSPECTION = {r: "inspection" for r in TEAM_ROLES}
@@ -111,6 +120,40 @@ RULES: dict[str, dict[str, dict[str, str]]] = {
     "objection": {
         "view": {OFFICE: "tree", OFFICE_HEAD: "tree", LEADING_GROUP: "tree", UNIT_LIAISON: "organization"},
         "change": {OFFICE: "own", OFFICE_HEAD: "own", UNIT_LIAISON: "organization"},
+    },
+    # Findings: case data, and the inspected unit's liaison reads them once fed back
+    # (the condition is on the model's spec).
+    "finding": {
+        "view": {
+            OFFICE: "tree",
+            OFFICE_HEAD: "tree",
+            LEADING_GROUP: "tree",
+            **_TEAM_ON_INSPECTION,
+            UNIT_LIAISON: "organization",
+        },
+        "change": {OFFICE: "own", OFFICE_HEAD: "own", **_TEAM_ON_INSPECTION},
+    },
+    # Feedback to the unit: the office issues it, the unit's liaison acknowledges it.
+    "feedback": {
+        "view": {
+            OFFICE: "tree",
+            OFFICE_HEAD: "tree",
+            LEADING_GROUP: "tree",
+            **_TEAM_ON_INSPECTION,
+            UNIT_LIAISON: "organization",
+        },
+        "change": {OFFICE: "own", OFFICE_HEAD: "own", UNIT_LIAISON: "organization"},
+    },
+    # Leads on named people: the team leader (not the sealed ones), the office head, and the
+    # receiver once transferred to it (conditions on the model's spec). Nobody else.
+    "lead": {
+        "view": {TEAM_LEADER: "inspection", OFFICE_HEAD: "tree", RECEIVER: "receiver"},
+        "change": {TEAM_LEADER: "inspection", OFFICE_HEAD: "own"},
+    },
+    # Transfers to the receiving bodies: the office sends, the receiver confirms and answers.
+    "transfer": {
+        "view": {OFFICE: "tree", OFFICE_HEAD: "tree", LEADING_GROUP: "tree", RECEIVER: "receiver"},
+        "change": {OFFICE: "own", OFFICE_HEAD: "own", RECEIVER: "receiver"},
     },
     # Case data: everything under an inspection. Later stages narrow it
     # further per model (leads, reporter identity) with their own kinds.
@@ -166,6 +209,12 @@ def _spec(model) -> AccessSpec:
 
 
 def _grant_q(user, grant: Grant, reach: str, spec: AccessSpec) -> Q | None:
+    q = _reach_q(user, grant, reach, spec)
+    extra = spec.condition(grant.role, reach) if q is not None else None
+    return q & extra if extra is not None else q
+
+
+def _reach_q(user, grant: Grant, reach: str, spec: AccessSpec) -> Q | None:
     if reach == "own":
         return Q(**{spec.authority: grant.authority_id}) if spec.authority else None
     if reach == "tree":

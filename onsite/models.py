@@ -306,6 +306,12 @@ class WorkingPaper(models.Model):
         return self.title
 
 
+class Exclusion(models.TextChoices):
+    SECRET = "secret", "涉密"
+    OPEN_CASE = "open_case", "正在查办"
+    SENSITIVE = "sensitive", "敏感事项"
+
+
 class Finding(models.Model):
     """A problem found (问题), resting on an approved working paper."""
 
@@ -327,10 +333,19 @@ class Finding(models.Model):
     amount = models.DecimalField("涉及金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
     immediate = models.BooleanField("立行立改", default=False)
     immediate_deadline = models.DateField("立行立改期限", null=True, blank=True)
+    # Matters left out of the public version of the feedback and of the rectification report.
+    excluded = models.CharField("不予公开", max_length=12, choices=Exclusion.choices, blank=True)
     created_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    access = _case()
+    # Case data; the inspected unit's liaison reads its findings once the feedback is acknowledged.
+    access = AccessSpec(
+        kind="finding",
+        authority="inspection__authority",
+        inspection="inspection_id",
+        organization="inspection__organization",
+        when={"unit_liaison": {"inspection__feedback__acknowledged_at__isnull": False}},
+    )
 
     class Meta:
         verbose_name = "问题"

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "registry",
     "planning",
     "onsite",
+    "results",
     "demo",
 ]
 
