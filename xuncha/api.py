@@ -13,6 +13,9 @@ from planning.api_teams import inspectors as inspectors_router
 from planning.api_teams import teams as teams_router
 from planning.api_terms import router as terms_router
 from registry.api import router as registry_router
+from results.api_feedback import router as feedback_router
+from results.api_reports import router as reports_router
+from results.api_transfers import router as transfers_router
 
 api = NinjaAPI(
     title="巡察工作平台 API",
@@ -37,3 +40,6 @@ api.add_router("/attachments", attachments_router)
 api.add_router("/", petitions_router)
 api.add_router("/", fieldwork_router)
 api.add_router("/", findings_router)
+api.add_router("/", reports_router)
+api.add_router("/", feedback_router)
+api.add_router("/", transfers_router)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("planning/", include("planning.urls")),
     path("onsite/", include("onsite.urls")),
+    path("results/", include("results.urls")),
     path("p/", include("onsite.urls_public")),  # the public reporting channel: no login
     path("api/v1/", api.urls),
 ]
