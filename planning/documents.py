@@ -369,8 +369,12 @@ DOCUMENTS = {
 TEAM_DOCUMENTS = {"authorization"}
 
 
-def _number(*, actor, inspection: Inspection, kind: str, doc_settings: DocumentSettings, year: int) -> str:
-    """The document's number; issued (once, in sequence for the year) only when the office generates it."""
+def document_number_issue(
+    *, actor, inspection: Inspection, kind: str, doc_settings: DocumentSettings, year: int
+) -> str:
+    """The document's number; issued (once, in sequence for the year) only when the office generates it.
+
+    ``kind`` names the document within the inspection (later stages use e.g. ``transfer-12``)."""
     same = DocumentNumber.objects.filter(kind=kind)
     if kind in TEAM_DOCUMENTS:  # one decision for the whole team, whichever of its inspections it is made from
         same = same.filter(inspection__team_id=inspection.team_id)
@@ -415,7 +419,7 @@ def inspection_document(*, actor, inspection: Inspection, kind: str) -> tuple[st
     doc_settings = document_settings_for(inspection.authority)
     document = spec.build(_facts(inspection, doc_settings))
     if spec.numbered:
-        document.doc_number = _number(
+        document.doc_number = document_number_issue(
             actor=actor, inspection=inspection, kind=kind, doc_settings=doc_settings, year=document.date.year
         )
     ctx = current_context()
