@@ -10,8 +10,13 @@ from core.api_utils import page
 from core.models import Authority
 from registry.importing import organizations_import
 from registry.models import Organization, OrganizationKind
-from registry.selectors import organizations_for
-from registry.services import organization_create, organization_update
+from registry.selectors import organization_leaders_for, organizations_for
+from registry.services import (
+    organization_create,
+    organization_leader_add,
+    organization_leader_end,
+    organization_update,
+)
 
 router = Router(tags=["党组织名册"])
 
@@ -176,3 +181,56 @@ def organization_import(request, file: File[UploadedFile], dry_run: bool = False
         "errors": [e.__dict__ for e in result.errors],
     }
     return (200 if result.ok else 422), body
+
+
+class LeaderOut(Schema):
+    id: int
+    organization_id: int
+    name: str
+    post: str
+    start_on: date
+    end_on: date | None
+
+
+class LeaderPage(Schema):
+    items: list[LeaderOut]
+    count: int
+
+
+class LeaderIn(Schema):
+    name: str
+    post: str
+    start_on: date
+    end_on: date | None = None
+
+
+class LeaderEndIn(Schema):
+    end_on: date
+
+
+def _leaders(user, org_id: int):
+    """The leaders of an organisation the user may see (404 if the organisation is out of sight)."""
+    org = get_object_or_404(organizations_for(user=user), pk=org_id)
+    return org, organization_leaders_for(user=user, organization=org)
+
+
+@router.get("/{int:org_id}/leaders", response=LeaderPage)
+def organization_leader_list(request, org_id: int, search: str | None = None, limit: int = 50, offset: int = 0):
+    """The organisation's leaders over time: those in post first, then those who left, each newest first."""
+    _, leaders = _leaders(request.user, org_id)
+    return page(leaders, search=search, fields=("name", "post"), limit=limit, offset=offset)
+
+
+@router.post("/{int:org_id}/leaders", response={201: LeaderOut})
+def organization_leader_post(request, org_id: int, payload: LeaderIn):
+    """Record a tenure; 422 with field errors if a rule refuses it (an overlapping tenure in the same post, say)."""
+    org, _ = _leaders(request.user, org_id)
+    return 201, organization_leader_add(actor=request.user, organization=org, **payload.dict())
+
+
+@router.post("/{int:org_id}/leaders/{int:leader_id}/end", response=LeaderOut)
+def organization_leader_end_post(request, org_id: int, leader_id: int, payload: LeaderEndIn):
+    """Record the day the leader left the post."""
+    _, leaders = _leaders(request.user, org_id)
+    leader = get_object_or_404(leaders, pk=leader_id)
+    return organization_leader_end(actor=request.user, leader=leader, end_on=payload.end_on)

@@ -41,3 +41,22 @@ class ImportForm(forms.Form):
 class KindForm(forms.Form):
     name = forms.CharField(label="类别名称", max_length=40)
     is_village = forms.BooleanField(label="属于村(社区)类", required=False)
+
+
+# What a mistyped date answers, as the API answers it.
+DATE_ERRORS = {"invalid": "不是有效日期，请按 2025-09-30 的格式填写。"}
+
+
+class LeaderForm(forms.Form):
+    """A tenure: who held which post, from when, until when (empty while in post)."""
+
+    name = forms.CharField(label="姓名", max_length=50)
+    post = forms.CharField(label="职务", max_length=60, widget=forms.TextInput(attrs={"placeholder": "例：党委书记"}))
+    start_on = forms.DateField(label="任职起", widget=DATE, error_messages=DATE_ERRORS)
+    end_on = forms.DateField(
+        label="任职止", required=False, widget=DATE, help_text="仍在任的不填", error_messages=DATE_ERRORS
+    )
+
+
+class LeaderEndForm(forms.Form):
+    end_on = forms.DateField(label="离任日期", widget=DATE, error_messages=DATE_ERRORS)

@@ -92,6 +92,13 @@ class Organization(models.Model):
         return self.name
 
 
+class OrganizationLeaderQuerySet(models.QuerySet):
+    def current_first(self):
+        """Those still in post first, then those who left; each newest first."""
+        past = models.Case(models.When(end_on__isnull=True, then=models.Value(0)), default=models.Value(1))
+        return self.annotate(is_past=past).order_by("is_past", "-start_on", "-pk")
+
+
 class OrganizationLeader(models.Model):
     """A leader of an organisation over time (name, post, from, to): used by the conflict
     check (superior–subordinate relations) and, later, the talk plan."""
@@ -102,6 +109,7 @@ class OrganizationLeader(models.Model):
     start_on = models.DateField("任职起始")
     end_on = models.DateField("任职截止", null=True, blank=True)
 
+    objects = OrganizationLeaderQuerySet.as_manager()
     access = AccessSpec(kind="registry", authority="organization__authority", organization="organization_id")
 
     class Meta:

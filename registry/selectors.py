@@ -1,7 +1,7 @@
 from django.db.models import Q
 
 from core import access
-from registry.models import Organization, OrganizationKind
+from registry.models import Organization, OrganizationKind, OrganizationLeader
 
 
 def _id(value) -> int | None:
@@ -35,3 +35,8 @@ def organization_kinds_for(*, user, authority_id=None):
     if authority_id:
         qs = qs.filter(authority_id=authority_id)
     return qs
+
+
+def organization_leaders_for(*, user, organization):
+    """The organisation's leaders the user may see: those in post first, then those who left."""
+    return access.restrict(OrganizationLeader.objects.filter(organization=organization).current_first(), user, "view")

@@ -6,11 +6,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from core import access
 from core.audit import audit_record
 from core.models import Authority
-from registry.models import CODE_RE, DEFAULT_KINDS, Organization, OrganizationKind
+from registry.models import CODE_RE, DEFAULT_KINDS, Organization, OrganizationKind, OrganizationLeader
 
 EDITABLE_FIELDS = ("code", "name", "kind", "parent", "status", "established_on", "ended_on", "merged_into", "note")
 
@@ -130,3 +131,150 @@ def organization_snapshot(org: Organization) -> dict:
         "merged_into": org.merged_into.code if org.merged_into_id else None,
         "note": org.note,
     }
+
+
+LEADER_FIELDS = ("name", "post", "start_on", "end_on")
+
+
+def _leader_validate(leader: OrganizationLeader) -> None:
+    """The rules for a tenure, with Chinese messages keyed by field.
+
+    A tenure starts no later than today and ends no earlier than it starts; the same person
+    may not hold the same post in the same organisation twice over an overlapping period
+    (an open tenure runs on without end).
+    """
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    leader.name = leader.name.strip() if isinstance(leader.name, str) else leader.name
+    leader.post = leader.post.strip() if isinstance(leader.post, str) else leader.post
+    if not leader.name:
+        errors["name"] = ["请填写姓名。"]
+    if not leader.post:
+        errors["post"] = ["请填写职务。"]
+    if not isinstance(leader.start_on, datetime.date):
+        errors["start_on"] = ["请填写任职起始日期。"]
+    elif leader.start_on > today:
+        errors["start_on"] = ["任职起始日期不能晚于今天。"]
+    if leader.end_on is not None and isinstance(leader.start_on, datetime.date):
+        if leader.end_on < leader.start_on:
+            errors["end_on"] = ["离任日期不能早于任职起始日期。"]
+        elif leader.end_on > today:
+            errors["end_on"] = ["离任日期不能晚于今天。"]
+    if errors:
+        raise ValidationError(errors)
+    leader.full_clean(exclude=["organization"], validate_unique=False)
+    same = OrganizationLeader.objects.filter(
+        organization_id=leader.organization_id, name=leader.name, post=leader.post
+    ).exclude(pk=leader.pk)
+    if leader.end_on is not None:
+        same = same.filter(start_on__lte=leader.end_on)
+    clash = same.exclude(end_on__lt=leader.start_on).order_by("-start_on").first()
+    if clash is not None:
+        until = f"{clash.end_on:%Y-%m-%d}" if clash.end_on else "至今"
+        raise ValidationError(
+            {
+                "name": [
+                    f"{clash.name}已任{clash.post}（{clash.start_on:%Y-%m-%d} 至 {until}），与本次填写的任职期间重叠。"
+                    + ("如其已离任，请先记录离任日期；" if clash.end_on is None else "")
+                    + "如原记录有误，请更正原记录。"
+                ]
+            }
+        )
+
+
+def leader_snapshot(leader: OrganizationLeader) -> dict:
+    """The fields an audit event records."""
+    return {
+        "organization": leader.organization.code,
+        "name": leader.name,
+        "post": leader.post,
+        "start_on": leader.start_on.isoformat() if leader.start_on else None,
+        "end_on": leader.end_on.isoformat() if leader.end_on else None,
+    }
+
+
+def organization_leader_add(
+    *,
+    actor,
+    organization: Organization,
+    name: str,
+    post: str,
+    start_on: datetime.date,
+    end_on: datetime.date | None = None,
+) -> OrganizationLeader:
+    """Record that ``name`` holds (or held) ``post`` in ``organization`` from ``start_on``.
+
+    The office of the organisation's authority only: ``Http404`` if the organisation is out of
+    the actor's sight, ``PermissionDenied`` if it is only visible; ``ValidationError`` on the rules
+    of ``_leader_validate``.
+    """
+    access.check(actor, "change", organization)
+    leader = OrganizationLeader(organization=organization, name=name, post=post, start_on=start_on, end_on=end_on)
+    _leader_validate(leader)
+    with transaction.atomic():
+        leader.save()
+        audit_record(
+            actor=actor,
+            action="organization_leader.add",
+            obj=leader,
+            authority=organization.authority,
+            detail=leader_snapshot(leader),
+        )
+    return leader
+
+
+def organization_leader_end(*, actor, leader: OrganizationLeader, end_on: datetime.date | None) -> OrganizationLeader:
+    """Record that the leader left the post on ``end_on``; a tenure already ended is corrected
+    with ``organization_leader_update`` instead."""
+    access.check(actor, "change", leader)
+    if end_on is None:
+        raise ValidationError({"end_on": ["请填写离任日期。"]})
+    if leader.end_on is not None:
+        raise ValidationError({"end_on": [f"已记录于 {leader.end_on:%Y-%m-%d} 离任；如有误，请更正该记录。"]})
+    leader.end_on = end_on
+    try:
+        _leader_validate(leader)
+    except ValidationError:
+        leader.end_on = None
+        raise
+    with transaction.atomic():
+        leader.save(update_fields=["end_on"])
+        audit_record(
+            actor=actor,
+            action="organization_leader.end",
+            obj=leader,
+            authority=leader.organization.authority,
+            detail={"name": leader.name, "post": leader.post, "end_on": end_on.isoformat()},
+        )
+    return leader
+
+
+def organization_leader_update(*, actor, leader: OrganizationLeader, **fields) -> OrganizationLeader:
+    """Correct a tenure (name, post, start_on, end_on) under the rules of ``organization_leader_add``;
+    records what changed. Tenures are never deleted: the history is kept."""
+    access.check(actor, "change", leader)
+    before = leader_snapshot(leader)
+    stored = {f: getattr(leader, f) for f in LEADER_FIELDS}
+    for key, value in fields.items():
+        if key in LEADER_FIELDS:
+            setattr(leader, key, value)
+    try:
+        _leader_validate(leader)
+    except ValidationError:
+        for key, value in stored.items():
+            setattr(leader, key, value)
+        raise
+    after = leader_snapshot(leader)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if not changes:
+        return leader
+    with transaction.atomic():
+        leader.save()
+        audit_record(
+            actor=actor,
+            action="organization_leader.update",
+            obj=leader,
+            authority=leader.organization.authority,
+            detail={"changes": changes},
+        )
+    return leader

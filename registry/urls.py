@@ -12,4 +12,7 @@ urlpatterns = [
     path("kinds/", views.kind_list, name="kinds"),
     path("<int:pk>/", views.organization_detail, name="detail"),
     path("<int:pk>/edit/", views.organization_edit_view, name="edit"),
+    path("<int:pk>/leaders/", views.organization_leader_add_view, name="leader_add"),
+    path("<int:pk>/leaders/<int:leader_id>/end/", views.organization_leader_end_view, name="leader_end"),
+    path("<int:pk>/leaders/<int:leader_id>/", views.organization_leader_update_view, name="leader_update"),
 ]

@@ -8,16 +8,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from core import access
 from core.forms import apply_service_errors
 from core.http import XLSX, attachment
 from core.paging import paginate
-from registry.forms import ImportForm, KindForm, OrganizationForm
+from registry.forms import ImportForm, KindForm, LeaderEndForm, LeaderForm, OrganizationForm
 from registry.importing import export_bytes, organizations_import, template_bytes
 from registry.models import Organization, OrganizationKind
-from registry.selectors import organization_kinds_for, organizations_for
-from registry.services import organization_create, organization_kind_create, organization_update
+from registry.selectors import organization_kinds_for, organization_leaders_for, organizations_for
+from registry.services import (
+    organization_create,
+    organization_kind_create,
+    organization_leader_add,
+    organization_leader_end,
+    organization_leader_update,
+    organization_update,
+)
 
 
 def _require_view(user):
@@ -65,19 +73,97 @@ def organization_list(request):
 def organization_detail(request, pk):
     _require_view(request.user)
     org = get_object_or_404(organizations_for(user=request.user), pk=pk)
+    return render(request, "registry/detail.html", _detail_context(request, org))
+
+
+def _detail_context(request, org, *, leader_form=None, refused=None) -> dict:
+    """The detail page; ``leader_form`` is a refused add form, ``refused`` a refused
+    (leader id, "end" or "fix", form) to show again, filled in and with its errors."""
     children = organizations_for(user=request.user).filter(parent=org)
     can_change = organizations_for(user=request.user, action="change").filter(pk=org.pk).exists()
     # Name the parent and the merge target only to those who may see them.
     refs = [pk for pk in (org.parent_id, org.merged_into_id) if pk]
     visible = set(organizations_for(user=request.user).filter(pk__in=refs).values_list("pk", flat=True))
-    context = {
+    leaders = []
+    for leader in _leaders(request.user, org):
+        row = {"leader": leader}
+        if can_change:
+            if leader.end_on is None:
+                row["end_form"] = LeaderEndForm(auto_id=f"id_end{leader.pk}_%s")
+            row["fix_form"] = LeaderForm(
+                auto_id=f"id_fix{leader.pk}_%s",
+                initial={
+                    "name": leader.name,
+                    "post": leader.post,
+                    "start_on": leader.start_on,
+                    "end_on": leader.end_on,
+                },
+            )
+            if refused and refused[0] == leader.pk:
+                row[f"{refused[1]}_form"] = refused[2]
+                row["fix_open"] = refused[1] == "fix"
+        leaders.append(row)
+    return {
         "org": org,
         "children": children,
         "can_change": can_change,
         "parent": org.parent if org.parent_id in visible else None,
         "merged_into": org.merged_into if org.merged_into_id in visible else None,
+        "leaders": leaders,
+        "leader_form": leader_form or (LeaderForm(auto_id="id_leader_%s") if can_change else None),
     }
-    return render(request, "registry/detail.html", context)
+
+
+def _leaders(user, org):
+    return organization_leaders_for(user=user, organization=org)
+
+
+def _leader_org(request, pk, leader_id=None):
+    """The organisation (and one of its leaders) the user may see, or 404."""
+    _require_view(request.user)
+    org = get_object_or_404(organizations_for(user=request.user), pk=pk)
+    if leader_id is None:
+        return org, None
+    return org, get_object_or_404(_leaders(request.user, org), pk=leader_id)
+
+
+@login_required
+@require_POST
+def organization_leader_add_view(request, pk):
+    org, _ = _leader_org(request, pk)
+    access.check(request.user, "change", org)
+    form = LeaderForm(request.POST, auto_id="id_leader_%s")
+    leader = _save_form(request, form, lambda d: organization_leader_add(actor=request.user, organization=org, **d))
+    if leader:
+        messages.success(request, f"已添加领导班子成员：{leader.name}（{leader.post}）。")
+        return redirect("registry:detail", org.pk)
+    return render(request, "registry/detail.html", _detail_context(request, org, leader_form=form))
+
+
+@login_required
+@require_POST
+def organization_leader_end_view(request, pk, leader_id):
+    org, leader = _leader_org(request, pk, leader_id)
+    access.check(request.user, "change", leader)
+    form = LeaderEndForm(request.POST, auto_id=f"id_end{leader.pk}_%s")
+    saved = _save_form(request, form, lambda d: organization_leader_end(actor=request.user, leader=leader, **d))
+    if saved:
+        messages.success(request, f"已记录{saved.name}于 {saved.end_on:%Y-%m-%d} 离任{saved.post}。")
+        return redirect("registry:detail", org.pk)
+    return render(request, "registry/detail.html", _detail_context(request, org, refused=(leader.pk, "end", form)))
+
+
+@login_required
+@require_POST
+def organization_leader_update_view(request, pk, leader_id):
+    org, leader = _leader_org(request, pk, leader_id)
+    access.check(request.user, "change", leader)
+    form = LeaderForm(request.POST, auto_id=f"id_fix{leader.pk}_%s")
+    saved = _save_form(request, form, lambda d: organization_leader_update(actor=request.user, leader=leader, **d))
+    if saved:
+        messages.success(request, f"已更正{saved.name}（{saved.post}）的任职记录。")
+        return redirect("registry:detail", org.pk)
+    return render(request, "registry/detail.html", _detail_context(request, org, refused=(leader.pk, "fix", form)))
 
 
 def _save_form(request, form, save):
