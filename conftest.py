@@ -94,6 +94,14 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _cache(settings, request):
+    """A fresh in-memory cache per test: rate-limit counters do not leak between tests or runs."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+    }
+
+
+@pytest.fixture(autouse=True)
 def _files(settings, tmp_path):
     """Uploaded files go to a directory of the test's own."""
     settings.FILE_DIR = tmp_path / "files"

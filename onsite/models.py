@@ -5,7 +5,7 @@ focus-area taxonomy; and the attachments that carry the evidence.
 Every record hangs off an inspection (``inspection``) and its authority, which is how
 the access module reaches it: the office sees its authority's, a team its own
 inspection's. Reporter identity is narrower still: sealed (core.crypto) and opened
-only for the members designated for intake (``IntakeDesignation``).
+only for the members designated for intake (``team_intake role``).
 """
 
 import secrets

@@ -123,9 +123,21 @@ XUNCHA = {
     "FIELD_CIPHER": os.environ.get("XUNCHA_FIELD_CIPHER", "aes-gcm"),
     # Uploaded evidence and public attachments (onsite.attachments).
     "UPLOAD_MAX_BYTES": int(os.environ.get("XUNCHA_UPLOAD_MAX_MB", "50")) * 1024 * 1024,
-    # The public reporting form: submissions per inspection and per browser, per hour.
-    "PUBLIC_SUBMISSIONS_PER_HOUR": 30,
+    # The public reporting channel: submissions per inspection per hour; receipt-code lookups
+    # per browser session and in all, per minute (counted in the cache; no address is kept).
+    "PUBLIC_SUBMISSIONS_PER_HOUR": int(os.environ.get("XUNCHA_PUBLIC_SUBMISSIONS_PER_HOUR", "30")),
+    "PUBLIC_LOOKUPS_PER_MINUTE": 5,
+    "PUBLIC_LOOKUPS_PER_MINUTE_ALL": 600,
 }
+
+# One cache for all worker processes (rate limits must not be per worker): files under the data directory.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+    }
+}
+CSRF_FAILURE_VIEW = "core.views.errors.csrf_failure"
 
 # Idle sessions end after XUNCHA["IDLE_MINUTES"]: core.middleware.IdleTimeoutMiddleware
 # records activity at most once a minute (not a database write per request), and the

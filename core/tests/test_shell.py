@@ -55,3 +55,10 @@ def test_workbench_lists_registered_todos_with_warnings(world, login, monkeypatc
     assert "已逾期</span>：1 项" in page and "7 日内到期</span>：1 项" in page
     other = login(world["a"].users["leading_group"]).get("/").content.decode()
     assert "审核整改方案" not in other and "暂无待办事项" in other
+
+
+def test_a_refused_form_token_is_explained_in_chinese(db):
+    from django.test import Client
+
+    r = Client(enforce_csrf_checks=True).post("/login/", {"username": "x", "password": "y"})
+    assert r.status_code == 403 and "页面已过期或浏览器禁用了 Cookie" in r.content.decode()

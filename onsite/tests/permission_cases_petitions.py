@@ -1,0 +1,173 @@
+"""Rows of the four-permission-cases table for the petitions pages and API.
+
+The public channel (/p/…, /api/v1/public/…) needs no login by design, so it has no row
+here: onsite/tests/test_public.py covers who may do what there."""
+
+import datetime
+
+from core.tests.permissions import Case
+
+SUBJECT = "反映县委办公室公车私用问题"
+
+
+def petition(w):
+    """County A's inspection's petition (made once per test)."""
+    from onsite.models import Petition
+    from onsite.petitions import petition_create
+
+    a = w["a"]
+    found = Petition.objects.filter(inspection=a.inspection).first()
+    return found or petition_create(
+        actor=a.users["team_member"],
+        inspection=a.inspection,
+        channel="letter",
+        received_on=datetime.date(2026, 9, 3),
+        subject=SUBJECT,
+        content="有干部周末开公车去钓鱼。",
+        anonymous=False,
+        name="李四",
+        phone="13800000000",
+    )
+
+
+def _list_url(w):
+    return f"/onsite/inspections/{w['a'].inspection.pk}/petitions/"
+
+
+def _intake_user(w):
+    return w["a"].users["team_member"]
+
+
+def _designated(w):
+    """The member designated for intake, so that the revocation has something to end."""
+    from onsite.petitions import intake_designate, intake_members
+
+    a = w["a"]
+    if not intake_members(a.inspection).filter(pk=_intake_user(w).pk).exists():
+        intake_designate(actor=a.users["team_leader"], inspection=a.inspection, user=_intake_user(w))
+    return _intake_user(w)
+
+
+def _triage_body(w):
+    return {"status": "out_of_scope", "forwarded_to": "县信访局", "forwarded_on": "2026-09-05"}
+
+
+CASES = [
+    Case("petitions list", "get", lambda w: petition(w) and _list_url(w), "team_member", 200, marker=lambda w: SUBJECT),
+    Case(
+        "petitions list (leading group)",
+        "get",
+        lambda w: petition(w) and _list_url(w),
+        "leading_group",
+        200,
+        marker=lambda w: SUBJECT,
+    ),
+    Case("petition new form", "get", lambda w: f"{_list_url(w)}new/", "team_member", 200),
+    Case(
+        "petition new",
+        "post",
+        lambda w: f"{_list_url(w)}new/",
+        "team_member",
+        302,
+        body=lambda w: {
+            "channel": "visit",
+            "received_on": "2026-09-04",
+            "subject": "来访反映",
+            "content": "反映内容",
+            "anonymous": "1",
+        },
+    ),
+    Case(
+        "petition page",
+        "get",
+        lambda w: f"/onsite/petitions/{petition(w).pk}/",
+        "team_member",
+        200,
+        marker=lambda w: SUBJECT,
+    ),
+    Case(
+        "petition triage",
+        "post",
+        lambda w: f"/onsite/petitions/{petition(w).pk}/triage/",
+        "team_member",
+        302,
+        body=_triage_body,
+    ),
+    Case(
+        "petition message",
+        "post",
+        lambda w: f"/onsite/petitions/{petition(w).pk}/messages/",
+        "office",
+        302,
+        body=lambda w: {"body": "已转县信访局办理。", "internal": "0"},
+    ),
+    Case(
+        "petition intake designate",
+        "post",
+        lambda w: f"{_list_url(w)}intake/",
+        "team_leader",
+        302,
+        body=lambda w: {"user": _intake_user(w).pk},
+    ),
+    Case(
+        "petition intake revoke",
+        "post",
+        lambda w: f"{_list_url(w)}intake/",
+        "office",
+        302,
+        body=lambda w: {"revoke": _designated(w).pk},
+    ),
+    Case(
+        "api petitions",
+        "get",
+        lambda w: petition(w) and "/api/v1/petitions",
+        "team_member",
+        200,
+        api=True,
+        list_view=True,
+        marker=lambda w: SUBJECT,
+    ),
+    Case(
+        "api petition",
+        "get",
+        lambda w: f"/api/v1/petitions/{petition(w).pk}",
+        "leading_group",
+        200,
+        api=True,
+        marker=lambda w: SUBJECT,
+    ),
+    Case(
+        "api petition create",
+        "post",
+        lambda w: "/api/v1/petitions",
+        "team_member",
+        201,
+        api=True,
+        denied=404,  # the inspection it names is out of sight
+        body=lambda w: {
+            "inspection_id": w["a"].inspection.pk,
+            "channel": "phone",
+            "received_on": "2026-09-04",
+            "subject": "来电反映",
+            "content": "反映内容",
+        },
+    ),
+    Case(
+        "api petition triage",
+        "post",
+        lambda w: f"/api/v1/petitions/{petition(w).pk}/triage",
+        "office",
+        200,
+        api=True,
+        body=_triage_body,
+    ),
+    Case(
+        "api petition message",
+        "post",
+        lambda w: f"/api/v1/petitions/{petition(w).pk}/messages",
+        "team_member",
+        201,
+        api=True,
+        body=lambda w: {"body": "内部意见：先核实车辆登记。", "internal": True},
+    ),
+]
