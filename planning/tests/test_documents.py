@@ -205,3 +205,10 @@ def test_team_contacts_through_page_and_api(world, login):
     member = token_client(a.users["team_member"])
     r = member.patch(f"/api/v1/teams/{a.team.pk}", {"email": "y@a.cn"}, content_type="application/json")
     assert r.status_code == 403
+
+
+def test_the_inspection_page_title_is_plain(ready, login):
+    page = login(ready.users["office"]).get(f"/planning/inspections/{ready.inspection.pk}/").content.decode()
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "<section" not in title and "甲县县委办公室" in title
+    assert page.count("准备阶段文书") == 1
