@@ -46,3 +46,19 @@ def menu_for(user, path: str = "") -> list[tuple[str, list[MenuItem]]]:
         if shown:
             out.append((group, shown))
     return out
+
+
+# Links on an inspection's pages to the parts of later stages (its on-site desk, its report,
+# its leads, …): each app registers a function (user, inspection) -> [(label, url)], so an
+# earlier app's page shows them without importing the later app.
+LinkProvider = Callable[[object, object], list[tuple[str, str]]]
+_inspection_links: list[LinkProvider] = []
+
+
+def register_inspection_links(provider: LinkProvider) -> None:
+    if provider not in _inspection_links:
+        _inspection_links.append(provider)
+
+
+def inspection_links(user, inspection) -> list[tuple[str, str]]:
+    return [link for provider in _inspection_links for link in provider(user, inspection)]

@@ -17,3 +17,10 @@ def register_all():
         return access.can(user, "view", Inspection)
 
     menu.register("进驻了解", menu.MenuItem("进驻了解", "onsite:home", may_view_cases))
+
+    def links(user, inspection):
+        from django.urls import reverse
+
+        return [("进驻了解", reverse("onsite:inspection", args=[inspection.pk]))]
+
+    menu.register_inspection_links(links)

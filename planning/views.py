@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core import access
+from core import access, menu
 from core.forms import apply_service_errors, error_text
 from core.http import DOCX, attachment
 from core.paging import paginate
@@ -105,6 +105,7 @@ def inspection_detail(request, pk):
             for kind, spec in DOCUMENTS.items()
         ],
         "public_url": public_report_url(inspection),
+        "links": menu.inspection_links(request.user, inspection),
     }
     return render(request, "planning/inspection.html", context)
 

@@ -1,0 +1,313 @@
+"""Rows of the four-permission-cases table (core/tests/test_permissions.py) for leads and transfers.
+
+The helpers make county A's records the first time a row asks for them (once per test).
+"""
+
+from core.tests.permissions import Case
+
+LEAD_NAME = "王某某"
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def finding(w):
+    """An approved working paper of county A's inspection and its finding."""
+    from onsite.models import Finding, FocusArea, WorkingPaper
+
+    a = w["a"]
+    found = Finding.objects.filter(inspection=a.inspection).first()
+    if found:
+        return found
+    area = FocusArea.objects.filter(taxonomy__authority=a.authority, group="focus", children__isnull=True).first()
+    author = a.users["team_member"]
+    paper = WorkingPaper.objects.create(
+        authority=a.authority,
+        inspection=a.inspection,
+        title="公务接待超标准",
+        facts="2025年超标准接待 12 次",
+        status="approved",
+        author=author,
+    )
+    return Finding.objects.create(
+        authority=a.authority,
+        inspection=a.inspection,
+        working_paper=paper,
+        title="公务接待超标准",
+        description="2025年超标准接待 12 次，超支 3.6 万元",
+        focus_area=area,
+        created_by=author,
+    )
+
+
+def other_receiver(w):
+    from core.models import Receiver
+    from core.services import receiver_create
+
+    a = w["a"]
+    found = Receiver.objects.filter(authority=a.authority, kind="other").first()
+    return found or receiver_create(actor=None, authority=a.authority, name="甲县财政局", kind="other")
+
+
+def lead(w):
+    """An unsealed discipline lead on county A's inspection, recorded by the office head."""
+    from results.leads import lead_create
+    from results.models import Lead
+
+    a = w["a"]
+    found = Lead.objects.filter(inspection=a.inspection, category="discipline").first()
+    return found or lead_create(
+        actor=a.users["office_head"],
+        inspection=a.inspection,
+        category="discipline",
+        name=LEAD_NAME,
+        post="县委办公室副主任",
+        details="违规收受礼金",
+    )
+
+
+def lead_transfer(w):
+    """County A's lead, transferred to its discipline receiver."""
+    from results.models import Transfer
+    from results.transfers import transfer_create
+
+    a = w["a"]
+    found = Transfer.objects.filter(inspection=a.inspection, kind="leads").first()
+    return found or transfer_create(
+        actor=a.users["office_head"],
+        inspection=a.inspection,
+        receiver=a.receiver,
+        kind="leads",
+        leads=[lead(w)],
+        sent_on=_today(),
+    )
+
+
+def received_transfer(w):
+    from results.transfers import transfer_receive
+
+    t = lead_transfer(w)
+    if t.received_on is None:
+        transfer_receive(actor=w["a"].users["receiver"], transfer=t, received_on=_today(), received_name="孙某")
+    return t
+
+
+def finding_transfer(w):
+    """County A's finding, transferred to a department (the office sees it)."""
+    from results.models import Transfer
+    from results.transfers import transfer_create
+
+    a = w["a"]
+    found = Transfer.objects.filter(inspection=a.inspection, kind="findings").first()
+    return found or transfer_create(
+        actor=a.users["office"],
+        inspection=a.inspection,
+        receiver=other_receiver(w),
+        kind="findings",
+        findings=[finding(w)],
+        sent_on=_today(),
+    )
+
+
+def _leads_url(w):
+    return f"/results/inspections/{w['a'].inspection.pk}/leads/"
+
+
+def _transfers_url(w):
+    return f"/results/inspections/{w['a'].inspection.pk}/transfers/"
+
+
+CASES = [
+    Case(
+        "leads page",
+        "get",
+        lambda w: lead(w) and _leads_url(w),
+        "team_leader",
+        200,
+        marker=lambda w: LEAD_NAME,
+    ),
+    Case(
+        "lead create",
+        "post",
+        _leads_url,
+        "team_leader",
+        302,
+        body=lambda w: {"category": "discipline", "name": "赵某", "post": "科长", "details": "违规发放津贴"},
+    ),
+    Case(
+        "transfers page",
+        "get",
+        lambda w: lead_transfer(w) and _transfers_url(w),
+        "office_head",
+        200,
+        marker=lambda w: lead_transfer(w).letter_number,
+    ),
+    Case(
+        "transfer create",
+        "post",
+        _transfers_url,
+        "office",
+        302,
+        body=lambda w: {
+            "kind": "findings",
+            "receiver": other_receiver(w).pk,
+            "findings": [finding(w).pk],
+            "sent_on": _today().isoformat(),
+        },
+    ),
+    Case(
+        "transfer detail",
+        "get",
+        lambda w: f"/results/transfers/{lead_transfer(w).pk}/",
+        "receiver",
+        200,
+        marker=lambda w: LEAD_NAME,
+    ),
+    Case(
+        "transfer receipt",
+        "post",
+        lambda w: f"/results/transfers/{lead_transfer(w).pk}/",
+        "receiver",
+        302,
+        body=lambda w: {"action": "receipt", "received_on": _today().isoformat(), "received_name": "孙某"},
+    ),
+    Case(
+        "transfer outcome",
+        "post",
+        lambda w: f"/results/transfers/{received_transfer(w).pk}/",
+        "receiver",
+        302,
+        body=lambda w: {
+            "action": "outcome",
+            "outcome": "filed",
+            "detail": "经初核，已立案审查",
+            "outcome_on": _today().isoformat(),
+        },
+    ),
+    Case(
+        "transfer letter",
+        "get",
+        lambda w: f"/results/transfers/{lead_transfer(w).pk}/letter.docx",
+        "receiver",
+        200,
+        marker=lambda w: "word/document.xml",  # a Word file, not a page
+    ),
+    Case(
+        "received page",
+        "get",
+        lambda w: lead_transfer(w) and "/results/received/",
+        "receiver",
+        200,
+        marker=lambda w: lead_transfer(w).letter_number,
+        own_authority=True,
+    ),
+    Case(
+        "transfer list",
+        "get",
+        lambda w: finding_transfer(w) and "/results/transfers/",
+        "office",
+        200,
+        marker=lambda w: finding_transfer(w).letter_number,
+        own_authority=True,
+    ),
+    Case(
+        "api leads",
+        "get",
+        lambda w: lead(w) and "/api/v1/leads",
+        "team_leader",
+        200,
+        api=True,
+        list_view=True,
+        marker=lambda w: LEAD_NAME,
+    ),
+    Case(
+        "api lead",
+        "get",
+        lambda w: f"/api/v1/leads/{lead(w).pk}",
+        "office_head",
+        200,
+        api=True,
+        marker=lambda w: LEAD_NAME,
+    ),
+    Case(
+        "api lead create",
+        "post",
+        lambda w: "/api/v1/leads",
+        "team_leader",
+        201,
+        api=True,
+        denied=404,  # the inspection it names is out of sight
+        body=lambda w: {
+            "inspection_id": w["a"].inspection.pk,
+            "category": "cadre",
+            "name": "钱某",
+            "post": "人事科科长",
+            "details": "违规提拔",
+        },
+    ),
+    Case(
+        "api transfers",
+        "get",
+        lambda w: lead_transfer(w) and "/api/v1/transfers",
+        "receiver",
+        200,
+        api=True,
+        list_view=True,
+        marker=lambda w: f'"id":{lead_transfer(w).pk},',
+    ),
+    Case(
+        "api transfer",
+        "get",
+        lambda w: f"/api/v1/transfers/{finding_transfer(w).pk}",
+        "office",
+        200,
+        api=True,
+        marker=lambda w: finding_transfer(w).letter_number,
+    ),
+    Case(
+        "api transfer create",
+        "post",
+        lambda w: "/api/v1/transfers",
+        "office_head",
+        201,
+        api=True,
+        denied=404,  # the inspection it names is out of sight
+        body=lambda w: {
+            "inspection_id": w["a"].inspection.pk,
+            "receiver_id": w["a"].receiver.pk,
+            "kind": "leads",
+            "lead_ids": [lead(w).pk],
+            "sent_on": _today().isoformat(),
+        },
+    ),
+    Case(
+        "api transfer receipt",
+        "post",
+        lambda w: f"/api/v1/transfers/{lead_transfer(w).pk}/receipt",
+        "receiver",
+        200,
+        api=True,
+        body=lambda w: {"received_on": _today().isoformat(), "received_name": "孙某"},
+    ),
+    Case(
+        "api transfer outcome",
+        "post",
+        lambda w: f"/api/v1/transfers/{received_transfer(w).pk}/outcome",
+        "receiver",
+        200,
+        api=True,
+        body=lambda w: {"outcome": "filed", "detail": "已立案审查", "outcome_on": _today().isoformat()},
+    ),
+    Case(
+        "api transfer letter",
+        "get",
+        lambda w: f"/api/v1/transfers/{lead_transfer(w).pk}/letter.docx",
+        "receiver",
+        200,
+        api=True,
+        marker=lambda w: "word/document.xml",
+    ),
+]
