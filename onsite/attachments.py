@@ -18,6 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 
 from core import access
 from core.audit import audit_record
@@ -32,6 +33,7 @@ CONTENT_TYPES = {
     "mp3": "audio/mpeg",
     "mp4": "video/mp4",
 }
+TALK_READERS = {access.OFFICE, access.OFFICE_HEAD, *access.TEAM_ROLES}
 ALLOWED_TEXT = "PDF、Word（.docx）、Excel（.xlsx）、JPG、PNG、MP3、MP4"
 
 
@@ -134,6 +136,8 @@ def attachment_create(*, actor, inspection, upload, public: bool = False) -> Att
 def attachment_open(*, actor, attachment: Attachment):
     """The file to send, after the scope check; audited as a download."""
     access.check(actor, "view", attachment)
+    if attachment.interviews.exists() and not access.roles_on(actor, attachment) & TALK_READERS:
+        raise Http404  # a talk's record is the team's and the office's only, as its notes are
     audit_record(actor=actor, action="attachment.download", obj=attachment, detail={"name": attachment.name})
     return open(_path(attachment), "rb")  # noqa: SIM115 (the response closes it)
 

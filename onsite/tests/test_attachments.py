@@ -115,3 +115,21 @@ def test_refused_files_are_named_in_chinese_and_nothing_is_kept(world, settings)
     # Another county's inspection: as if it did not exist.
     r = _upload(token_client(world["b"].users["team_member"]), a.inspection, "a.pdf", PDF)
     assert r.status_code == 404
+
+
+def test_a_talks_record_is_not_for_the_leading_group(world, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from onsite.attachments import attachment_create
+    from onsite.models import Interview
+
+    a = world["a"]
+    record = attachment_create(
+        actor=a.users["team_member"], inspection=a.inspection, upload=SimpleUploadedFile("谈话记录.pdf", PDF)
+    )
+    talk = Interview.objects.create(
+        authority=a.authority, inspection=a.inspection, interviewee="王某", category="staff"
+    )
+    talk.attachments.add(record)
+    assert login(a.users["leading_group"]).get(f"/onsite/attachments/{record.pk}/").status_code == 404
+    assert login(a.users["team_member"]).get(f"/onsite/attachments/{record.pk}/").status_code == 200
