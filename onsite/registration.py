@@ -18,6 +18,16 @@ def register_all():
 
     menu.register("进驻了解", menu.MenuItem("进驻了解", "onsite:home", may_view_cases))
 
+    from core import workbench
+    from onsite import papers
+    from onsite.models import FocusTaxonomy
+
+    menu.register(
+        "问题与报告",
+        menu.MenuItem("监督重点", "onsite:focus_areas", lambda user: access.can(user, "view", FocusTaxonomy)),
+    )
+    workbench.register(papers.todos_for)
+
     def links(user, inspection):
         from django.urls import reverse
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
 
-from core import access
+from core import access, menu
 from onsite.attachments import CONTENT_TYPES, attachment_open, attachments_for
 from onsite.tallies import tallies_for
 from planning.models import Inspection
@@ -48,7 +48,8 @@ def areas(inspection) -> list[tuple[str, str]]:
 @login_required
 def inspection(request, pk):
     found = get_object_or_404(inspections_for(user=request.user).select_related("team"), pk=pk)
-    context = {"inspection": found, "tallies": tallies_for(found), "areas": areas(found)}
+    links = [(label, url) for label, url in menu.inspection_links(request.user, found) if label != "进驻了解"]
+    context = {"inspection": found, "tallies": tallies_for(found), "areas": areas(found), "links": links}
     return render(request, "onsite/inspection.html", context)
 
 

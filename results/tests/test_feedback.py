@@ -562,3 +562,20 @@ def test_the_pages_and_lists_cost_the_same_few_queries_however_many_findings(fed
     for n in range(10):
         finding(world, title=f"问题{n}", description=f"具体表现{n}。")
     assert counts() == before
+
+
+def test_the_unit_does_not_reach_findings_through_the_on_site_desk(fed, login):
+    """Once fed back, the unit reads its findings on its own page only: not the desk, the people or papers."""
+    fb = _issue(fed)
+    r = token_client(fed.users["unit_liaison"]).post(
+        f"/api/v1/feedback/{fb.pk}/acknowledge",
+        {"acknowledged_on": TODAY().isoformat(), "acknowledged_name": "周建国"},
+        content_type=JSON,
+    )
+    assert r.status_code == 200, r.content.decode()
+    liaison = login(fed.users["unit_liaison"])
+    assert fed.reception.title in liaison.get("/results/unit/").content.decode()
+    assert liaison.get(f"/onsite/findings/{fed.reception.pk}/").status_code == 404
+    api = token_client(fed.users["unit_liaison"])
+    assert api.get("/api/v1/findings").json()["count"] == 0
+    assert api.get(f"/api/v1/findings/{fed.reception.pk}").status_code == 404
