@@ -3,10 +3,13 @@
 import contextlib
 import datetime
 
+from core.models import RoleAssignment
+from core.services import role_assign
 from planning.documents import document_settings_update
 from planning.models import DocumentSettings, Inspector, Team
 from planning.pool import inspector_create, inspector_declaration_add
 from planning.teams import (
+    ROLE_GRANTS,
     ConflictsFound,
     inspection_assign_team,
     team_create,
@@ -44,13 +47,13 @@ POOL = [
     ("孙浩然", "县委巡察办", "第一巡察组", "liaison", "qh_liaison"),
     ("黄丽娟", "县审计局", "第一巡察组", "member", "qh_member"),
     ("钱志强", "县财政局", "第一巡察组", "member", None),
-    ("吕建新", "县纪委监委", "第二巡察组", "leader", None),
+    ("吕建新", "县纪委监委", "第二巡察组", "leader", "qh_leader2"),
     ("施雅琴", "县委组织部", "第二巡察组", "deputy", None),
     ("张晓峰", "县委巡察办", "第二巡察组", "liaison", None),
     ("杜明", "县审计局", "第二巡察组", "member", None),
-    ("江涛", "县纪委监委", "第三巡察组", "leader", None),
+    ("江涛", "县纪委监委", "第三巡察组", "leader", "qh_leader3"),
     ("严芳", "县信访局", "第三巡察组", "liaison", None),
-    ("金鹏", "县纪委监委", "第四巡察组", "leader", None),
+    ("金鹏", "县纪委监委", "第四巡察组", "leader", "qh_leader4"),
     ("叶青", "县委巡察办", "第四巡察组", "liaison", None),
     ("潘明亮", "县财政局", "第四巡察组", "member", None),
 ]
@@ -93,6 +96,14 @@ def load_teams(*, qh, orgs_by_name, round7, accounts):
             inspector = inspector_create(actor=None, authority=qh, name=name, unit=unit)
             inspector.user = accounts.get(username)
             inspector.save(update_fields=["user"])
+        elif inspector.user is None and accounts.get(username):
+            # A demo account added after the team was formed (a database loaded by an earlier
+            # version): link it and give it the roles its membership grants.
+            inspector.user = accounts[username]
+            inspector.save(update_fields=["user"])
+            for member in inspector.memberships.select_related("team"):
+                for inspection in member.team.inspections.all():
+                    _grant(inspector.user, ROLE_GRANTS[member.role], inspection)
         if not inspector.memberships.filter(team=teams[team_name]).exists():
             team_member_add(actor=None, team=teams[team_name], inspector=inspector, role=role, on=ON)
     # One conflict the office overrode with a reason: 汪洋 left 县政府办公室 in 2024.
@@ -143,3 +154,12 @@ def load_teams(*, qh, orgs_by_name, round7, accounts):
         )
         with contextlib.suppress(ConflictsFound):  # as intended: the office finds a substitute
             team_member_add(actor=None, team=teams["第四巡察组"], inspector=hu, role="member", on=ON)
+
+
+def _grant(user, role, inspection):
+    """The team role on ``inspection``, as planning.teams grants it to a member with an account."""
+    have = RoleAssignment.objects.filter(
+        user=user, role=role, authority_id=inspection.authority_id, scope_id=inspection.pk
+    )
+    if not have.exists():
+        role_assign(actor=None, user=user, role=role, authority=inspection.authority, scope_id=inspection.pk)

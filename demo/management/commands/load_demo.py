@@ -15,6 +15,8 @@ from core.models import Authority, Receiver, RoleAssignment, User
 from core.passwords import password_generate
 from core.services import authority_create, receiver_create, role_assign, user_create
 from demo import county
+from demo.onsite import load_onsite
+from demo.results import FEEDBACK_UNIT, load_results
 from demo.teams import load_teams
 from planning.models import Inspection, Round, Term
 from planning.services import inspection_create, round_create, term_create
@@ -52,6 +54,10 @@ class Command(BaseCommand):
                 round7=inspections[(7, "D001")].round,
                 accounts={u.username: u for u in User.objects.filter(username__in=[a[0] for a in accounts])},
             )
+            round7 = inspections[(7, "D001")].round
+            by_name = {o.name: o for c, o in orgs.items() if not c.startswith("X")}
+            load_onsite(qh=qh, orgs_by_name=by_name, round7=round7)
+            load_results(qh=qh, orgs_by_name=by_name, round7=round7)
         self._write_accounts(accounts)
 
     # -- authorities -------------------------------------------------------
@@ -185,6 +191,9 @@ class Command(BaseCommand):
     def _accounts(self, city, qh, orgs, inspections):
         known = _read_accounts()
         xwb = inspections[(7, orgs["D001"].code)]
+        by_name = {o.name: o for c, o in orgs.items() if not c.startswith("X")}
+        # The other teams' leaders (round seven's on-site work and results: demo.onsite, demo.results).
+        team_scopes = [inspections[(7, by_name[n].code)].pk for n in ("县医疗保障局", "县水务集团有限公司", "金竹乡")]
         receivers = {r.kind: r for r in Receiver.objects.filter(authority=qh)}
         plan = [
             ("qh_sysadmin", "周建国", qh, "sysadmin", None),
@@ -197,7 +206,11 @@ class Command(BaseCommand):
             ("qh_deputy", "赵敏", qh, "team_deputy", xwb.pk),
             ("qh_liaison", "孙浩然", qh, "team_liaison", xwb.pk),
             ("qh_member", "黄丽娟", qh, "team_member", xwb.pk),
+            ("qh_leader2", "吕建新", qh, "team_leader", team_scopes[0]),
+            ("qh_leader3", "江涛", qh, "team_leader", team_scopes[1]),
+            ("qh_leader4", "金鹏", qh, "team_leader", team_scopes[2]),
             ("qh_unit", "何振华", qh, "unit_liaison", orgs["D001"].pk),
+            ("qh_unit2", "郭丽萍", qh, "unit_liaison", by_name[FEEDBACK_UNIT].pk),
             ("qh_jw", "马俊", qh, "receiver", receivers["discipline"].pk),
             ("qh_zzb", "林雪", qh, "receiver", receivers["organization_dept"].pk),
             ("mh_office", "高明", city, "office", None),
