@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from ninja import NinjaAPI
@@ -72,6 +73,14 @@ def install_handlers(api: NinjaAPI) -> None:
             for e in exc.errors
         ]
         return api.create_response(request, {"detail": "请求格式有误。", "errors": errors}, status=422)
+
+    @api.exception_handler(OverflowError)
+    def out_of_range(request, exc):
+        return api.create_response(request, {"detail": "输入有误：数值超出范围。"}, status=422)
+
+    @api.exception_handler(DataError)
+    def data_out_of_range(request, exc):
+        return api.create_response(request, {"detail": "输入有误：数值超出范围。"}, status=422)
 
     @api.exception_handler(Exception)
     def unexpected(request, exc):

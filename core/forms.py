@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 
 
@@ -10,3 +12,9 @@ def apply_service_errors(form, exc: ValidationError) -> None:
 def error_text(exc: ValidationError) -> str:
     """All of a service's messages on one line, for a page message."""
     return "；".join(m for messages in exc.message_dict.values() for m in messages)
+
+
+def is_id(value) -> bool:
+    """Whether ``value`` (from a form or query string) can be a record id: ASCII digits that fit
+    in a database integer. ``str.isdigit`` also accepts "²" and "١", which ``int`` then refuses."""
+    return isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value) is not None

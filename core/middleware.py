@@ -18,7 +18,7 @@ def client_ip(request) -> str | None:
     return value.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
 
 
-ANONYMOUS_PATHS = ("/p/", "/api/v1/public/")
+from core.logfilters import ANONYMOUS_PATHS  # noqa: E402  (one list for the middleware and the log filter)
 
 
 class RequestContextMiddleware:
@@ -37,7 +37,10 @@ class RequestContextMiddleware:
             redirect_to = self._password_due(request)
             if redirect_to:
                 return redirect(redirect_to)
-            return self.get_response(request)
+            response = self.get_response(request)
+            if anonymous:  # receipt codes and replies are not kept by browsers or proxies
+                response["Cache-Control"] = "no-store"
+            return response
         finally:
             context_reset(token)
 
@@ -78,3 +81,23 @@ class IdleTimeoutMiddleware:
             elif now - last >= 60 or self.KEY not in request.session:
                 request.session[self.KEY] = now
         return self.get_response(request)
+
+
+class OutOfRangeMiddleware:
+    """A number too large for the database (an id of 30 digits typed into a form or a query
+    string) is bad input, not a server error: answer 404, as for any record that does not exist."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import DataError
+
+        if isinstance(exception, OverflowError | DataError):
+            from core.views.errors import not_found
+
+            return not_found(request)
+        return None

@@ -112,7 +112,8 @@ def attachment_create(*, actor, inspection, upload, public: bool = False) -> Att
             attachment = Attachment.objects.create(
                 authority_id=inspection.authority_id,
                 inspection=inspection,
-                name=sanitise_name(label, kind),
+                # A reporter's own file name may name them ("张三举报.pdf"): the team sees a neutral one.
+                name=f"群众提交的材料.{kind}" if public else sanitise_name(label, kind),
                 kind=kind,
                 size=upload.size,
                 sha256=digest.hexdigest(),

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import access
-from core.forms import apply_service_errors, error_text
+from core.forms import apply_service_errors, error_text, is_id
 from core.http import DOCX, attachment
 from core.paging import paginate
 from onsite.focus import (
@@ -426,7 +426,7 @@ def focus_area_create_view(request, pk):
     raw = request.POST.get("parent", "")
     parent = None
     if raw:
-        if not raw.isdigit():
+        if not is_id(raw):
             raise Http404
         parent = get_object_or_404(taxonomy.areas.all(), pk=raw)
     form = FocusAreaForm(request.POST)

@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from core import access
-from core.forms import apply_service_errors, error_text
+from core.forms import apply_service_errors, error_text, is_id
 from core.paging import paginate
 from onsite.duplicates import similar_petitions
 from onsite.forms_petitions import (
@@ -99,7 +99,7 @@ def petition_intake(request, pk):
     revoke = request.POST.get("revoke", "")
     try:
         if revoke:
-            if not revoke.isdigit():
+            if not is_id(revoke):
                 raise Http404
             user = get_object_or_404(intake_members(inspection), pk=revoke)
             intake_revoke(actor=request.user, inspection=inspection, user=user)

@@ -153,7 +153,7 @@ def team_member_remove(*, actor, member: TeamMember, reason: str) -> None:
         if user is not None:
             for assignment in RoleAssignment.objects.filter(
                 user=user,
-                role=ROLE_GRANTS[member.role],
+                role__in=[ROLE_GRANTS[member.role], access.TEAM_INTAKE],  # intake ends with the membership
                 authority_id=team.authority_id,
                 scope_id__in=list(team.inspections.values_list("pk", flat=True)),
             ).select_related("authority", "user"):

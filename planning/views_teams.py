@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from core import access
-from core.forms import apply_service_errors, error_text
+from core.forms import apply_service_errors, error_text, is_id
 from planning.models import Team, TeamMember
 from planning.selectors import inspections_for, inspectors_for, rounds_for, teams_for
 from planning.teams import (
@@ -129,7 +129,7 @@ def team_create_view(request, pk):
 
 def _assign(request, team):
     raw = request.POST.get("inspection", "")
-    if not raw.isdigit():
+    if not is_id(raw):
         raise Http404
     inspection = get_object_or_404(inspections_for(user=request.user, round=team.round), pk=raw)
     try:
@@ -153,7 +153,7 @@ def _assign(request, team):
 
 def _remove(request, team):
     raw = request.POST.get("remove", "")
-    if not raw.isdigit():
+    if not is_id(raw):
         raise Http404
     member = get_object_or_404(team.members.select_related("inspector"), pk=raw)
     try:

@@ -1,12 +1,13 @@
 from django.db.models import Q
 
 from core import access
+from core.forms import is_id
 from registry.models import Organization, OrganizationKind, OrganizationLeader
 
 
 def _id(value) -> int | None:
     """A filter id from a query string; anything else filters nothing."""
-    return int(value) if isinstance(value, int) or (isinstance(value, str) and value.isdigit()) else None
+    return int(value) if isinstance(value, int) or is_id(value) else None
 
 
 def organizations_for(*, user, action="view", search=None, kind=None, status=None, parent=None):

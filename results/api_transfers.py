@@ -164,7 +164,7 @@ class TransferOut(Schema):
 
     @staticmethod
     def resolve_lead_count(obj):
-        return len(obj.leads.all())
+        return len(obj.visible_leads)  # a count of hidden leads would itself reveal them
 
     @staticmethod
     def resolve_finding_ids(obj):

@@ -29,7 +29,7 @@ from core.crypto import SealError, unseal_json
 from core.documents import OfficialDocument, cn_date, cn_number, document_render
 from onsite.models import Finding, FocusArea
 from planning.documents import document_number_issue, document_settings_for
-from results.feedback import INTERNAL_ROLES, OFFICE_ROLES, rectification_due, report_of, secretary_meeting_on
+from results.feedback import INTERNAL_ROLES, rectification_due, report_of, secretary_meeting_on
 from results.models import Feedback, InspectionReport, Lead
 
 MASK = "××"
@@ -317,7 +317,9 @@ class DocumentKind:
 DOCUMENTS = {
     "leadership": DocumentKind("反馈意见（领导班子）", leadership, INTERNAL_ROLES, numbered=True),
     "head": DocumentKind("反馈意见（主要负责人）", head, INTERNAL_ROLES, numbered=True),
-    "public": DocumentKind("反馈情况公开稿", public, OFFICE_ROLES, numbered=False),
+    # The office head only: masking opens the leads' names, and comparing the public text
+    # with the leadership version would tell the office which names are leads' subjects.
+    "public": DocumentKind("反馈情况公开稿", public, frozenset({access.OFFICE_HEAD}), numbered=False),
 }
 
 

@@ -40,13 +40,18 @@ def _findings(user, inspection):
     return access.restrict(Finding.objects.filter(inspection=inspection), user, "view").order_by("id")
 
 
-def _tag(rows, today=None):
-    """Status and item counts on each transfer of a page (its leads and findings prefetched)."""
+def _tag(rows, user, today=None):
+    """Status and item counts on each transfer of a page (its leads and findings prefetched).
+
+    Leads are counted only for those who may see leads: a count alone tells the office that a
+    transfer of findings also carries a (perhaps sealed) lead."""
     today = today or timezone.localdate()
+    show_leads = access.can(user, "view", Lead)
     for t in rows:
         t.status = transfer_status(t, today)
         t.status_label = STATUSES[t.status]
-        t.lead_count, t.finding_count = len(t.leads.all()), len(t.findings.all())
+        t.lead_count = len(t.leads.all()) if show_leads else 0
+        t.finding_count = len(t.findings.all())
     return rows
 
 
@@ -148,7 +153,7 @@ def transfer_inspection(request, pk):
                     f"办理结果反馈期限为 {transfer.due_on:%Y-%m-%d}。",
                 )
                 return redirect("results:transfer", transfer.pk)
-    rows = _tag(list(transfers_for(user=user, inspection=inspection).prefetch_related(*ITEMS)))
+    rows = _tag(list(transfers_for(user=user, inspection=inspection).prefetch_related(*ITEMS)), user)
     seen = set(leads_for(user=user, inspection=inspection).values_list("pk", flat=True))
     for t in rows:
         t.letter_ok = all(x.pk in seen for x in t.leads.all())
@@ -203,7 +208,6 @@ def transfer_detail(request, pk):
     context = {
         "transfer": transfer,
         "leads": visible,
-        "hidden_leads": len(all_leads) - len(visible),
         "findings": transfer.findings.select_related("focus_area").order_by("id"),
         "letter_ok": len(visible) == len(all_leads),
         "receiver": receiver,
@@ -228,7 +232,7 @@ def received_list(request):
         raise Http404
     status = request.GET.get("status", "")
     page = paginate(request, received_for(user=request.user, status=status).prefetch_related(*ITEMS))
-    _tag(page)
+    _tag(page, request.user)
     context = {"page": page, "status": status, "statuses": STATUSES}
     return render(request, "results/receiver_list.html", context)
 
@@ -247,5 +251,5 @@ def transfer_list(request):
         status = form.cleaned_data["status"]
     qs = transfers_for(user=user, receiver_id=receiver_id, status=status).prefetch_related(*ITEMS)
     page = paginate(request, qs)
-    _tag(page)
+    _tag(page, request.user)
     return render(request, "results/transfer_list.html", {"page": page, "form": form})

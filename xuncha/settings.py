@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.OutOfRangeMiddleware",
 ]
 
 ROOT_URLCONF = "xuncha.urls"
@@ -190,6 +191,12 @@ WHITENOISE_USE_FINDERS = True  # embedded mode: no collectstatic step needed
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Request logs of the public channel could carry a receipt code (in its API path): dropped.
+    "filters": {"public_channel": {"()": "core.logfilters.PublicChannelLogFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["public_channel"]}},
+    "loggers": {
+        "django.request": {"filters": ["public_channel"]},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False, "filters": ["public_channel"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

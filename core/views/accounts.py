@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core import access, scopes
-from core.forms import apply_service_errors, error_text
+from core.forms import apply_service_errors, error_text, is_id
 from core.models import Authority, Role, RoleAssignment, User
 from core.paging import paginate
 from core.passwords import password_generate
@@ -100,7 +100,7 @@ class RoleForm(forms.Form):
         self.fields["scope_id"].label = label
         self.scope_kind = kind
         options = []
-        if kind and auth_id and str(auth_id).isdigit() and qs.filter(pk=auth_id).exists():
+        if kind and auth_id and is_id(str(auth_id)) and qs.filter(pk=auth_id).exists():
             options = scopes.choices(kind, int(auth_id))
         self.fields["scope_id"].choices = [("", "请选择")] + options
 

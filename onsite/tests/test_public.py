@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
+from conftest import token_client
 from core.crypto import unseal_json
 from core.models import AuditEvent
 from onsite.models import Attachment, Petition, PetitionMessage
@@ -86,7 +87,9 @@ def test_submit_with_attachment_shows_the_code_once_and_keeps_only_its_hash(insp
     petition = Petition.objects.get(inspection=inspection)
     assert petition.channel == "online" and petition.anonymous and petition.identity == ""
     assert petition.receipt_code_hash == hashlib.sha256(code.encode()).hexdigest()
-    assert sorted(a.name for a in petition.attachments.all()) == ["照片.pdf", "账本.pdf"]
+    assert (
+        sorted(a.name for a in petition.attachments.all()) == ["群众提交的材料.pdf"] * 2
+    )  # their own names could name them
     assert all(a.public and a.uploaded_by is None for a in petition.attachments.all())
     with connection.cursor() as cursor:  # the code itself is stored nowhere
         cursor.execute("SELECT * FROM onsite_petition")
@@ -186,10 +189,10 @@ def test_follow_up_reads_replies_never_internal_notes_and_adds_information(world
     assert r.status_code == 302
     added = PetitionMessage.objects.get(petition=petition, author__isnull=True)
     assert added.body == "补充：还有两户也被冒领。" and not added.internal
-    assert [a.name for a in added.attachments.all()] == ["补充.pdf"]
+    assert [a.name for a in added.attachments.all()] == ["群众提交的材料.pdf"]
     assert "补充材料已提交" in client.get("/p/receipt/").content.decode()
     staff = login(member).get(f"/onsite/petitions/{petition.pk}/").content.decode()
-    assert "补充：还有两户也被冒领。" in staff and "补充.pdf" in staff
+    assert "补充：还有两户也被冒领。" in staff and "群众提交的材料.pdf" in staff
 
     client.post("/p/receipt/", {"csrfmiddlewaretoken": token, "action": "end"})
     assert "已收到，正在核实。" not in client.get("/p/receipt/").content.decode()
@@ -299,3 +302,17 @@ def test_text_with_html_is_shown_as_text(world, inspection, login):
     client.post("/p/receipt/", {"csrfmiddlewaretoken": token, "action": "lookup", "code": code})
     follow = client.get("/p/receipt/").content.decode()
     assert "<img src=x" not in follow and "&lt;img src=x" in follow
+
+
+def test_the_public_api_is_not_cached_or_logged_and_huge_ids_are_not_errors(world, caplog):
+    import logging
+
+    from django.test import Client
+
+    client = Client()
+    with caplog.at_level(logging.WARNING):
+        r = client.get("/api/v1/public/petitions/ABCDEFGHJKLMNPQRSTUV")
+    assert r.status_code == 404 and r["Cache-Control"] == "no-store"
+    assert "ABCDEFGHJKLMNPQRSTUV" not in caplog.text
+    office = token_client(world["a"].users["office"])
+    assert office.get("/api/v1/petitions?inspection_id=" + "9" * 30).status_code in (404, 422)

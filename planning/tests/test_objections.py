@@ -110,3 +110,13 @@ def test_the_office_takes_a_member_off_the_team_with_a_reason(roster, login):
     assert not TeamMember.objects.filter(pk=member.pk).exists()
     assert not RoleAssignment.objects.filter(user=user, role="team_member").exists()
     assert client.post(f"/planning/teams/{a.team.pk}/", {"remove": "x", "reason": "y"}).status_code == 404
+
+
+def test_taking_a_member_off_ends_their_intake_role_too(roster):
+    from core.services import role_assign
+    from planning.teams import team_member_remove
+
+    a, member, user = roster
+    role_assign(actor=None, user=user, role="team_intake", authority=a.authority, scope_id=a.inspection.pk)
+    team_member_remove(actor=a.users["office"], member=member, reason="工作需要")
+    assert not RoleAssignment.objects.filter(user=user, role__in=["team_member", "team_intake"]).exists()
