@@ -315,4 +315,6 @@ def test_the_public_api_is_not_cached_or_logged_and_huge_ids_are_not_errors(worl
     assert r.status_code == 404 and r["Cache-Control"] == "no-store"
     assert "ABCDEFGHJKLMNPQRSTUV" not in caplog.text
     office = token_client(world["a"].users["office"])
-    assert office.get("/api/v1/petitions?inspection_id=" + "9" * 30).status_code in (404, 422)
+    huge = office.get("/api/v1/petitions?inspection_id=" + "9" * 30)
+    # SQLite refuses the number (answered 422), PostgreSQL finds nothing: never a 500.
+    assert huge.status_code == 422 or (huge.status_code == 200 and huge.json()["count"] == 0)
