@@ -81,6 +81,12 @@ class AccessSpec:
         return Q(**lookups) if lookups is not None else None
 
 
+def case_spec(inspection: str = "inspection") -> AccessSpec:
+    """The spec of case data reached through the lookup path ``inspection`` (e.g.
+    ``"petition__inspection"``): its authority and its inspection, as every case record."""
+    return AccessSpec(kind="case", authority=f"{inspection}__authority", inspection=f"{inspection}_id")
+
+
 _TEAM_ON_INSPECTION = {r: "inspection" for r in TEAM_ROLES}
 
 RULES: dict[str, dict[str, dict[str, str]]] = {

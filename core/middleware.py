@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from core.audit import RequestContext, context_reset, context_set
+from core.logfilters import ANONYMOUS_PATHS  # one list for the middleware and the log filter
 
 
 def client_ip(request) -> str | None:
@@ -16,9 +17,6 @@ def client_ip(request) -> str | None:
     header = settings.XUNCHA_PROXY_IP_HEADER
     value = request.META.get(header, "") if header else ""
     return value.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
-
-
-from core.logfilters import ANONYMOUS_PATHS  # noqa: E402  (one list for the middleware and the log filter)
 
 
 class RequestContextMiddleware:

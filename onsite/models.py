@@ -12,14 +12,7 @@ import secrets
 
 from django.db import models
 
-from core.access import AccessSpec
-
-
-def _case(path_to_inspection: str = "inspection") -> AccessSpec:
-    prefix = f"{path_to_inspection}__" if path_to_inspection else ""
-    return AccessSpec(
-        kind="case", authority=f"{prefix}authority", inspection=f"{path_to_inspection}_id" if prefix else "id"
-    )
+from core.access import AccessSpec, case_spec
 
 
 class Attachment(models.Model):
@@ -46,7 +39,7 @@ class Attachment(models.Model):
     public = models.BooleanField("群众上传", default=False)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    access = _case()
+    access = case_spec()
 
     class Meta:
         verbose_name = "附件"
@@ -151,7 +144,7 @@ class Petition(models.Model):
     entered_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    access = _case()
+    access = case_spec()
 
     class Meta:
         verbose_name = "信访举报"
@@ -173,7 +166,7 @@ class PetitionMessage(models.Model):
     attachments = models.ManyToManyField(Attachment, blank=True, related_name="petition_messages")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    access = _case("petition__inspection")
+    access = case_spec("petition__inspection")
 
     class Meta:
         verbose_name = "信访答复"
@@ -204,7 +197,7 @@ class Interview(models.Model):
     created_by = models.ForeignKey("core.User", null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    access = _case()
+    access = case_spec()
 
     class Meta:
         verbose_name = "个别谈话"
@@ -233,7 +226,7 @@ class DocumentRequest(models.Model):
     created_by = models.ForeignKey("core.User", null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    access = _case()
+    access = case_spec()
 
     class Meta:
         verbose_name = "调阅资料"
@@ -259,7 +252,7 @@ class Survey(models.Model):
     created_by = models.ForeignKey("core.User", null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    access = _case()
+    access = case_spec()
 
     class Meta:
         verbose_name = "问卷和民主测评"
@@ -296,7 +289,7 @@ class WorkingPaper(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    access = _case()
+    access = case_spec()
 
     class Meta:
         verbose_name = "巡察底稿"

@@ -133,7 +133,8 @@ def inspector_detail(request, pk):
     declaration = _posted(request, "declaration", DeclarationForm, orgs)
     if request.method == "POST":
         which = request.POST.get("form")
-        if which != "declaration" and not can_change or which == "declaration" and not (own or can_change):
+        # An inspector declares their own conflicts; everything else is the office's.
+        if not (can_change or (which == "declaration" and own)):
             raise PermissionDenied
         done = _save(request, which, inspector, profile=profile, record=record, relative=relative, d=declaration)
         if done:

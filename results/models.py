@@ -8,11 +8,7 @@ transferred, the receiver's; transfers are the office's and the receiver's.
 
 from django.db import models
 
-from core.access import AccessSpec
-
-
-def _case(prefix: str = "") -> AccessSpec:
-    return AccessSpec(kind="case", authority=f"{prefix}inspection__authority", inspection=f"{prefix}inspection_id")
+from core.access import AccessSpec, case_spec
 
 
 class Step(models.TextChoices):
@@ -55,7 +51,7 @@ class InspectionReport(models.Model):
     created_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    access = _case()
+    access = case_spec()
 
     class Meta:
         verbose_name = "巡察报告"
@@ -72,7 +68,7 @@ class ReportVersion(models.Model):
     saved_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
     saved_at = models.DateTimeField(auto_now_add=True)
 
-    access = _case("report__")
+    access = case_spec("report__inspection")
 
     class Meta:
         verbose_name = "报告版本"
@@ -96,7 +92,7 @@ class ReportDecision(models.Model):
     decided_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
-    access = _case("report__")
+    access = case_spec("report__inspection")
 
     class Meta:
         verbose_name = "审议记录"

@@ -270,7 +270,6 @@ def test_who_sees_which_transfer(desk, login):
         assert cadre.letter_number in listing and leads.letter_number not in listing
         assert client.get(f"/results/transfers/{leads.pk}/").status_code == 404
         detail = client.get(f"/results/transfers/{cadre.pk}/").content.decode()
-        assert "问题线索" not in detail.split("<main", 1)[-1].split("x-content", 1)[-1] or "赵某" not in detail
         assert "另有问题线索" not in detail and "赵某" not in detail
         assert "公务接待超标准" in detail and "下载移交函" not in detail
         assert client.get(f"/results/transfers/{cadre.pk}/letter.docx").status_code == 404
