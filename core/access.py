@@ -161,6 +161,19 @@ RULES: dict[str, dict[str, dict[str, str]]] = {
         "view": {OFFICE: "tree", OFFICE_HEAD: "tree", LEADING_GROUP: "tree", RECEIVER: "receiver"},
         "change": {OFFICE: "own", OFFICE_HEAD: "own", RECEIVER: "receiver"},
     },
+    # Rectification: the unit's liaison drafts its plan and reports progress on its own
+    # organisation's; the office reviews, verifies and assesses; the team and the leading
+    # group read. Which of these a role may do is decided by role in rectification's services.
+    "rectification": {
+        "view": {
+            OFFICE: "tree",
+            OFFICE_HEAD: "tree",
+            LEADING_GROUP: "tree",
+            **_TEAM_ON_INSPECTION,
+            UNIT_LIAISON: "organization",
+        },
+        "change": {OFFICE: "own", OFFICE_HEAD: "own", UNIT_LIAISON: "organization"},
+    },
     # Case data: everything under an inspection. Later stages narrow it
     # further per model (leads, reporter identity) with their own kinds.
     "case": {

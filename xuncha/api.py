@@ -16,6 +16,12 @@ from registry.api import router as registry_router
 from results.api_feedback import router as feedback_router
 from results.api_reports import router as reports_router
 from results.api_transfers import router as transfers_router
+from rectification.api_plans import router as rectification_plans_router
+from rectification.api_tasks import router as rectification_tasks_router
+from rectification.api_reminders import router as rectification_reminders_router
+from rectification.api_ledger import router as rectification_ledger_router
+from rectification.api_assessments import router as rectification_assessments_router
+from rectification.api_lookback import router as rectification_lookback_router
 
 api = NinjaAPI(
     title="巡察工作平台 API",
@@ -43,3 +49,10 @@ api.add_router("/", findings_router)
 api.add_router("/", reports_router)
 api.add_router("/", feedback_router)
 api.add_router("/", transfers_router)
+# Rectification: /rectification-plans, /rectification-tasks, /reminders, …
+api.add_router("/", rectification_plans_router)
+api.add_router("/", rectification_tasks_router)
+api.add_router("/", rectification_reminders_router)
+api.add_router("/", rectification_ledger_router)
+api.add_router("/", rectification_assessments_router)
+api.add_router("/", rectification_lookback_router)

@@ -50,7 +50,10 @@ INSTALLED_APPS = [
     "planning",
     "onsite",
     "results",
+    "rectification",
     "demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +182,11 @@ Path(FILE_UPLOAD_TEMP_DIR).mkdir(exist_ok=True)
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
+
+# Background and periodic work (rectification reminders): Django's task API with the tasks
+# kept in the database, run by `manage.py db_worker`; `manage.py run_periodic` enqueues the
+# daily tasks. No extra server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 USE_I18N = True
 USE_TZ = True
 

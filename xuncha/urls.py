@@ -16,6 +16,7 @@ urlpatterns = [
     path("planning/", include("planning.urls")),
     path("onsite/", include("onsite.urls")),
     path("results/", include("results.urls")),
+    path("rectification/", include("rectification.urls")),
     path("p/", include("onsite.urls_public")),  # the public reporting channel: no login
     path("api/v1/", api.urls),
 ]

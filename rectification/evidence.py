@@ -1,0 +1,93 @@
+"""Evidence of progress (佐证材料): stored as onsite attachments are, read through a view.
+
+The type is sniffed from the content (``onsite.attachments.sniff``), never the name; files
+live under ``settings.FILE_DIR/<authority>/<inspection>/rectification/<random>`` with no
+extension, and every download writes an audit event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from core import access
+from core.audit import audit_record
+from onsite.attachments import ALLOWED_TEXT, sanitise_name, sniff
+from rectification.models import Evidence, ProgressReport
+
+MAX_FILES = 10
+
+
+def _path(evidence: Evidence) -> Path:
+    return Path(settings.FILE_DIR) / evidence.path
+
+
+def evidence_check(uploads) -> None:
+    """Raise ``ValidationError`` naming the first file that is too big, empty or of a type
+    outside the allow-list, before anything is written."""
+    limit = settings.XUNCHA["UPLOAD_MAX_BYTES"]
+    if len(uploads) > MAX_FILES:
+        raise ValidationError({"files": [f"一次最多上传 {MAX_FILES} 个佐证材料。"]})
+    for upload in uploads:
+        label = upload.name or "文件"
+        if upload.size > limit:
+            raise ValidationError({"files": [f"“{label}”超过 {limit // (1024 * 1024)} MB 的上限。"]})
+        if upload.size == 0:
+            raise ValidationError({"files": [f"“{label}”是空文件。"]})
+        if sniff(upload) is None:
+            raise ValidationError({"files": [f"“{label}”的内容不是允许的类型。只接受 {ALLOWED_TEXT} 文件。"]})
+
+
+def evidence_store(*, actor, progress: ProgressReport, uploads, written: list[Path]) -> list[Evidence]:
+    """Write checked ``uploads`` as evidence of ``progress``, inside the caller's transaction
+    and after ``evidence_check``. Each file's path is appended to ``written`` as soon as it
+    exists, so that the caller removes them all if the transaction rolls back."""
+    inspection = progress.task.plan.inspection
+    stored = []
+    for upload in uploads:
+        kind = sniff(upload)
+        relative = f"{inspection.authority_id}/{inspection.pk}/rectification/{secrets.token_hex(16)}"
+        target = Path(settings.FILE_DIR) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        with open(target, "xb") as out:
+            written.append(target)
+            for chunk in upload.chunks():
+                digest.update(chunk)
+                out.write(chunk)
+        stored.append(
+            Evidence.objects.create(
+                authority_id=inspection.authority_id,
+                progress=progress,
+                name=sanitise_name(upload.name or "佐证材料", kind),
+                kind=kind,
+                size=upload.size,
+                sha256=digest.hexdigest(),
+                path=relative,
+                uploaded_by=actor,
+            )
+        )
+    return stored
+
+
+def evidence_open(*, actor, evidence: Evidence):
+    """The file to send, after the scope check; audited as a download. The look-back team
+    of a later inspection reads the evidence of the inspection it revisits."""
+    from rectification.lookback_access import may_read_revisited
+
+    try:
+        access.check(actor, "view", evidence)
+    except Http404:
+        if not may_read_revisited(actor, evidence.progress.task.plan.inspection):
+            raise
+    audit_record(actor=actor, action="rectification_evidence.download", obj=evidence, detail={"name": evidence.name})
+    return open(_path(evidence), "rb")  # noqa: SIM115 (the response closes it)
+
+
+def evidence_for(*, user):
+    return access.restrict(Evidence.objects.all(), user, "view")

@@ -1,0 +1,354 @@
+"""Rectification tasks (整改任务): the three lists, progress with evidence, and the office's
+verification item by item (对账销号).
+
+- The unit's liaison writes tasks while the plan is a draft or returned (``task_create``,
+  ``task_update``, ``task_delete``): for a finding of the inspection, a measure, a deadline
+  (by default when the rectification report is due), a responsible leader and office, and
+  the phase.
+- Once the plan is approved the liaison reports progress with evidence
+  (``task_progress``); ``completed`` asks the office to close the task.
+- Only the office closes a task (``task_verify``), and only one the unit reported
+  completed; or it sends it back with a reason (``task_reject``). Nothing is closed by the
+  unit alone. A finding is rectified only when all its tasks are verified.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from core import access
+from core.audit import audit_record
+from onsite.models import Finding
+from rectification.evidence import evidence_check, evidence_store
+from rectification.models import ProgressReport, RectificationPlan, RectificationTask, TaskCheck
+from rectification.plans import default_deadline, is_office_of, is_unit_of
+
+TaskStatus = RectificationTask.Status
+MEASURE_MAX = 2000
+PROGRESS_MAX = 5000
+LEADER_MAX, OFFICE_MAX = 50, 100
+FIELDS = ("measure", "deadline", "responsible_leader", "responsible_office", "phase")
+
+
+# Reads -----------------------------------------------------------------------------------
+
+
+def tasks_for(*, user, plan: RectificationPlan | None = None):
+    qs = RectificationTask.objects.select_related(
+        "plan__inspection__organization", "plan__inspection__round__term", "finding", "verified_by"
+    )
+    if plan is not None:
+        qs = qs.filter(plan=plan)
+    return access.restrict(qs, user, "view")
+
+
+def progress_of(task: RectificationTask):
+    return task.progress_reports.select_related("reported_by").prefetch_related("evidence")
+
+
+def finding_rectified(finding: Finding) -> bool:
+    """A finding is rectified only when it has tasks and every one of them is verified."""
+    statuses = set(finding.rectification_tasks.values_list("status", flat=True))
+    return statuses == {TaskStatus.VERIFIED}
+
+
+def finding_states(plan: RectificationPlan) -> dict[int, str]:
+    """For each finding of the plan's inspection: 已整改 (all tasks verified), 整改中, or 无任务."""
+    by_finding: dict[int, set[str]] = {}
+    for finding_id, status in plan.tasks.values_list("finding_id", "status"):
+        by_finding.setdefault(finding_id, set()).add(status)
+    states = {}
+    for finding_id in Finding.objects.filter(inspection_id=plan.inspection_id).values_list("id", flat=True):
+        statuses = by_finding.get(finding_id)
+        states[finding_id] = "无任务" if not statuses else "已整改" if statuses == {TaskStatus.VERIFIED} else "整改中"
+    return states
+
+
+def is_overdue(task: RectificationTask, today: datetime.date | None = None) -> bool:
+    return task.status != TaskStatus.VERIFIED and task.deadline < (today or timezone.localdate())
+
+
+# Writes: the three lists -------------------------------------------------------------------
+
+
+def _clean(plan: RectificationPlan, values: dict, errors: dict) -> dict:
+    out = {}
+    measure = (values.get("measure") or "").strip()
+    if not measure:
+        errors["measure"] = ["请填写整改措施。"]
+    elif len(measure) > MEASURE_MAX:
+        errors["measure"] = [f"整改措施不能超过 {MEASURE_MAX} 字（现有 {len(measure)} 字）。"]
+    out["measure"] = measure
+    deadline = values.get("deadline")
+    if deadline is None:
+        deadline = default_deadline(plan.inspection)
+    if isinstance(deadline, str):
+        try:
+            deadline = datetime.date.fromisoformat(deadline)
+        except ValueError:
+            errors["deadline"] = ["完成时限须为日期，格式如 2027-03-31。"]
+            deadline = None
+    if deadline is not None and not isinstance(deadline, datetime.date):
+        errors["deadline"] = ["完成时限须为日期，格式如 2027-03-31。"]
+    elif deadline is not None:
+        feedback = getattr(plan.inspection, "feedback", None)
+        if feedback is not None and deadline < feedback.issued_on:
+            errors["deadline"] = [f"完成时限不能早于反馈日期（{feedback.issued_on:%Y-%m-%d}）。"]
+    elif "deadline" not in errors:
+        errors["deadline"] = ["请填写完成时限。"]
+    out["deadline"] = deadline
+    for field, label, limit in (
+        ("responsible_leader", "责任领导", LEADER_MAX),
+        ("responsible_office", "责任部门", OFFICE_MAX),
+    ):
+        text = (values.get(field) or "").strip()
+        if not text:
+            errors[field] = [f"请填写{label}。"]
+        elif len(text) > limit:
+            errors[field] = [f"{label}不能超过 {limit} 字。"]
+        out[field] = text
+    phase = values.get("phase") or RectificationTask.Phase.CONCENTRATED
+    if phase not in RectificationTask.Phase.values:
+        errors["phase"] = ["整改阶段只能是集中整改或持续整改。"]
+    out["phase"] = phase
+    return out
+
+
+def _check_drafting(actor, plan: RectificationPlan) -> RectificationPlan:
+    access.check(actor, "change", plan)
+    if not is_unit_of(actor, plan):
+        raise PermissionDenied
+    locked = RectificationPlan.objects.select_for_update().select_related("inspection").get(pk=plan.pk)
+    if not locked.editable:
+        raise ValidationError({"plan": [f"整改方案{locked.get_status_display()}，不能修改整改任务。"]})
+    return locked
+
+
+def task_create(*, actor, plan: RectificationPlan, finding: Finding, **values) -> RectificationTask:
+    """The unit adds a task for ``finding`` to its draft plan."""
+    access.check(actor, "view", plan)
+    errors: dict = {}
+    if finding is None or finding.inspection_id != plan.inspection_id:
+        errors["finding"] = ["请选择本次巡察反馈的问题。"]
+    cleaned = _clean(plan, values, errors)
+    with transaction.atomic():
+        locked = _check_drafting(actor, plan)
+        if errors:
+            raise ValidationError(errors)
+        number = (locked.tasks.aggregate(n=Max("number"))["n"] or 0) + 1
+        task = RectificationTask.objects.create(
+            authority_id=locked.authority_id, plan=locked, finding=finding, number=number, **cleaned
+        )
+        audit_record(
+            actor=actor,
+            action="rectification_task.create",
+            obj=task,
+            authority=locked.authority,
+            detail={"plan": locked.pk, "finding": finding.pk, "deadline": cleaned["deadline"]},
+        )
+    return task
+
+
+def task_update(*, actor, task: RectificationTask, **values) -> RectificationTask:
+    """The unit changes a task of its draft (or returned) plan."""
+    access.check(actor, "view", task)
+    errors: dict = {}
+    current = {f: getattr(task, f) for f in FIELDS}
+    cleaned = _clean(task.plan, {**current, **{k: v for k, v in values.items() if k in FIELDS}}, errors)
+    finding = values.get("finding", task.finding)
+    if finding is None or finding.inspection_id != task.plan.inspection_id:
+        errors["finding"] = ["请选择本次巡察反馈的问题。"]
+    with transaction.atomic():
+        _check_drafting(actor, task.plan)
+        if errors:
+            raise ValidationError(errors)
+        locked = RectificationTask.objects.select_for_update().get(pk=task.pk)
+        changes = {f: [str(getattr(locked, f)), str(cleaned[f])] for f in FIELDS if getattr(locked, f) != cleaned[f]}
+        for f in FIELDS:
+            setattr(locked, f, cleaned[f])
+        locked.finding = finding
+        locked.save()
+        audit_record(
+            actor=actor, action="rectification_task.update", obj=locked, authority=locked.authority, detail=changes
+        )
+    return locked
+
+
+def task_delete(*, actor, task: RectificationTask) -> None:
+    """The unit removes a task from its draft (or returned) plan."""
+    access.check(actor, "view", task)
+    with transaction.atomic():
+        _check_drafting(actor, task.plan)
+        audit_record(
+            actor=actor,
+            action="rectification_task.delete",
+            obj=task,
+            authority=task.authority,
+            detail={"number": task.number, "measure": task.measure[:100]},
+        )
+        task.delete()
+
+
+# Writes: progress and verification ------------------------------------------------------------
+
+
+def _lock_task(task: RectificationTask) -> RectificationTask:
+    return RectificationTask.objects.select_for_update().select_related("plan__inspection").get(pk=task.pk)
+
+
+def task_progress(
+    *,
+    actor,
+    task: RectificationTask,
+    text: str,
+    completed: bool = False,
+    uploads=(),
+    on: datetime.date | None = None,
+) -> ProgressReport:
+    """The unit reports progress on a task of its approved plan, with evidence; ``completed``
+    asks the office to verify and close it (the task waits as 待核验)."""
+    access.check(actor, "change", task)
+    if not is_unit_of(actor, task):
+        raise PermissionDenied
+    on = on or timezone.localdate()
+    text = (text or "").strip()
+    errors: dict = {}
+    if not text:
+        errors["text"] = ["请填写整改进展。"]
+    elif len(text) > PROGRESS_MAX:
+        errors["text"] = [f"整改进展不能超过 {PROGRESS_MAX} 字（现有 {len(text)} 字）。"]
+    if on > timezone.localdate():
+        errors["reported_on"] = ["报告日期不能晚于今天。"]
+    uploads = list(uploads or [])
+    if completed and not uploads and not task.progress_reports.filter(evidence__isnull=False).exists():
+        errors["files"] = ["申请销号须附佐证材料。"]
+    if errors:
+        raise ValidationError(errors)
+    evidence_check(uploads)
+    written: list = []
+    try:
+        with transaction.atomic():
+            locked = _lock_task(task)
+            if locked.plan.status != RectificationPlan.Status.APPROVED:
+                raise ValidationError({"task": ["整改方案批准后才能报告整改进展。"]})
+            if locked.status == TaskStatus.VERIFIED:
+                raise ValidationError({"task": ["该整改任务已销号，不能再报告进展。"]})
+            progress = ProgressReport.objects.create(
+                task=locked, text=text, completed=bool(completed), reported_on=on, reported_by=actor
+            )
+            stored = evidence_store(actor=actor, progress=progress, uploads=uploads, written=written)
+            locked.progress, locked.progress_on = text, on
+            locked.status = TaskStatus.REPORTED if completed else TaskStatus.IN_PROGRESS
+            locked.save(update_fields=["progress", "progress_on", "status", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="rectification_task.progress",
+                obj=locked,
+                authority=locked.authority,
+                detail={"completed": bool(completed), "evidence": [e.name for e in stored]},
+            )
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return progress
+
+
+def _check_office(actor, task: RectificationTask) -> None:
+    access.check(actor, "view", task)
+    if not is_office_of(actor, task):
+        raise PermissionDenied
+
+
+def task_verify(
+    *, actor, task: RectificationTask, reason: str = "", on: datetime.date | None = None
+) -> RectificationTask:
+    """The office closes a task (销号) after checking the evidence the unit reported with it."""
+    _check_office(actor, task)
+    on = on or timezone.localdate()
+    reason = (reason or "").strip()
+    if len(reason) > PROGRESS_MAX:
+        raise ValidationError({"reason": [f"核验意见不能超过 {PROGRESS_MAX} 字。"]})
+    if on > timezone.localdate():
+        raise ValidationError({"checked_on": ["核验日期不能晚于今天。"]})
+    with transaction.atomic():
+        locked = _lock_task(task)
+        if locked.status == TaskStatus.VERIFIED:
+            raise ValidationError({"task": [f"该整改任务已于{locked.verified_on:%Y-%m-%d}销号。"]})
+        if locked.status != TaskStatus.REPORTED:
+            raise ValidationError({"task": ["单位尚未报告完成并提交佐证材料，不能销号。"]})
+        TaskCheck.objects.create(task=locked, decision="verified", reason=reason, checked_on=on, checked_by=actor)
+        locked.status, locked.verified_on, locked.verified_by, locked.reject_reason = TaskStatus.VERIFIED, on, actor, ""
+        locked.save(update_fields=["status", "verified_on", "verified_by", "reject_reason", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="rectification_task.verify",
+            obj=locked,
+            authority=locked.authority,
+            detail={"finding": locked.finding_id, "on": on},
+        )
+    return locked
+
+
+def task_reject(*, actor, task: RectificationTask, reason: str, on: datetime.date | None = None) -> RectificationTask:
+    """The office sends a reported task back with the reason (the evidence does not hold)."""
+    _check_office(actor, task)
+    on = on or timezone.localdate()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["退回须写明理由。"]})
+    if len(reason) > PROGRESS_MAX:
+        raise ValidationError({"reason": [f"退回理由不能超过 {PROGRESS_MAX} 字。"]})
+    if on > timezone.localdate():
+        raise ValidationError({"checked_on": ["核验日期不能晚于今天。"]})
+    with transaction.atomic():
+        locked = _lock_task(task)
+        if locked.status != TaskStatus.REPORTED:
+            raise ValidationError({"task": [f"该整改任务{locked.get_status_display()}，只有待核验的任务才能退回。"]})
+        TaskCheck.objects.create(task=locked, decision="rejected", reason=reason, checked_on=on, checked_by=actor)
+        locked.status, locked.reject_reason = TaskStatus.REJECTED, reason
+        locked.save(update_fields=["status", "reject_reason", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="rectification_task.reject",
+            obj=locked,
+            authority=locked.authority,
+            detail={"reason": reason},
+        )
+    return locked
+
+
+def todos_for(user) -> list:
+    """For the workbench: the unit's plans to write or revise and tasks due within 30 days or
+    overdue; the office's plans to review and tasks to verify."""
+    from django.urls import reverse
+
+    from core.workbench import Todo
+
+    items = []
+    today = timezone.localdate()
+    plans = access.restrict(RectificationPlan.objects.select_related("inspection__organization"), user, "change")
+    for plan in plans.exclude(status=RectificationPlan.Status.APPROVED):
+        url = reverse("rectification:plan", args=[plan.pk])
+        name = plan.inspection.organization.name
+        if plan.editable and is_unit_of(user, plan):
+            label = (
+                "修改整改方案（已退回）" if plan.status == RectificationPlan.Status.RETURNED else "制定并报送整改方案"
+            )
+            items.append(Todo(f"{name}：{label}", url, None, "整改"))
+        elif plan.status == RectificationPlan.Status.SUBMITTED and is_office_of(user, plan):
+            items.append(Todo(f"{name}：审核整改方案", url, None, "整改"))
+    tasks = access.restrict(RectificationTask.objects.select_related("plan__inspection__organization"), user, "change")
+    for task in tasks.filter(plan__status=RectificationPlan.Status.APPROVED).exclude(status=TaskStatus.VERIFIED):
+        url = reverse("rectification:task", args=[task.pk])
+        name = task.plan.inspection.organization.name
+        if task.status == TaskStatus.REPORTED and is_office_of(user, task):
+            items.append(Todo(f"{name}：核验整改任务 {task.number}", url, None, "整改"))
+        elif task.status != TaskStatus.REPORTED and is_unit_of(user, task) and (task.deadline - today).days <= 30:
+            items.append(Todo(f"{name}：整改任务 {task.number} 报告进展", url, task.deadline, "整改"))
+    return items

@@ -1,0 +1,163 @@
+"""The plan and its review; the verification rules: only the office closes a task, only one
+the unit reported done with evidence, and a finding is rectified only when all its tasks are."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from core.models import AuditEvent
+from planning.models import Inspection
+from rectification import plans as plan_services
+from rectification import tasks as task_services
+from rectification.models import RectificationPlan, RectificationTask
+from rectification.tests.factories import fed_back, pdf, plan, progress
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unit_drafts_a_plan_only_after_acknowledging_the_feedback(world):
+    a = world["a"]
+    with pytest.raises(ValidationError) as e:
+        plan_services.plan_create(actor=a.users["unit_liaison"], inspection=a.inspection)
+    assert "尚未反馈" in str(e.value)
+    fed_back(world)
+    p = plan_services.plan_create(actor=a.users["unit_liaison"], inspection=a.inspection)
+    assert p.status == "draft"
+    with pytest.raises(ValidationError):
+        plan_services.plan_create(actor=a.users["unit_liaison"], inspection=a.inspection)
+
+
+def test_only_the_unit_drafts_and_others_out_of_scope_see_nothing(world):
+    a, b = world["a"], world["b"]
+    fed_back(world)
+    with pytest.raises(PermissionDenied):
+        plan_services.plan_create(actor=a.users["office"], inspection=a.inspection)
+    with pytest.raises(Http404):
+        plan_services.plan_create(actor=b.users["office"], inspection=a.inspection)
+    with pytest.raises(Http404):
+        plan_services.plan_create(actor=b.users["unit_liaison"], inspection=a.inspection)
+
+
+def test_a_plan_is_submitted_only_when_every_finding_has_a_task(world):
+    a = world["a"]
+    unit = a.users["unit_liaison"]
+    first, second = fed_back(world)
+    p = plan_services.plan_create(actor=unit, inspection=a.inspection)
+    task_services.task_create(
+        actor=unit,
+        plan=p,
+        finding=first,
+        measure="修订接待制度",
+        responsible_leader="王书记",
+        responsible_office="办公室",
+    )
+    with pytest.raises(ValidationError) as e:
+        plan_services.plan_submit(actor=unit, plan=p)
+    assert second.title in str(e.value)
+    task = task_services.task_create(
+        actor=unit,
+        plan=p,
+        finding=second,
+        measure="完善议事规则",
+        responsible_leader="王书记",
+        responsible_office="党办",
+    )
+    # The default deadline is when the rectification report is due.
+    assert task.deadline == plan_services.default_deadline(a.inspection)
+    assert plan_services.plan_submit(actor=unit, plan=p).status == "submitted"
+    with pytest.raises(ValidationError):
+        task_services.task_update(actor=unit, task=task, measure="改了")
+
+
+def test_review_returns_with_comments_and_approval_moves_the_stage(world):
+    a = world["a"]
+    Inspection.objects.filter(pk=a.inspection.pk).update(stage="reporting")
+    p = plan(world, status="submitted")
+    office = a.users["office"]
+    with pytest.raises(PermissionDenied):
+        plan_services.plan_review(actor=a.users["unit_liaison"], plan=p, decision="approved")
+    with pytest.raises(PermissionDenied):
+        plan_services.plan_review(actor=a.users["team_leader"], plan=p, decision="approved")
+    with pytest.raises(ValidationError) as e:
+        plan_services.plan_review(actor=office, plan=p, decision="returned")
+    assert "comments" in e.value.message_dict
+    plan_services.plan_review(actor=office, plan=p, decision="returned", comments="措施不具体")
+    p.refresh_from_db()
+    assert p.status == "returned"
+    plan_services.plan_submit(actor=a.users["unit_liaison"], plan=p)
+    review = plan_services.plan_review(
+        actor=office, plan=p, decision="approved", opinions={"discipline": "同意", "team": "措施可行"}
+    )
+    assert review.opinions == {"discipline": "同意", "team": "措施可行"}
+    p.refresh_from_db()
+    assert p.status == "approved"
+    assert Inspection.objects.get(pk=a.inspection.pk).stage == "rectification"
+    assert AuditEvent.objects.filter(action="rectification_plan.approve").exists()
+
+
+def test_the_unit_cannot_verify_and_only_reported_tasks_are_verified(world):
+    a = world["a"]
+    p = plan(world)
+    task = p.tasks.first()
+    with pytest.raises(ValidationError):
+        task_services.task_verify(actor=a.users["office"], task=task)  # nothing reported yet
+    with pytest.raises(ValidationError) as e:
+        task_services.task_progress(actor=a.users["unit_liaison"], task=task, text="完成", completed=True)
+    assert "佐证" in str(e.value)
+    progress(world, task, completed=True)
+    task.refresh_from_db()
+    assert task.status == "reported"
+    with pytest.raises(PermissionDenied):
+        task_services.task_verify(actor=a.users["unit_liaison"], task=task)
+    with pytest.raises(PermissionDenied):
+        task_services.task_verify(actor=a.users["team_leader"], task=task)
+    with pytest.raises(Http404):
+        task_services.task_verify(actor=world["b"].users["office"], task=task)
+    with pytest.raises(PermissionDenied):
+        task_services.task_progress(actor=a.users["office"], task=task, text="代报")
+
+
+def test_reject_needs_a_reason_and_a_finding_is_rectified_only_with_all_tasks_verified(world):
+    a = world["a"]
+    office, unit = a.users["office"], a.users["unit_liaison"]
+    p = plan(world)
+    first = p.tasks.first()
+    extra = RectificationTask.objects.create(
+        authority=a.authority,
+        plan=p,
+        finding=first.finding,
+        number=9,
+        measure="追回超标费用",
+        deadline=first.deadline,
+        responsible_leader="李主任",
+        responsible_office="财务室",
+    )
+    progress(world, first, completed=True)
+    with pytest.raises(ValidationError):
+        task_services.task_reject(actor=office, task=first, reason=" ")
+    task_services.task_reject(actor=office, task=first, reason="佐证材料不能证明制度已印发")
+    first.refresh_from_db()
+    assert first.status == "rejected"
+    progress(world, first, completed=True, text="制度已印发，附文件")
+    task_services.task_verify(actor=office, task=first)
+    assert not task_services.finding_rectified(first.finding)
+    assert plan_services.tasks_count(p)["verified"] == 1
+    task_services.task_progress(actor=unit, task=extra, text="已追回", completed=True, uploads=[pdf()])
+    task_services.task_verify(actor=office, task=extra)
+    assert task_services.finding_rectified(first.finding)
+    assert task_services.finding_states(p)[first.finding_id] == "已整改"
+    with pytest.raises(ValidationError):
+        task_services.task_progress(actor=unit, task=extra, text="再报")
+
+
+def test_progress_before_approval_is_refused_and_nothing_partial_is_written(world, settings):
+    a = world["a"]
+    p = plan(world, status="submitted")
+    task = p.tasks.first()
+    with pytest.raises(ValidationError):
+        task_services.task_progress(
+            actor=a.users["unit_liaison"], task=task, text="进展", completed=True, uploads=[pdf()]
+        )
+    assert not task.progress_reports.exists()
+    assert not list(settings.FILE_DIR.rglob("*")) or all(x.is_dir() for x in settings.FILE_DIR.rglob("*"))
+    assert RectificationPlan.objects.get(pk=p.pk).status == "submitted"
