@@ -12,16 +12,16 @@ from planning.api_rounds import router as rounds_router
 from planning.api_teams import inspectors as inspectors_router
 from planning.api_teams import teams as teams_router
 from planning.api_terms import router as terms_router
+from rectification.api_assessments import router as rectification_assessments_router
+from rectification.api_ledger import router as rectification_ledger_router
+from rectification.api_lookback import router as rectification_lookback_router
+from rectification.api_plans import router as rectification_plans_router
+from rectification.api_reminders import router as rectification_reminders_router
+from rectification.api_tasks import router as rectification_tasks_router
 from registry.api import router as registry_router
 from results.api_feedback import router as feedback_router
 from results.api_reports import router as reports_router
 from results.api_transfers import router as transfers_router
-from rectification.api_plans import router as rectification_plans_router
-from rectification.api_tasks import router as rectification_tasks_router
-from rectification.api_reminders import router as rectification_reminders_router
-from rectification.api_ledger import router as rectification_ledger_router
-from rectification.api_assessments import router as rectification_assessments_router
-from rectification.api_lookback import router as rectification_lookback_router
 
 api = NinjaAPI(
     title="巡察工作平台 API",
