@@ -175,13 +175,15 @@ def deadlines(inspection: Inspection, settings: DeadlineSettings, changes: list[
         )
     feedback_on = reached.get(Stage.FEEDBACK)
     if feedback_on:
-        # Until the rectification stage records plans, reaching that stage counts as the plan received.
+        # The plan counts as received once the unit submitted it (the rectification app's
+        # record, reached by its reverse name), or once the inspection is past rectification.
+        plan = getattr(inspection, "rectification_plan", None)
         out.append(
             Deadline(
                 "rectification_plan",
                 "报送整改方案",
                 add_months(feedback_on, settings.plan_months_after_feedback),
-                past(Stage.RECTIFICATION),
+                past(Stage.RECTIFICATION) or (plan is not None and plan.submitted_at is not None),
             )
         )
         out.append(
