@@ -24,9 +24,10 @@ from django.utils import timezone
 from core import access
 from core.audit import audit_record
 from onsite.models import Finding
+from planning.models import Inspection
 from rectification.evidence import evidence_check, evidence_store
 from rectification.models import ProgressReport, RectificationPlan, RectificationTask, TaskCheck
-from rectification.plans import default_deadline, is_office_of, is_unit_of
+from rectification.plans import default_deadline, is_office_of, is_unit_of, plan_due_on
 
 TaskStatus = RectificationTask.Status
 MEASURE_MAX = 2000
@@ -343,6 +344,15 @@ def todos_for(user) -> list:
             items.append(Todo(f"{name}：{label}", url, None, "整改"))
         elif plan.status == RectificationPlan.Status.SUBMITTED and is_office_of(user, plan):
             items.append(Todo(f"{name}：审核整改方案", url, None, "整改"))
+    # The unit owes a plan for every acknowledged feedback that has none yet.
+    owed = Inspection.objects.filter(
+        organization_id__in=access.scope_ids(user, access.UNIT_LIAISON),
+        feedback__acknowledged_at__isnull=False,
+        rectification_plan__isnull=True,
+    ).select_related("organization")
+    for inspection in owed:
+        url = reverse("rectification:inspection_plan", args=[inspection.pk])
+        items.append(Todo(f"{inspection.organization.name}：制定并报送整改方案", url, plan_due_on(inspection), "整改"))
     tasks = access.restrict(RectificationTask.objects.select_related("plan__inspection__organization"), user, "change")
     for task in tasks.filter(plan__status=RectificationPlan.Status.APPROVED).exclude(status=TaskStatus.VERIFIED):
         url = reverse("rectification:task", args=[task.pk])

@@ -161,3 +161,16 @@ def test_progress_before_approval_is_refused_and_nothing_partial_is_written(worl
     assert not task.progress_reports.exists()
     assert not list(settings.FILE_DIR.rglob("*")) or all(x.is_dir() for x in settings.FILE_DIR.rglob("*"))
     assert RectificationPlan.objects.get(pk=p.pk).status == "submitted"
+
+
+def test_the_workbench_tells_the_unit_a_plan_is_owed_and_the_office_to_review_it(world):
+    from core.workbench import todos_for
+
+    a = world["a"]
+    fed_back(world)
+    owed = [t for t in todos_for(a.users["unit_liaison"]) if "整改方案" in t.title]
+    assert owed and owed[0].due_on == plan_services.plan_due_on(a.inspection)
+    assert not [t for t in todos_for(world["b"].users["unit_liaison"]) if "整改方案" in t.title]
+    plan(world, status="submitted")
+    assert [t for t in todos_for(a.users["office"]) if "审核整改方案" in t.title]
+    assert not [t for t in todos_for(world["b"].users["office"]) if "审核整改方案" in t.title]
