@@ -92,6 +92,9 @@ def test_surface_and_not_fixed_become_linked_new_findings_once_and_fixed_none(wo
     assert "制度仅上墙" in new.description and "第7轮" in new.description and a.orgs["dept"].name in new.description
     assert new.working_paper.status == WorkingPaper.Status.APPROVED and new.working_paper.author == user
     assert AuditEvent.objects.filter(action="lookback_check.record").count() == 1
+    # The new finding's own page says where it came from and links back to the look-back.
+    page = client.get(f"/onsite/findings/{new.pk}/").content.decode()
+    assert "回头看核查认定为表面整改" in page and f"#finding-{first.finding.pk}" in page
 
     # Re-recording the same verdict creates nothing twice; a new note rewrites the description.
     lookback_check_record(
