@@ -9,7 +9,7 @@ from django.db import DataError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
@@ -73,6 +73,12 @@ def install_handlers(api: NinjaAPI) -> None:
             for e in exc.errors
         ]
         return api.create_response(request, {"detail": "请求格式有误。", "errors": errors}, status=422)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        # ninja's own refusals (a body that is not JSON answers 400) in Chinese, with their status.
+        detail = "请求体不是有效的 JSON。" if exc.status_code == 400 else "请求无法处理。"
+        return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
     @api.exception_handler(OverflowError)
     def out_of_range(request, exc):

@@ -90,7 +90,7 @@ def test_demo_round_seven_has_teams_a_pool_and_conflicts(db, settings, tmp_path)
     settings.DATA_DIR = tmp_path
     _load()
     round7 = Round.objects.get(number=7)
-    assert Team.objects.filter(round=round7).count() == 4
+    assert Team.objects.filter(round=round7).count() == 5  # 第五巡察组: the look-back (demo.rectification)
     assert not round7.inspections.filter(team__isnull=True).exists()
     overridden = TeamMember.objects.exclude(decision_reason="")
     assert overridden.count() == 1 and overridden.get().conflicts[0]["rule"] == "worked_recently"

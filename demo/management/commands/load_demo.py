@@ -16,6 +16,7 @@ from core.passwords import password_generate
 from core.services import authority_create, receiver_create, role_assign, user_create
 from demo import county
 from demo.onsite import load_onsite
+from demo.rectification import account_plan, load_rectification
 from demo.results import FEEDBACK_UNIT, load_results
 from demo.teams import load_teams
 from planning.models import Inspection, Round, Term
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             by_name = {o.name: o for c, o in orgs.items() if not c.startswith("X")}
             load_onsite(qh=qh, orgs_by_name=by_name, round7=round7)
             load_results(qh=qh, orgs_by_name=by_name, round7=round7)
+            load_rectification(qh=qh, orgs_by_name=by_name, inspections=inspections)
         self._write_accounts(accounts)
 
     # -- authorities -------------------------------------------------------
@@ -211,6 +213,8 @@ class Command(BaseCommand):
             ("qh_leader4", "金鹏", qh, "team_leader", team_scopes[2]),
             ("qh_unit", "何振华", qh, "unit_liaison", orgs["D001"].pk),
             ("qh_unit2", "郭丽萍", qh, "unit_liaison", by_name[FEEDBACK_UNIT].pk),
+            # Rectification's units and the look-back's leader (demo.rectification).
+            *account_plan(qh, inspections=inspections, orgs_by_name=by_name),
             ("qh_jw", "马俊", qh, "receiver", receivers["discipline"].pk),
             ("qh_zzb", "林雪", qh, "receiver", receivers["organization_dept"].pk),
             ("mh_office", "高明", city, "office", None),

@@ -1,0 +1,517 @@
+"""The rectification ledger (整改台账): every task a user may see, filtered, exported to
+Excel in the columns offices use, and the unit's bulk progress report by importing its
+plan's ledger back.
+
+- ``ledger_tasks`` narrows ``tasks.tasks_for`` by a ``LedgerFilter`` (round,
+  organisation, status, phase, overdue, responsible office, search text).
+- ``ledger_export`` and ``plan_ledger_export`` write the .xlsx: a title row with the
+  organisation and date, a frozen header, wrapped text, dates as dates, the task id in the
+  last column so that the import matches rows safely. Text that a spreadsheet would run as
+  a formula (beginning with = + - @) is written as text, never as a formula.
+- ``ledger_import`` (the unit's liaison, approved plan) takes only 整改进展 and 申请销号:
+  every row is checked first, and the changed rows are reported through
+  ``tasks.task_progress`` in one transaction, all or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from core import access
+from core.audit import audit_record, current_context
+from core.excel import SpreadsheetRejected, read_rows
+from rectification.models import RectificationPlan, RectificationTask
+from rectification.plans import is_unit_of
+from rectification.tasks import PROGRESS_MAX, task_progress, tasks_for
+
+TaskStatus = RectificationTask.Status
+
+# The offices' columns, in their order; 被巡察单位 only in a ledger of several units.
+COLUMNS = [
+    "序号",
+    "问题",
+    "整改措施",
+    "整改阶段",
+    "完成时限",
+    "责任领导",
+    "责任部门",
+    "整改进展",
+    "申请销号",
+    "状态",
+    "销号日期",
+    "任务编号",
+]
+UNIT_COLUMN = "被巡察单位"
+WIDTHS = {
+    "序号": 6,
+    UNIT_COLUMN: 20,
+    "问题": 28,
+    "整改措施": 40,
+    "整改阶段": 10,
+    "完成时限": 12,
+    "责任领导": 10,
+    "责任部门": 14,
+    "整改进展": 40,
+    "申请销号": 9,
+    "状态": 9,
+    "销号日期": 12,
+    "任务编号": 9,
+}
+DATE_COLUMNS = ("完成时限", "销号日期")
+YES, NO = "是", "否"
+MAX_IMPORT_ROWS = 1000
+FORMULA_START = ("=", "+", "-", "@")
+
+
+# Reads -----------------------------------------------------------------------------------
+
+
+@dataclass
+class LedgerFilter:
+    round_id: int | None = None
+    organization_id: int | None = None
+    status: str = ""
+    phase: str = ""
+    overdue: bool = False
+    office: str = ""
+    search: str = ""
+
+
+def ledger_tasks(*, user, filters: LedgerFilter | None = None, plan: RectificationPlan | None = None) -> QuerySet:
+    """The tasks ``user`` may see, narrowed by ``filters``, in ledger order (unit, number)."""
+    qs = tasks_for(user=user, plan=plan)
+    f = filters or LedgerFilter()
+    if f.round_id:
+        qs = qs.filter(plan__inspection__round_id=f.round_id)
+    if f.organization_id:
+        qs = qs.filter(plan__inspection__organization_id=f.organization_id)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.phase:
+        qs = qs.filter(phase=f.phase)
+    if f.overdue:
+        qs = qs.exclude(status=TaskStatus.VERIFIED).filter(deadline__lt=timezone.localdate())
+    if f.office:
+        qs = qs.filter(responsible_office=f.office)
+    if f.search.strip():
+        text = f.search.strip()
+        qs = qs.filter(
+            Q(measure__icontains=text)
+            | Q(finding__title__icontains=text)
+            | Q(progress__icontains=text)
+            | Q(responsible_leader__icontains=text)
+            | Q(responsible_office__icontains=text)
+            | Q(plan__inspection__organization__name__icontains=text)
+        )
+    return qs.order_by("plan__inspection__organization__name", "plan_id", "number", "id")
+
+
+def completed_label(task: RectificationTask) -> str:
+    """申请销号 as the ledger shows it: 是 once the unit has asked to close (or it is closed)."""
+    return YES if task.status in (TaskStatus.REPORTED, TaskStatus.VERIFIED) else NO
+
+
+# Export ----------------------------------------------------------------------------------
+
+
+def _clean_text(value: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def _put(cell, value) -> None:
+    """Write ``value``; text beginning with = + - @ stays text (never a formula), shown as
+    typed (the quote prefix tells Excel and WPS to keep it text when the cell is edited)."""
+    if isinstance(value, str):
+        value = _clean_text(value)
+        cell.value = value
+        if value.startswith(FORMULA_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+
+
+def _row(task: RectificationTask, index: int, with_unit: bool) -> dict:
+    values = {
+        "序号": index,
+        UNIT_COLUMN: task.plan.inspection.organization.name,
+        "问题": task.finding.title,
+        "整改措施": task.measure,
+        "整改阶段": task.get_phase_display(),
+        "完成时限": task.deadline,
+        "责任领导": task.responsible_leader,
+        "责任部门": task.responsible_office,
+        "整改进展": task.progress,
+        "申请销号": completed_label(task),
+        "状态": task.get_status_display(),
+        "销号日期": task.verified_on,
+        "任务编号": task.pk,
+    }
+    if not with_unit:
+        values.pop(UNIT_COLUMN)
+    return values
+
+
+def ledger_workbook(*, title: str, tasks, with_unit: bool, footer: str = "", numbered_by_task: bool = True) -> bytes:
+    """The ledger as .xlsx: title row, frozen header, widths, wrapped text, dates as dates."""
+    headers = list(COLUMNS)
+    if with_unit:
+        headers.insert(1, UNIT_COLUMN)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "整改台账"
+    last = get_column_letter(len(headers))
+    ws.merge_cells(f"A1:{last}1")
+    _put(ws["A1"], title)
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 30
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    fill = PatternFill("solid", fgColor="DDE7F3")
+    for col, name in enumerate(headers, start=1):
+        cell = ws.cell(row=2, column=col, value=name)
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.border = border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(col)].width = WIDTHS.get(name, 14)
+    ws.freeze_panes = "A3"
+    wrap = Alignment(vertical="top", wrap_text=True)
+    count = 0
+    for index, task in enumerate(tasks, start=1):
+        values = _row(task, task.number if numbered_by_task else index, with_unit)
+        r = index + 2
+        for col, name in enumerate(headers, start=1):
+            cell = ws.cell(row=r, column=col)
+            _put(cell, values[name])
+            cell.alignment = wrap
+            cell.border = border
+            if name in DATE_COLUMNS:
+                cell.number_format = "yyyy-mm-dd"
+            if name == "任务编号":
+                cell.font = Font(color="808080")
+        count = index
+    # 申请销号: a drop-down of 是/否 (what the import accepts).
+    letter = get_column_letter(headers.index("申请销号") + 1)
+    dv = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
+    dv.error, dv.errorTitle = "请填写“是”或“否”。", "输入有误"
+    ws.add_data_validation(dv)
+    dv.add(f"{letter}3:{letter}{max(count, 1) + 2}")
+    ws.print_title_rows = "1:2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    info = wb.create_sheet("填写说明")
+    info.column_dimensions["A"].width = 100
+    for line in NOTES:
+        info.append([line])
+    if footer:
+        ws.oddFooter.center.text = footer
+        wb.properties.description = footer
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+NOTES = [
+    "整改台账填写说明",
+    "1. 被巡察单位可在本表中批量更新“整改进展”和“申请销号”两列，然后在平台“整改台账—导入进展”上传。",
+    "2. 其他列（问题、整改措施、完成时限、责任领导、责任部门、状态等）以平台为准，导入时不会读取。",
+    "3. “任务编号”列用于匹配整改任务，请勿修改或删除；可以删除不需要更新的行。",
+    f"4. “申请销号”填写“{YES}”或“{NO}”；填“{YES}”须写明整改进展，且此前已在平台上传过佐证材料。",
+    "5. 已销号的任务不能再更新进展；未修改的行不会重复报告。",
+    "6. 导入时逐行检查，发现任何问题整个文件都不会导入，请按提示修改后重新上传。",
+]
+
+
+def _footer(actor) -> str:
+    return f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {current_context().trace_id}"
+
+
+def _date_cn(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def plan_ledger_export(*, actor, plan: RectificationPlan) -> tuple[str, bytes]:
+    """The ledger of one plan (file name, .xlsx) for those who may see the plan."""
+    access.check(actor, "view", plan)
+    tasks = list(ledger_tasks(user=actor, plan=plan))
+    name = plan.inspection.organization.name
+    today = timezone.localdate()
+    title = f"{name}巡察整改台账（{plan.inspection.round}，截至{_date_cn(today)}）"
+    data = ledger_workbook(title=title, tasks=tasks, with_unit=False, footer=_footer(actor))
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="rectification_ledger.export",
+            obj=plan,
+            authority=plan.authority,
+            detail={"tasks": len(tasks)},
+        )
+    return f"{name}整改台账{today:%Y%m%d}.xlsx", data
+
+
+def ledger_export(*, actor, filters: LedgerFilter | None = None) -> tuple[str, bytes]:
+    """The ledger of every task ``actor`` may see under ``filters`` (file name, .xlsx)."""
+    tasks = list(ledger_tasks(user=actor, filters=filters))
+    units = {t.plan.inspection.organization.name for t in tasks}
+    today = timezone.localdate()
+    head = next(iter(units)) if len(units) == 1 else ""
+    title = f"{head}巡察整改台账（截至{_date_cn(today)}）"
+    data = ledger_workbook(
+        title=title, tasks=tasks, with_unit=len(units) != 1, footer=_footer(actor), numbered_by_task=False
+    )
+    f = filters or LedgerFilter()
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="rectification_ledger.export",
+            detail={"tasks": len(tasks), "filters": {k: v for k, v in vars(f).items() if v}},
+        )
+    return f"{head}整改台账{today:%Y%m%d}.xlsx", data
+
+
+# Import ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    row: int  # the Excel row number; 0 for the file as a whole
+    column: str
+    message: str
+
+    @property
+    def text(self) -> str:
+        if not self.row:
+            return self.message
+        where = f"第 {self.row} 行" + (f"“{self.column}”列" if self.column else "")
+        return f"{where}：{self.message}"
+
+
+@dataclass
+class RowChange:
+    row: int
+    task: RectificationTask
+    text: str
+    completed: bool
+    before: str
+    before_completed: bool
+
+
+@dataclass
+class LedgerImport:
+    errors: list[RowError] = field(default_factory=list)
+    changes: list[RowChange] = field(default_factory=list)
+    unchanged: int = 0
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for c in self.changes if c.completed and not c.before_completed)
+
+    def messages(self) -> dict[str, list[str]]:
+        """The errors as a service's ``ValidationError`` carries them (for the API)."""
+        out: dict[str, list[str]] = {}
+        for e in self.errors:
+            out.setdefault("rows" if e.row else "file", []).append(e.text)
+        return out
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _task_id(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and value > 0 else None
+    text = _text(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+def _header(rows: list[tuple]) -> tuple[int, dict[str, int]] | None:
+    """The header row's index and its columns: the first of the top rows naming 任务编号."""
+    for i, raw in enumerate(rows[:10]):
+        names = [_text(v) for v in raw]
+        if "任务编号" in names:
+            return i, {name: names.index(name) for name in names if name}
+    return None
+
+
+# Which column a service's error field belongs to.
+FIELD_COLUMN = {"text": "整改进展", "files": "申请销号", "task": "任务编号", "reported_on": ""}
+
+
+def ledger_import(
+    *, actor, plan: RectificationPlan, data: bytes, name: str = "", dry_run: bool = False
+) -> LedgerImport:
+    """Check every row of the plan's ledger; unless ``dry_run``, and only if every row is
+    good, report the changed progress through ``task_progress`` in one transaction.
+
+    Raises ``Http404`` if ``actor`` cannot see the plan, ``PermissionDenied`` unless it is
+    the unit's liaison. Row problems come back in the result, nothing written.
+    """
+    access.check(actor, "view", plan)
+    if not is_unit_of(actor, plan):
+        raise PermissionDenied
+    result = LedgerImport()
+    err = result.errors
+    plan = RectificationPlan.objects.select_related("inspection__organization").get(pk=plan.pk)
+    if plan.status != RectificationPlan.Status.APPROVED:
+        err.append(RowError(0, "", f"整改方案{plan.get_status_display()}，批准后才能导入整改进展。"))
+        return result
+    if name and not name.lower().endswith(".xlsx"):
+        err.append(RowError(0, "", "只能导入 .xlsx 格式的 Excel 文件，请使用导出的整改台账填写。"))
+        return result
+    try:
+        rows = read_rows(data)
+    except SpreadsheetRejected as e:
+        err.append(RowError(0, "", str(e)))
+        return result
+    found = _header(rows)
+    if found is None:
+        err.append(RowError(0, "", "找不到“任务编号”列。请使用从平台导出的整改台账填写，不要删除表头和“任务编号”列。"))
+        return result
+    top, columns = found
+    if "整改进展" not in columns:
+        err.append(RowError(top + 1, "", "缺少“整改进展”列，请使用从平台导出的整改台账填写。"))
+        return result
+    body = [(n, raw) for n, raw in enumerate(rows[top + 1 :], start=top + 2) if any(_text(v) for v in raw)]
+    if len(body) > MAX_IMPORT_ROWS:
+        err.append(RowError(0, "", f"行数过多：一次最多导入 {MAX_IMPORT_ROWS} 行。"))
+        return result
+    if not body:
+        err.append(RowError(0, "", "文件中没有数据行。"))
+        return result
+    tasks = {t.pk: t for t in RectificationTask.objects.filter(plan=plan).select_related("finding")}
+    with_evidence = set(
+        RectificationTask.objects.filter(plan=plan, progress_reports__evidence__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    first_row: dict[int, int] = {}
+
+    def cell(raw, name):
+        i = columns.get(name)
+        return raw[i] if i is not None and i < len(raw) else None
+
+    for n, raw in body:
+        raw_id = cell(raw, "任务编号")
+        task_id = _task_id(raw_id)
+        task = tasks.get(task_id) if task_id else None
+        if not _text(raw_id):
+            err.append(
+                RowError(n, "任务编号", "任务编号为空。请勿修改或删除“任务编号”列；不需要更新的行可以整行删除。")
+            )
+            continue
+        if task is None:
+            err.append(
+                RowError(n, "任务编号", f"任务编号“{_text(raw_id)}”不是本整改方案的任务，请使用本方案导出的台账。")
+            )
+            continue
+        if task_id in first_row:
+            err.append(RowError(n, "任务编号", f"任务编号“{task_id}”与第 {first_row[task_id]} 行重复。"))
+            continue
+        first_row[task_id] = n
+        text = _text(cell(raw, "整改进展"))
+        flag = _text(cell(raw, "申请销号")) if "申请销号" in columns else ""
+        before = _text(_clean_text(task.progress))
+        before_completed = completed_label(task) == YES
+        row_errors = len(err)
+        if flag not in ("", YES, NO):
+            err.append(RowError(n, "申请销号", f"“{flag}”无效，只能填写“{YES}”或“{NO}”。"))
+            completed = before_completed
+        else:
+            completed = flag == YES
+        if len(text) > PROGRESS_MAX:
+            err.append(RowError(n, "整改进展", f"整改进展不能超过 {PROGRESS_MAX} 字（现有 {len(text)} 字）。"))
+        if not text:
+            if completed and not before_completed:
+                err.append(RowError(n, "整改进展", "申请销号须填写整改进展。"))
+            else:
+                # Nothing reported on this row (an empty cell does not erase earlier progress).
+                if len(err) == row_errors:
+                    result.unchanged += 1
+            continue
+        changed = text != before or completed != before_completed
+        if not changed:
+            if len(err) == row_errors:
+                result.unchanged += 1
+            continue
+        if task.status == TaskStatus.VERIFIED:
+            err.append(
+                RowError(
+                    n,
+                    "整改进展",
+                    f"该任务已于{task.verified_on:%Y-%m-%d}销号，不能再更新进展，请恢复原内容或删除该行。",
+                )
+            )
+            continue
+        if completed and task.pk not in with_evidence:
+            err.append(
+                RowError(n, "申请销号", "申请销号须附佐证材料：请先在整改任务页面上传佐证材料，再导入申请销号。")
+            )
+            continue
+        if len(err) == row_errors:
+            result.changes.append(RowChange(n, task, text, completed, before, before_completed))
+    if err:
+        result.changes = []
+        return result
+    _apply(actor, plan, result, dry_run)
+    return result
+
+
+def _apply(actor, plan: RectificationPlan, result: LedgerImport, dry_run: bool) -> None:
+    """Report every change, in one transaction: one refusal undoes them all."""
+    with transaction.atomic():
+        for change in result.changes:
+            try:
+                task_progress(actor=actor, task=change.task, text=change.text, completed=change.completed)
+            except ValidationError as e:
+                for key, messages in e.message_dict.items():
+                    column = FIELD_COLUMN.get(key, "")
+                    result.errors.extend(RowError(change.row, column, m) for m in messages)
+        if result.errors or dry_run:
+            transaction.set_rollback(True)
+            return
+        audit_record(
+            actor=actor,
+            action="rectification_ledger.import",
+            obj=plan,
+            authority=plan.authority,
+            detail={
+                "updated": [c.task.number for c in result.changes],
+                "completed": [c.task.number for c in result.changes if c.completed],
+                "unchanged": result.unchanged,
+            },
+        )
+        result.applied = True

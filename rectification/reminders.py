@@ -1,0 +1,223 @@
+"""Escalating reminders (整改督促): 提醒, 督办, 告诫, 问责 on tasks due soon or overdue.
+
+The daily background task (``rectification.jobs.reminders_daily``, run by ``manage.py
+db_worker`` and enqueued by ``manage.py run_periodic``) calls ``reminders_raise``. The
+office sets when each step is due (``ReminderSettings``, one row per authority):
+
+- 提醒 from ``remind_days_before`` days before the deadline,
+- 督办 from ``supervise_days_after`` days after it,
+- 告诫 from ``warn_days_after`` days after it,
+- 问责 from ``account_days_after`` days after it.
+
+Only tasks of approved plans that the unit still owes are reminded: a verified task
+(已销号) is closed, and one reported done and waiting for the office (待核验) is not the
+unit's fault. A task sent back (退回补充) is reminded again.
+
+Each step is a ``Reminder`` dated the day it was raised, once per task, kind and deadline:
+a new deadline (二次整改) starts the ladder again.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core import access
+from core.audit import audit_record
+from rectification.models import RectificationPlan, RectificationTask, Reminder, ReminderSettings
+
+Kind = Reminder.Kind
+# The steps, lowest first, with the setting that says when each is due.
+LADDER = (
+    (Kind.REMIND, "remind_days_before"),
+    (Kind.SUPERVISE, "supervise_days_after"),
+    (Kind.WARN, "warn_days_after"),
+    (Kind.ACCOUNT, "account_days_after"),
+)
+SETTING_FIELDS = tuple(field for _, field in LADDER)
+REMIND_MAX = 30  # the furthest ahead a 提醒 may be set (and so how far ahead reminders_raise looks)
+AFTER_MAX = 365
+# Steps that come with a notice (.docx) for the unit.
+NOTICE_KINDS = frozenset({Kind.SUPERVISE, Kind.WARN, Kind.ACCOUNT})
+# Tasks the unit still owes: not closed, not waiting for the office.
+OWED = (RectificationTask.Status.IN_PROGRESS, RectificationTask.Status.REJECTED)
+
+
+# Settings --------------------------------------------------------------------------------
+
+
+def reminder_settings_for(authority) -> ReminderSettings:
+    """The authority's settings, or the defaults (unsaved) when the office never changed them."""
+    authority_id = getattr(authority, "pk", authority)
+    return ReminderSettings.objects.filter(authority_id=authority_id).first() or ReminderSettings(
+        authority_id=authority_id
+    )
+
+
+def reminder_settings_errors(values: dict) -> dict:
+    """Chinese messages by field for settings that cannot work: 提醒 1–30 days before the
+    deadline; 督办, 告诫, 问责 each 1–365 days after it, in that order."""
+    errors: dict = {}
+    remind = values.get("remind_days_before")
+    if not isinstance(remind, int) or not 1 <= remind <= REMIND_MAX:
+        errors["remind_days_before"] = [f"须为 1 到 {REMIND_MAX} 之间的整数。"]
+    for field in SETTING_FIELDS[1:]:
+        value = values.get(field)
+        if not isinstance(value, int) or not 1 <= value <= AFTER_MAX:
+            errors[field] = [f"须为 1 到 {AFTER_MAX} 之间的整数。"]
+    ordered = (
+        ("supervise_days_after", "warn_days_after", "告诫须晚于督办：逾期几天告诫须大于逾期几天督办。"),
+        ("warn_days_after", "account_days_after", "问责须晚于告诫：逾期几天问责须大于逾期几天告诫。"),
+    )
+    for lower, higher, message in ordered:
+        if lower not in errors and higher not in errors and values[higher] <= values[lower]:
+            errors[higher] = [message]
+    return errors
+
+
+def reminder_settings_update(*, actor, authority, **values) -> ReminderSettings:
+    """The office sets when each step is raised; the next daily run follows the new settings
+    (reminders already raised stay). ``PermissionDenied`` for anyone but the authority's office."""
+    access.check_authority(actor, "change", ReminderSettings, authority)
+    current = reminder_settings_for(authority)
+    before = {f: getattr(current, f) for f in SETTING_FIELDS}
+    merged = {**before, **{f: values[f] for f in SETTING_FIELDS if f in values}}
+    errors = reminder_settings_errors(merged)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = ReminderSettings.objects.select_for_update().filter(authority_id=authority.pk).first() or current
+        for field, value in merged.items():
+            setattr(current, field, value)
+        current.save()
+        changes = {f: [before[f], merged[f]] for f in SETTING_FIELDS if before[f] != merged[f]}
+        audit_record(
+            actor=actor,
+            action="reminder_settings.update",
+            obj=current,
+            authority=authority,
+            detail={"changes": changes},
+        )
+    return current
+
+
+# The ladder ------------------------------------------------------------------------------
+
+
+def step_due(days_overdue: int, settings: ReminderSettings) -> str | None:
+    """The highest step due for a task ``days_overdue`` days past its deadline (negative:
+    days still left), or None when nothing is due yet."""
+    due = None
+    if days_overdue >= -settings.remind_days_before:
+        due = Kind.REMIND
+    for kind, field in LADDER[1:]:
+        if days_overdue >= getattr(settings, field):
+            due = kind
+    return due
+
+
+def candidates(on: datetime.date):
+    """Tasks that may need a reminder on ``on``: of approved plans, still owed by the unit,
+    due within the furthest 提醒 any office may set (30 days) or past."""
+    return RectificationTask.objects.filter(
+        plan__status=RectificationPlan.Status.APPROVED,
+        status__in=OWED,
+        deadline__lte=on + datetime.timedelta(days=REMIND_MAX),
+    ).select_related("plan__inspection__organization")
+
+
+def reminders_raise(*, on: datetime.date | None = None) -> list[Reminder]:
+    """Raise the reminders due on ``on`` (default today) and answer those created.
+
+    For each task still owed (see ``candidates``), the highest step due on ``on`` is raised,
+    dated ``on``, unless that step or a higher one already exists for the task's current
+    deadline. Only the highest: a task first found 20 days overdue gets its 告诫 that day,
+    not a 提醒 and a 督办 dated the same day as well; steps skipped were never taken, and
+    the records say what was actually sent and when. A day missed (the worker down) is
+    caught up the next day the same way.
+
+    Idempotent: running twice on ``on`` creates nothing twice; the unique constraint on
+    (task, kind, deadline) with ``get_or_create`` keeps two workers racing from doubling a
+    step. Each reminder created is audited with the system as actor (``actor=None``).
+    """
+    on = on or timezone.localdate()
+    tasks = list(candidates(on))
+    if not tasks:
+        return []
+    settings = {}
+    raised = {}
+    for task_id, kind, due_on in Reminder.objects.filter(task__in=tasks).values_list("task_id", "kind", "due_on"):
+        level = Reminder.LEVEL[kind]
+        if raised.get((task_id, due_on), 0) < level:
+            raised[(task_id, due_on)] = level
+    created: list[Reminder] = []
+    for task in tasks:
+        if task.authority_id not in settings:
+            settings[task.authority_id] = reminder_settings_for(task.authority_id)
+        days_overdue = (on - task.deadline).days
+        kind = step_due(days_overdue, settings[task.authority_id])
+        if kind is None or raised.get((task.pk, task.deadline), 0) >= Reminder.LEVEL[kind]:
+            continue
+        with transaction.atomic():
+            reminder, made = Reminder.objects.get_or_create(
+                task=task,
+                kind=kind,
+                due_on=task.deadline,
+                defaults={"authority_id": task.authority_id, "raised_on": on, "days_overdue": days_overdue},
+            )
+            if made:
+                audit_record(
+                    actor=None,
+                    action="reminder.raise",
+                    obj=reminder,
+                    authority=task.authority_id,
+                    detail={
+                        "task": task.pk,
+                        "kind": kind,
+                        "due_on": task.deadline.isoformat(),
+                        "days_overdue": days_overdue,
+                        "organization": task.plan.inspection.organization.name,
+                    },
+                )
+                created.append(reminder)
+    return created
+
+
+# Reads -----------------------------------------------------------------------------------
+
+
+def reminders_for(*, user, kind: str | None = None, plan_id: int | None = None, task_id: int | None = None):
+    """Reminders the user may see (the office's and leading group's of their authorities,
+    the team's of its inspection, the unit's own), newest first, optionally filtered.
+    ``ValidationError`` for an unknown kind."""
+    if kind and kind not in Kind.values:
+        raise ValidationError({"kind": ["类别只能是提醒、督办、告诫或问责。"]})
+    qs = Reminder.objects.select_related(
+        "task__plan__inspection__organization", "task__plan__inspection__round__term", "task__finding"
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if plan_id is not None:
+        qs = qs.filter(task__plan_id=plan_id)
+    if task_id is not None:
+        qs = qs.filter(task_id=task_id)
+    return access.restrict(qs, user, "view")
+
+
+def may_view(user) -> bool:
+    return access.can(user, "view", Reminder)
+
+
+def may_set(user) -> bool:
+    """Whether the user may edit their own authority's reminder settings (the office)."""
+    authority_id = getattr(user, "authority_id", None)
+    return authority_id is not None and authority_id in access.authorities_for(user, "change", ReminderSettings)
+
+
+def check_settings_access(user) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` is the office of its own authority."""
+    if not may_set(user):
+        raise PermissionDenied

@@ -1,0 +1,162 @@
+"""Rows of the four-permission-cases table (core/tests/test_permissions.py) for the assessment
+page, the rectification documents, the criteria and their API."""
+
+from django.utils import timezone
+
+from core.tests.permissions import Case
+
+CRITERION = "甲县整改公开情况"  # a criterion only county A has
+
+
+def _plan(w):
+    from rectification.tests.factories import plan
+
+    return plan(w, "a")
+
+
+def _org(w):
+    return w["a"].orgs["dept"].name
+
+
+def _scores(w) -> dict:
+    from rectification.assessments import criteria_of
+
+    return {str(c.pk): c.max_score for c in criteria_of(w["a"].authority, active_only=True)}
+
+
+def _criterion(w):
+    from rectification.assessments import criteria_of
+    from rectification.models import AssessmentCriterion
+
+    criteria_of(w["a"].authority)
+    found, _ = AssessmentCriterion.objects.get_or_create(
+        authority=w["a"].authority, name=CRITERION, defaults={"max_score": 10, "order": 100}
+    )
+    return found
+
+
+def _assessed(w):
+    from rectification.assessments import assessment_record
+
+    p = _plan(w)
+    if not p.assessments.exists():
+        assessment_record(actor=w["a"].users["office"], plan=p, grade="good", scores=_scores(w))
+    return p
+
+
+def _assessment_body(w) -> dict:
+    body = {"grade": "fair_good", "assessed_on": timezone.localdate().isoformat(), "comments": "整改较好。"}
+    body.update({f"score_{k}": v for k, v in _scores(w).items()})
+    return body
+
+
+CASES = [
+    Case(
+        "rectification assessment page",
+        "get",
+        lambda w: f"/rectification/plans/{_plan(w).pk}/assessment/",
+        "office",
+        200,
+        marker=_org,
+    ),
+    Case(
+        "rectification assessment record",
+        "post",
+        lambda w: f"/rectification/plans/{_plan(w).pk}/assessment/",
+        "office",
+        302,
+        body=_assessment_body,
+    ),
+    Case(
+        "rectification report document",
+        "get",
+        lambda w: f"/rectification/plans/{_plan(w).pk}/documents/report.docx",
+        "team_member",
+        200,
+        marker=lambda w: "word/document.xml",  # a Word file, not a page
+    ),
+    Case(
+        "rectification criteria page",
+        "get",
+        lambda w: _criterion(w) and "/rectification/criteria/",
+        "office",
+        200,
+        marker=lambda w: CRITERION,
+        own_authority=True,
+    ),
+    Case(
+        "rectification criteria add",
+        "post",
+        lambda w: "/rectification/criteria/",
+        "office",
+        302,
+        body=lambda w: {"name": "整改信息公开", "max_score": "10"},
+        own_authority=True,  # county B's office adds to its own list
+    ),
+    Case(
+        "rectification criterion edit",
+        "post",
+        lambda w: f"/rectification/criteria/{_criterion(w).pk}/",
+        "office",
+        302,
+        body=lambda w: {"name": CRITERION, "max_score": "8", "order": "1", "active": "on"},
+    ),
+    Case(
+        "api rectification assessment list",
+        "get",
+        lambda w: f"/api/v1/rectification-assessments?plan={_assessed(w).pk}",
+        "unit_liaison",
+        200,
+        api=True,
+        list_view=True,
+        marker=_org,
+    ),
+    Case(
+        "api rectification assessment create",
+        "post",
+        lambda w: "/api/v1/rectification-assessments",
+        "office",
+        201,
+        api=True,
+        body=lambda w: {"plan": _plan(w).pk, "grade": "good", "scores": _scores(w)},
+        denied=404,  # the plan it names is out of sight
+    ),
+    Case(
+        "api rectification report document",
+        "get",
+        lambda w: f"/api/v1/rectification-plans/{_plan(w).pk}/documents/public.docx",
+        "unit_liaison",
+        200,
+        api=True,
+        marker=lambda w: "word/document.xml",
+    ),
+    Case(
+        "api assessment criteria list",
+        "get",
+        lambda w: _criterion(w) and "/api/v1/assessment-criteria",
+        "office",
+        200,
+        api=True,
+        list_view=True,
+        marker=lambda w: CRITERION,
+    ),
+    Case(
+        "api assessment criterion create",
+        "post",
+        lambda w: "/api/v1/assessment-criteria",
+        "office",
+        201,
+        api=True,
+        body=lambda w: {"name": "整改信息公开", "max_score": 10},
+        other_scope=201,  # county B's office adds to its own list
+    ),
+    Case(
+        "api assessment criterion update",
+        "patch",
+        lambda w: f"/api/v1/assessment-criteria/{_criterion(w).pk}",
+        "office",
+        200,
+        api=True,
+        body=lambda w: {"max_score": 8},
+    ),
+]
