@@ -68,11 +68,16 @@ def read_rows(data: bytes) -> list[tuple]:
     return rows
 
 
-def safe_cell(value):
-    """Keep text that a spreadsheet would run as a formula as plain text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(cell):
+    """Keep text that a spreadsheet would run as a formula as text, unchanged: stored as a
+    string with Excel's keep-as-text flag (the cell reads back exactly as written)."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def write_workbook(
@@ -105,7 +110,9 @@ def write_workbook(
         ws.column_dimensions[get_column_letter(idx)].width = max(14, len(name) * 3)
     ws.freeze_panes = "A2"
     for row in rows:
-        ws.append([safe_cell(v) for v in row])
+        ws.append(list(row))
+        for cell in ws[ws.max_row]:
+            safe_cell(cell)
     if choices:
         lists = wb.create_sheet("选项")
         for col, (name, values) in enumerate(choices.items(), start=1):

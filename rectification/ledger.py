@@ -31,7 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core import access
 from core.audit import audit_record, current_context
-from core.excel import SpreadsheetRejected, read_rows
+from core.excel import SpreadsheetRejected, read_rows, safe_cell
 from rectification.models import RectificationPlan, RectificationTask
 from rectification.plans import is_unit_of
 from rectification.tasks import PROGRESS_MAX, task_progress, tasks_for
@@ -72,7 +72,6 @@ WIDTHS = {
 DATE_COLUMNS = ("完成时限", "销号日期")
 YES, NO = "是", "否"
 MAX_IMPORT_ROWS = 1000
-FORMULA_START = ("=", "+", "-", "@")
 
 
 # Reads -----------------------------------------------------------------------------------
@@ -136,9 +135,7 @@ def _put(cell, value) -> None:
     if isinstance(value, str):
         value = _clean_text(value)
         cell.value = value
-        if value.startswith(FORMULA_START):
-            cell.data_type = "s"
-            cell.quotePrefix = True
+        safe_cell(cell)
     else:
         cell.value = value
 

@@ -19,8 +19,9 @@ def todos_for(user) -> list:
     liaison(s) of the organisation, the office of the task's authority, and the responsible
     leader (a liaison of the organisation whose full name is the task's responsible leader,
     marked "（您是责任领导）"). One to-do per task: its highest step on the current deadline."""
+    from django.urls import reverse
+
     from core.workbench import Todo
-    from rectification.views_reminders import task_url
 
     grants = access.grants(user)
     offices = {g.authority_id for g in grants if g.role in OFFICE_ROLES}
@@ -53,7 +54,7 @@ def todos_for(user) -> list:
         title = f"{org.name}：整改任务 {task.number} {reminder.get_kind_display()}（{when}）"
         if name and name == task.responsible_leader.strip() and (reminder.authority_id, org.pk) in units:
             title += "（您是责任领导）"
-        items.append(Todo(title, task_url(task.pk), task.deadline, "整改"))
+        items.append(Todo(title, reverse("rectification:task", args=[task.pk]), task.deadline, "整改"))
     return items
 
 

@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from core import access
@@ -30,12 +30,8 @@ from rectification.plans import is_unit_of, plans_for
 from rectification.tasks import is_overdue, tasks_for
 
 
-def _url(name: str, *args) -> str | None:
-    """A link to another part's page, or None while that page does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
+def _url(name: str, *args) -> str:
+    return reverse(name, args=args)
 
 
 def _require_view(user) -> None:
@@ -55,9 +51,8 @@ def ledger_page(request):
     filters = form.filters()
     page = paginate(request, ledger_tasks(user=user, filters=filters))
     today = timezone.localdate()
-    task_url = _url("rectification:task", 0)
     for task in page:
-        task.url = _url("rectification:task", task.pk) if task_url else None
+        task.url = _url("rectification:task", task.pk)
         task.overdue = is_overdue(task, today)
     query = request.GET.copy()
     for key in ("page", "per_page"):

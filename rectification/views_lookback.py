@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors, error_text
@@ -23,11 +23,7 @@ from rectification.lookback import Verdict, lookback_check_record, lookback_item
 
 
 def evidence_url(pk: int) -> str:
-    """The download of one piece of evidence (the pages part's ``rectification:evidence``)."""
-    try:
-        return reverse("rectification:evidence", args=[pk])
-    except NoReverseMatch:
-        return f"/rectification/evidence/{pk}/"
+    return reverse("rectification:evidence", args=[pk])
 
 
 def _inspection(request, pk):

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from core.forms import apply_service_errors, error_text, is_id
 from core.http import DOCX, attachment
@@ -32,14 +32,6 @@ from rectification.reminders import (
 )
 
 
-def task_url(task_id: int) -> str:
-    """The task's page; the reminders of the task while that page is not installed."""
-    try:
-        return reverse("rectification:task", args=[task_id])
-    except NoReverseMatch:
-        return f"{reverse('rectification:reminders')}?task={task_id}"
-
-
 @login_required
 def reminder_list(request):
     user = request.user
@@ -49,23 +41,25 @@ def reminder_list(request):
     kind, state = "", ""
     if form.is_valid():
         kind, state = form.cleaned_data["kind"], form.cleaned_data["state"]
-    raw_task = request.GET.get("task", "")
+    raw_task, raw_plan = request.GET.get("task", ""), request.GET.get("plan", "")
     task_id = int(raw_task) if is_id(raw_task) else None
-    qs = reminders_for(user=user, kind=kind or None, task_id=task_id)
+    plan_id = int(raw_plan) if is_id(raw_plan) else None
+    qs = reminders_for(user=user, kind=kind or None, task_id=task_id, plan_id=plan_id)
     if state == "open":
         qs = qs.exclude(task__status=RectificationTask.Status.VERIFIED)
     elif state == "closed":
         qs = qs.filter(task__status=RectificationTask.Status.VERIFIED)
     page = paginate(request, qs)
     for reminder in page:
-        reminder.task_url = task_url(reminder.task_id)
+        reminder.task_url = reverse("rectification:task", args=[reminder.task_id])
         reminder.days_left = -reminder.days_overdue
         reminder.notice = TITLES.get(reminder.kind) if reminder.kind in NOTICE_KINDS else ""
     context = {
         "page": page,
         "form": form,
-        "filtered": bool(kind or state or task_id),
+        "filtered": bool(kind or state or task_id or plan_id),
         "task_id": task_id,
+        "plan_id": plan_id,
         "can_set": may_set(user),
     }
     return render(request, "rectification/reminder_list.html", context)

@@ -398,3 +398,27 @@ def test_the_team_reads_but_does_not_act(world, login):
     assert team.post(reverse("rectification:plan_review", args=[p.pk]), review).status_code == 403
     assert team.post(reverse("rectification:plan_submit", args=[p.pk])).status_code == 403
     assert PlanReview.objects.count() == 0
+
+
+def test_an_approved_plan_links_to_its_assessment_ledger_import_and_reminders(world, login):
+    from rectification.reminders import reminders_raise
+
+    a = world["a"]
+    p = plan(world, deadline=timezone.localdate() + datetime.timedelta(days=3))
+    unit_page = text(login(a.users["unit_liaison"]).get(f"/rectification/plans/{p.pk}/"))
+    for url in (
+        reverse("rectification:assessment", args=[p.pk]),
+        reverse("rectification:plan_ledger", args=[p.pk]),
+        reverse("rectification:plan_ledger_import", args=[p.pk]),
+    ):
+        assert url in unit_page
+    office_page = text(login(a.users["office"]).get(f"/rectification/plans/{p.pk}/"))
+    assert reverse("rectification:plan_ledger_import", args=[p.pk]) not in office_page
+    # The reminders of this plan, and only this plan's, behind the link.
+    reminders_raise()
+    other = plan(world, "b", deadline=timezone.localdate() + datetime.timedelta(days=3))
+    reminders_raise()
+    city = login(world["city_office"])
+    listed = text(city.get(f"/rectification/reminders/?plan={p.pk}"))
+    assert a.orgs["dept"].name in listed and world["b"].orgs["dept"].name not in listed
+    assert other.pk and world["b"].orgs["dept"].name in text(city.get(f"/rectification/reminders/?plan={other.pk}"))
