@@ -1,16 +1,21 @@
 """What rectification registers with core at start-up: menu entries, workbench to-dos, and
-the links on an inspection's pages. Each part (plans and tasks, reminders, assessments,
-look-back) registers its own in ``registration_<part>.register()``."""
-
-from importlib import import_module
-
-PARTS = ("pages", "reminders", "ledger", "assessments", "lookback")
+the links on an inspection's pages. Each part registers its own."""
 
 
 def register_all():
-    for part in PARTS:
-        try:
-            module = import_module(f"rectification.registration_{part}")
-        except ModuleNotFoundError:
-            continue
-        module.register()
+    from rectification import (
+        registration_assessments,
+        registration_ledger,
+        registration_lookback,
+        registration_pages,
+        registration_reminders,
+    )
+
+    for part in (
+        registration_pages,
+        registration_reminders,
+        registration_ledger,
+        registration_assessments,
+        registration_lookback,
+    ):
+        part.register()
