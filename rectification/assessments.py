@@ -227,6 +227,28 @@ def _clean_scores(criteria: list[AssessmentCriterion], scores: dict, errors: dic
     return out
 
 
+def assessment_blocker(plan: RectificationPlan, on: datetime.date | None = None) -> str | None:
+    """Why the plan's current round cannot be assessed on ``on``, in Chinese; None when it can.
+
+    Once per round; never while a task waits for the office's check; a second rectification
+    only once its tasks are all verified or its deadline has passed."""
+    on = on or timezone.localdate()
+    if plan.status != RectificationPlan.Status.APPROVED:
+        return "整改方案批准后才能进行整改评估。"
+    done = plan.assessments.filter(rectification_round=plan.rectification_round).order_by("-assessed_on").first()
+    if done is not None:
+        return f"本轮整改已于{done.assessed_on:%Y-%m-%d}评估为“{done.get_grade_display()}”，不能重复评估。"
+    waiting = plan.tasks.filter(status=TaskStatus.REPORTED).count()
+    if waiting:
+        return f"还有 {waiting} 项整改任务待核验。请先逐项核验销号或退回，再进行整改评估。"
+    if plan.rectification_round > 1:
+        pending = plan.tasks.exclude(status=TaskStatus.VERIFIED).filter(deadline__gte=on)
+        last = pending.aggregate(last=Max("deadline"))["last"]
+        if last is not None:
+            return f"二次整改的完成时限（{last:%Y-%m-%d}）未到，仍有整改任务未销号；全部销号或期满后再评估。"
+    return None
+
+
 def assessment_record(
     *,
     actor,
@@ -271,8 +293,8 @@ def assessment_record(
     total = sum((Decimal(str(s["score"])) for s in cleaned), Decimal(0))
     with transaction.atomic():
         locked = RectificationPlan.objects.select_for_update().get(pk=plan.pk)
-        if locked.status != RectificationPlan.Status.APPROVED:
-            raise ValidationError({"plan": ["整改方案批准后才能进行整改评估。"]})
+        if blocker := assessment_blocker(locked, on):
+            raise ValidationError({"plan": [blocker]})
         assessed_round = locked.rectification_round
         assessment = Assessment.objects.create(
             authority_id=locked.authority_id,
@@ -285,17 +307,17 @@ def assessment_record(
             assessed_on=on,
             assessed_by=actor,
         )
-        reopened: list[int] = []
         deadline = None
-        if value in REOPENING:
+        unfinished = (
+            RectificationTask.objects.select_for_update().filter(plan=locked).exclude(status=TaskStatus.VERIFIED)
+        )
+        reopened = list(unfinished.values_list("pk", flat=True)) if value in REOPENING else []
+        if reopened:
+            # A second rectification only when something is left to do.
             months = deadline_settings_for(locked.authority_id).rectification_report_months_after_feedback
             deadline = add_months(on, months)
             locked.rectification_round = assessed_round + 1
             locked.save(update_fields=["rectification_round", "updated_at"])
-            tasks = (
-                RectificationTask.objects.select_for_update().filter(plan=locked).exclude(status=TaskStatus.VERIFIED)
-            )
-            reopened = list(tasks.values_list("pk", flat=True))
             RectificationTask.objects.filter(pk__in=reopened).update(
                 rectification_round=locked.rectification_round,
                 status=TaskStatus.IN_PROGRESS,

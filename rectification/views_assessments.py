@@ -24,6 +24,8 @@ from core import access
 from core.forms import apply_service_errors, error_text
 from core.http import DOCX, attachment
 from rectification.assessments import (
+    REOPENING,
+    assessment_blocker,
     assessment_record,
     assessments_for,
     criteria_for,
@@ -82,12 +84,12 @@ def points(value) -> str:
 
 def _done_message(assessment) -> str:
     text = f"已记录整改评估：{assessment.get_grade_display()}，总分 {points(assessment.total)}。"
-    if assessment.new_deadline is None:
+    if assessment.grade not in REOPENING:
         return text
     if not assessment.reopened:
         return text + "没有未销号的整改任务，无需转入二次整改。"
     return (
-        text + f"{len(assessment.reopened)} 项未销号的整改任务已转入第 {assessment.rectification_round + 1} 轮整改，"
+        text + f"{len(assessment.reopened)} 项未销号的整改任务已转入二次整改，"
         f"完成时限 {assessment.new_deadline:%Y-%m-%d}。"
     )
 
@@ -110,6 +112,7 @@ def _context(request, plan: RectificationPlan, office: bool, form) -> dict:
         "office": office,
         "unit": is_unit_of(user, plan),
         "approved": plan.status == RectificationPlan.Status.APPROVED,
+        "blocker": assessment_blocker(plan),
         "form": form,
         "full_score": full,
         "history": history,

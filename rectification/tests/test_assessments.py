@@ -136,6 +136,11 @@ def test_an_average_grade_reopens_exactly_the_unverified_tasks_as_a_second_recti
     verified, open_task = half_done.tasks.get(number=1), half_done.tasks.get(number=2)
     progress(world, open_task, completed=True)  # reported, but not verified yet
     on = timezone.localdate()
+    # A task waiting for the office's check must be checked first.
+    with pytest.raises(ValidationError) as e:
+        assessment_record(actor=a.users["office"], plan=half_done, grade="一般", scores=full_scores(a.authority, 5))
+    assert "待核验" in str(e.value) and not half_done.assessments.exists()
+    task_services.task_reject(actor=a.users["office"], task=open_task, reason="佐证材料不足")
     done = assessment_record(
         actor=a.users["office"], plan=half_done, grade="一般", scores=full_scores(a.authority, 5), on=on
     )
@@ -152,9 +157,31 @@ def test_an_average_grade_reopens_exactly_the_unverified_tasks_as_a_second_recti
     assert verified.deadline == before
     event = AuditEvent.objects.get(action="rectification_assessment.record")
     assert event.detail["reopened"] == [open_task.pk] and event.detail["round"] == 1
-    # The next assessment assesses the second round.
+    # The second round is assessed once its tasks are verified (or its deadline has passed), and once.
+    with pytest.raises(ValidationError) as e:
+        assessment_record(actor=a.users["office"], plan=half_done, grade="一般", scores=full_scores(a.authority, 5))
+    assert "二次整改的完成时限" in str(e.value)
+    progress(world, open_task, completed=True, text="已补充佐证材料")
+    task_services.task_verify(actor=a.users["office"], task=open_task)
     again = assessment_record(actor=a.users["office"], plan=half_done, grade="good", scores=full_scores(a.authority))
+    with pytest.raises(ValidationError) as e:
+        assessment_record(actor=a.users["office"], plan=half_done, grade="good", scores=full_scores(a.authority))
+    assert "不能重复评估" in str(e.value)
     assert again.rectification_round == 2
+    half_done.refresh_from_db()
+    assert half_done.rectification_round == 2
+
+
+def test_an_average_grade_with_every_task_verified_opens_no_second_round(world, half_done):
+    a = world["a"]
+    last = half_done.tasks.get(number=2)
+    progress(world, last, completed=True)
+    task_services.task_verify(actor=a.users["office"], task=last)
+    done = assessment_record(
+        actor=a.users["office"], plan=half_done, grade="average", scores=full_scores(a.authority, 5)
+    )
+    half_done.refresh_from_db()
+    assert done.reopened == [] and half_done.rectification_round == 1
 
 
 def test_a_poor_grade_reopens_too(world, half_done):
@@ -244,8 +271,8 @@ def test_the_office_assesses_on_the_page_and_the_unit_reads_its_grade(world, log
     assert r.status_code == 200 and "“整改责任落实”的得分须在 0 到 20 分之间。" in r.content.decode()
     r = office.post(url, body, follow=True)
     page = r.content.decode()
-    assert "已记录整改评估：一般，总分 75。1 项未销号的整改任务已转入第 2 轮整改" in page
-    assert "第 2 轮整改（二次整改）" in page
+    assert "已记录整改评估：一般，总分 75。1 项未销号的整改任务已转入二次整改" in page
+    assert "二次整改" in page and "二次整改的完成时限" in page
     unit_page = login(a.users["unit_liaison"]).get(url).content.decode()
     assert "一般" in unit_page and "长效机制不健全。" in unit_page and "提交评估" not in unit_page
     team_page = login(a.users["team_member"]).get(url)
