@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Q
-from django.utils import timezone
 
 from core import access
 from rectification.models import RectificationPlan, RectificationTask, Reminder
 
-RECENT_DAYS = 30
 OFFICE_ROLES = (access.OFFICE, access.OFFICE_HEAD)
 
 
 def todos_for(user) -> list:
-    """Reminders raised in the last 30 days on tasks not yet verified: for the unit's
+    """The reminders on tasks not yet verified, until they are: for the unit's
     liaison(s) of the organisation, the office of the task's authority, and the responsible
     leader (a liaison of the organisation whose full name is the task's responsible leader,
     marked "（您是责任领导）"). One to-do per task: its highest step on the current deadline."""
@@ -31,9 +27,8 @@ def todos_for(user) -> list:
     mine = Q(authority_id__in=offices)
     for authority_id, org_id in units:
         mine |= Q(authority_id=authority_id, task__plan__inspection__organization_id=org_id)
-    since = timezone.localdate() - datetime.timedelta(days=RECENT_DAYS)
     qs = (
-        Reminder.objects.filter(mine, raised_on__gte=since, task__plan__status=RectificationPlan.Status.APPROVED)
+        Reminder.objects.filter(mine, task__plan__status=RectificationPlan.Status.APPROVED)
         .exclude(task__status=RectificationTask.Status.VERIFIED)
         .select_related("task__plan__inspection__organization")
     )

@@ -13,6 +13,14 @@ Only tasks of approved plans that the unit still owes are reminded: a verified t
 (已销号) is closed, and one reported done and waiting for the office (待核验) is not the
 unit's fault. A task sent back (退回补充) is reminded again.
 
+The ladder is climbed one step at a time: the first reminder of a task is a 提醒 before
+its deadline or a 督办 once it is overdue (never straight to 告诫 or 问责), and each later
+step comes only when it is due and the settings' interval since the step before has
+passed (告诫 ``warn_days_after - supervise_days_after`` days after the 督办, 问责
+``account_days_after - warn_days_after`` days after the 告诫), so the unit always has the
+time the rules give it between steps, even when the run was first made late or the task
+came back (退回补充) long after its deadline.
+
 Each step is a ``Reminder`` dated the day it was raised, once per task, kind and deadline:
 a new deadline (二次整改) starts the ladder again.
 """
@@ -119,6 +127,32 @@ def step_due(days_overdue: int, settings: ReminderSettings) -> str | None:
     return due
 
 
+KINDS_BY_LEVEL = {Reminder.LEVEL[kind]: kind for kind, _ in LADDER}
+
+
+def next_step(
+    days_overdue: int, settings: ReminderSettings, last: tuple[int, datetime.date] | None, on: datetime.date
+) -> str | None:
+    """The step to raise on ``on``: one above ``last`` (the level and date of the highest
+    step raised for the current deadline), if the ladder is due that high and the interval
+    since ``last`` has passed; the first step is 提醒 before the deadline, 督办 after it."""
+    due = step_due(days_overdue, settings)
+    if due is None:
+        return None
+    due_level = Reminder.LEVEL[due]
+    if last is None:
+        return Kind.REMIND if due_level == 1 else Kind.SUPERVISE
+    level, raised_on = last
+    if due_level <= level:
+        return None
+    nxt = level + 1
+    if nxt > 2:  # 告诫 and 问责 wait the interval since the step before
+        gap = getattr(settings, LADDER[nxt - 1][1]) - getattr(settings, LADDER[nxt - 2][1])
+        if (on - raised_on).days < gap:
+            return None
+    return KINDS_BY_LEVEL[nxt]
+
+
 def candidates(on: datetime.date):
     """Tasks that may need a reminder on ``on``: of approved plans, still owed by the unit,
     due within the furthest 提醒 any office may set (30 days) or past."""
@@ -132,12 +166,10 @@ def candidates(on: datetime.date):
 def reminders_raise(*, on: datetime.date | None = None) -> list[Reminder]:
     """Raise the reminders due on ``on`` (default today) and answer those created.
 
-    For each task still owed (see ``candidates``), the highest step due on ``on`` is raised,
-    dated ``on``, unless that step or a higher one already exists for the task's current
-    deadline. Only the highest: a task first found 20 days overdue gets its 告诫 that day,
-    not a 提醒 and a 督办 dated the same day as well; steps skipped were never taken, and
-    the records say what was actually sent and when. A day missed (the worker down) is
-    caught up the next day the same way.
+    For each task still owed (see ``candidates``), the next step of the ladder is raised,
+    dated ``on``, when it is due (``next_step``): a task first found 20 days overdue gets its
+    督办 that day and its 告诫 only once the interval after the 督办 has passed. A day missed
+    (the worker down) is caught up the next day the same way.
 
     Idempotent: running twice on ``on`` creates nothing twice; the unique constraint on
     (task, kind, deadline) with ``get_or_create`` keeps two workers racing from doubling a
@@ -148,18 +180,19 @@ def reminders_raise(*, on: datetime.date | None = None) -> list[Reminder]:
     if not tasks:
         return []
     settings = {}
-    raised = {}
-    for task_id, kind, due_on in Reminder.objects.filter(task__in=tasks).values_list("task_id", "kind", "due_on"):
+    raised: dict[tuple[int, datetime.date], tuple[int, datetime.date]] = {}
+    rows = Reminder.objects.filter(task__in=tasks).values_list("task_id", "kind", "due_on", "raised_on")
+    for task_id, kind, due_on, raised_on in rows:
         level = Reminder.LEVEL[kind]
-        if raised.get((task_id, due_on), 0) < level:
-            raised[(task_id, due_on)] = level
+        if raised.get((task_id, due_on), (0,))[0] < level:
+            raised[(task_id, due_on)] = (level, raised_on)
     created: list[Reminder] = []
     for task in tasks:
         if task.authority_id not in settings:
             settings[task.authority_id] = reminder_settings_for(task.authority_id)
         days_overdue = (on - task.deadline).days
-        kind = step_due(days_overdue, settings[task.authority_id])
-        if kind is None or raised.get((task.pk, task.deadline), 0) >= Reminder.LEVEL[kind]:
+        kind = next_step(days_overdue, settings[task.authority_id], raised.get((task.pk, task.deadline)), on)
+        if kind is None:
             continue
         with transaction.atomic():
             reminder, made = Reminder.objects.get_or_create(

@@ -51,13 +51,13 @@ def kinds(task):
         (0, "remind"),
         (1, "supervise"),
         (14, "supervise"),
-        (15, "warn"),
-        (29, "warn"),
-        (30, "account"),
-        (120, "account"),
+        # Found late, a task starts at 督办, never straight at 告诫 or 问责.
+        (15, "supervise"),
+        (30, "supervise"),
+        (120, "supervise"),
     ],
 )
-def test_the_step_raised_at_each_threshold(world, overdue, expected):
+def test_the_first_step_raised_at_each_threshold(world, overdue, expected):
     first, second = tasks_due(world, ON - overdue * day)
     raised = reminders_raise(on=ON)
     if expected is None:
@@ -87,14 +87,34 @@ def test_the_ladder_climbs_one_dated_record_per_step(world):
     ]
 
 
-def test_a_task_first_found_late_gets_only_the_step_due(world):
-    """Only the highest step due is raised: 20 days overdue with nothing yet is a 告诫, alone."""
+def test_a_task_found_late_climbs_one_step_per_interval(world):
+    """20 days overdue with nothing yet: 督办 now, 告诫 14 days later (the settings' interval
+    between 督办 and 告诫), 问责 15 days after that; never two steps on one day."""
     task, _ = tasks_due(world, ON - 20 * day)
     reminders_raise(on=ON)
-    assert kinds(task) == ["warn"]
-    # Nor does a lower step come afterwards.
-    reminders_raise(on=ON + day)
-    assert kinds(task) == ["warn"]
+    assert kinds(task) == ["supervise"]
+    reminders_raise(on=ON + 13 * day)
+    assert kinds(task) == ["supervise"]
+    reminders_raise(on=ON + 14 * day)
+    assert kinds(task) == ["supervise", "warn"]
+    reminders_raise(on=ON + 28 * day)
+    assert kinds(task) == ["supervise", "warn"]
+    reminders_raise(on=ON + 29 * day)
+    assert kinds(task) == ["supervise", "warn", "account"]
+
+
+def test_a_task_sent_back_long_after_its_deadline_is_not_accounted_at_once(world):
+    """Reported before its deadline, rejected 40 days after it: the ladder starts at 督办."""
+    a = world["a"]
+    today = timezone.localdate()
+    task, _ = tasks_due(world, today + 10 * day)
+    progress(world, task, completed=True)
+    RectificationTask.objects.filter(pk=task.pk).update(deadline=today - 40 * day)
+    reminders_raise(on=today)
+    assert kinds(task) == []  # waiting for the office: not the unit's fault
+    task_services.task_reject(actor=a.users["office"], task=task, reason="佐证材料不能证明已整改")
+    reminders_raise(on=today)
+    assert kinds(task) == ["supervise"]
 
 
 def test_each_reminder_is_audited_as_raised_by_the_system(world):
@@ -118,8 +138,12 @@ def test_the_office_settings_move_the_thresholds(world):
     task, _ = tasks_due(world, ON - 4 * day)
     reminders_raise(on=ON)
     assert kinds(task) == ["remind"]  # 4 days overdue: not yet 督办 under these settings
-    reminders_raise(on=ON + 6 * day)  # 10 days overdue
-    assert kinds(task) == ["remind", "warn"]
+    reminders_raise(on=ON + 6 * day)  # 10 days overdue: 告诫 is due, but 督办 comes first
+    assert kinds(task) == ["remind", "supervise"]
+    reminders_raise(on=ON + 10 * day)  # 4 days after the 督办: under these settings, 5 are given
+    assert kinds(task) == ["remind", "supervise"]
+    reminders_raise(on=ON + 11 * day)
+    assert kinds(task) == ["remind", "supervise", "warn"]
     # County B keeps the defaults.
     b_task, _ = tasks_due(world, ON - 4 * day, key="b")
     reminders_raise(on=ON)
@@ -185,7 +209,7 @@ def test_no_reminder_for_plans_not_approved(world, status):
 def test_a_new_deadline_starts_the_ladder_again(world):
     task, _ = tasks_due(world, ON - 31 * day)
     reminders_raise(on=ON)
-    assert kinds(task) == ["account"]
+    assert kinds(task) == ["supervise"]
     new_deadline = ON + 60 * day  # 二次整改: a new deadline
     RectificationTask.objects.filter(pk=task.pk).update(deadline=new_deadline)
     assert reminders_raise(on=ON + day) == []
@@ -193,7 +217,7 @@ def test_a_new_deadline_starts_the_ladder_again(world):
     reminders_raise(on=new_deadline + day)
     steps = list(Reminder.objects.filter(task=task).order_by("raised_on").values_list("kind", "due_on"))
     assert steps == [
-        ("account", ON - 31 * day),
+        ("supervise", ON - 31 * day),
         ("remind", new_deadline),
         ("supervise", new_deadline),
     ]
@@ -207,13 +231,17 @@ def _docx_text(data: bytes) -> str:
 
 
 @pytest.mark.parametrize(
-    "overdue, title", [(3, "巡察整改督办通知书"), (16, "巡察整改告诫通知书"), (35, "巡察整改问责建议书")]
+    "kind, title",
+    [("supervise", "巡察整改督办通知书"), ("warn", "巡察整改告诫通知书"), ("account", "巡察整改问责建议书")],
 )
-def test_the_notice_names_the_task_its_deadline_and_days_overdue(world, overdue, title):
+def test_the_notice_names_the_task_its_deadline_and_days_overdue(world, kind, title):
     a = world["a"]
-    task, _ = tasks_due(world, ON - overdue * day)
-    reminders_raise(on=ON)
-    reminder = Reminder.objects.get(task=task)
+    deadline = ON - 35 * day
+    task, _ = tasks_due(world, deadline)
+    for offset in (3, 17, 33):  # the ladder climbed on these days after the deadline
+        reminders_raise(on=deadline + offset * day)
+    reminder = Reminder.objects.get(task=task, kind=kind)
+    overdue = reminder.days_overdue
     name, data = reminder_document(actor=a.users["office"], reminder=reminder)
     assert name == f"{a.orgs['dept'].name}-{title}.docx"
     text = _docx_text(data)
@@ -221,7 +249,6 @@ def test_the_notice_names_the_task_its_deadline_and_days_overdue(world, overdue,
     assert title in text
     assert f"{a.orgs['dept'].name}党组织：" in text
     assert "公务接待超标准" in text and task.measure[:10] in text
-    deadline = ON - overdue * day
     assert f"完成时限：{deadline.year}年{deadline.month}月{deadline.day}日" in text
     assert f"已逾期{overdue}天" in text
     assert "巡察工作领导小组办公室" in text
@@ -235,7 +262,7 @@ def test_the_notice_names_the_task_its_deadline_and_days_overdue(world, overdue,
 def test_the_warning_recalls_the_earlier_supervision(world):
     task, _ = tasks_due(world, ON)
     reminders_raise(on=ON + 2 * day)
-    reminders_raise(on=ON + 15 * day)
+    reminders_raise(on=ON + 16 * day)
     warn = Reminder.objects.get(task=task, kind="warn")
     text = _docx_text(reminder_document(actor=world["a"].users["office"], reminder=warn)[1])
     assert f"于{(ON + 2 * day).year}年{(ON + 2 * day).month}月{(ON + 2 * day).day}日进行督办" in text
@@ -374,7 +401,7 @@ def test_the_workbench_of_the_unit_the_leader_and_the_office(world, login):
     assert "整改任务 1 告诫" in login(a.users["unit_liaison"]).get("/").content.decode()
 
 
-def test_the_workbench_forgets_verified_tasks_and_old_reminders(world):
+def test_the_workbench_forgets_verified_tasks_and_keeps_the_latest_step_until_closed(world):
     a = world["a"]
     today = timezone.localdate()
     first, second = tasks_due(world, today + 30 * day)
@@ -384,7 +411,7 @@ def test_the_workbench_forgets_verified_tasks_and_old_reminders(world):
     Reminder.objects.create(
         authority=a.authority, task=first, kind="account", raised_on=today, due_on=today - 40 * day, days_overdue=40
     )
-    reminders_raise(on=today - 31 * day)  # raised over 30 days ago
-    assert todos_for(a.users["unit_liaison"]) == []
+    reminders_raise(on=today - 31 * day)  # a 督办 raised a month ago stays until the task is closed
+    assert [t.title.split("：")[1] for t in todos_for(a.users["unit_liaison"])] == ["整改任务 2 督办（逾期 9 天）"]
     reminders_raise(on=today)
-    assert [t.title.split("：")[1] for t in todos_for(a.users["unit_liaison"])] == ["整改任务 2 问责（逾期 40 天）"]
+    assert [t.title.split("：")[1] for t in todos_for(a.users["unit_liaison"])] == ["整改任务 2 告诫（逾期 40 天）"]
