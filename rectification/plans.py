@@ -271,6 +271,8 @@ def plan_review(
             cleaned[key] = text
     if on > timezone.localdate():
         errors["decided_on"] = ["审核日期不能晚于今天。"]
+    elif plan.submitted_at and on < timezone.localdate(plan.submitted_at):
+        errors["decided_on"] = [f"审核日期不能早于报送日期（{timezone.localdate(plan.submitted_at):%Y-%m-%d}）。"]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

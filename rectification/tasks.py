@@ -226,8 +226,13 @@ def task_progress(
     if on > timezone.localdate():
         errors["reported_on"] = ["报告日期不能晚于今天。"]
     uploads = list(uploads or [])
-    if completed and not uploads and not task.progress_reports.filter(evidence__isnull=False).exists():
-        errors["files"] = ["申请销号须附佐证材料。"]
+    if completed and not uploads and not _evidence_since_rejection(task):
+        errors["files"] = [
+            "申请销号须附佐证材料。" if not task.checks.exists() else "任务曾被退回，申请销号须附新的佐证材料。"
+        ]
+    approved_on = task.plan.approved_on
+    if approved_on and on < approved_on and "reported_on" not in errors:
+        errors["reported_on"] = [f"报告日期不能早于整改方案批准日期（{approved_on:%Y-%m-%d}）。"]
     if errors:
         raise ValidationError(errors)
     evidence_check(uploads)
@@ -260,6 +265,24 @@ def task_progress(
     return progress
 
 
+def _evidence_since_rejection(task: RectificationTask) -> bool:
+    """Whether evidence was given since the office last sent the task back (or ever, if never)."""
+    evidence = task.progress_reports.filter(evidence__isnull=False)
+    rejected = task.checks.filter(decision=TaskCheck.Decision.REJECTED).order_by("-recorded_at", "-id").first()
+    if rejected is not None:
+        evidence = evidence.filter(created_at__gt=rejected.recorded_at)
+    return evidence.exists()
+
+
+def _check_date(task: RectificationTask, on: datetime.date) -> None:
+    """A check is dated today or earlier, and not before the unit's last report."""
+    if on > timezone.localdate():
+        raise ValidationError({"checked_on": ["核验日期不能晚于今天。"]})
+    last = task.progress_reports.order_by("-reported_on").values_list("reported_on", flat=True).first()
+    if last and on < last:
+        raise ValidationError({"checked_on": [f"核验日期不能早于单位报告进展的日期（{last:%Y-%m-%d}）。"]})
+
+
 def _check_office(actor, task: RectificationTask) -> None:
     access.check(actor, "view", task)
     if not is_office_of(actor, task):
@@ -275,8 +298,7 @@ def task_verify(
     reason = (reason or "").strip()
     if len(reason) > PROGRESS_MAX:
         raise ValidationError({"reason": [f"核验意见不能超过 {PROGRESS_MAX} 字。"]})
-    if on > timezone.localdate():
-        raise ValidationError({"checked_on": ["核验日期不能晚于今天。"]})
+    _check_date(task, on)
     with transaction.atomic():
         locked = _lock_task(task)
         if locked.status == TaskStatus.VERIFIED:
@@ -305,8 +327,7 @@ def task_reject(*, actor, task: RectificationTask, reason: str, on: datetime.dat
         raise ValidationError({"reason": ["退回须写明理由。"]})
     if len(reason) > PROGRESS_MAX:
         raise ValidationError({"reason": [f"退回理由不能超过 {PROGRESS_MAX} 字。"]})
-    if on > timezone.localdate():
-        raise ValidationError({"checked_on": ["核验日期不能晚于今天。"]})
+    _check_date(task, on)
     with transaction.atomic():
         locked = _lock_task(task)
         if locked.status != TaskStatus.REPORTED:

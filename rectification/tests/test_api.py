@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from conftest import token_client
 from core.models import AuditEvent
-from rectification.models import Evidence, RectificationTask
+from rectification.models import Evidence, RectificationPlan, RectificationTask
 from rectification.tests.factories import TITLES, fed_back, plan, progress
 from results.tests.permission_cases_feedback import finding
 
@@ -202,8 +202,13 @@ def test_the_office_rejects_with_a_reason_and_the_unit_reports_again(world, who)
 
     # A rejected task cannot be verified until the unit reports it completed again…
     assert post(who["office"], f"{url}/verify").status_code == 422
-    # …which it may do as JSON: the evidence reported earlier still counts.
+    # …with new evidence: the files the office just sent back do not count again.
     r = post(who["unit"], f"{url}/progress", {"text": "已补充盖章件。", "completed": True})
+    assert r.status_code == 422 and r.json()["errors"]["files"] == ["任务曾被退回，申请销号须附新的佐证材料。"]
+    r = who["unit"].post(
+        f"{url}/progress",
+        {"text": "已补充盖章件。", "completed": "true", "files": [SimpleUploadedFile("盖章件.pdf", real_pdf("seal"))]},
+    )
     assert r.status_code == 201 and r.json()["status"] == "reported"
     assert len(r.json()["progress_reports"]) == 2
     # A POST without any body verifies too (the reason is optional).
@@ -297,6 +302,7 @@ def test_tasks_are_changed_and_removed_only_in_a_draft(world, who):
 
 def test_progress_needs_evidence_to_ask_for_closing(world, who):
     p = plan(world)
+    RectificationPlan.objects.filter(pk=p.pk).update(approved_on=timezone.localdate() - datetime.timedelta(days=3))
     task = p.tasks.order_by("number").first()
     url = f"{TASKS}/{task.pk}/progress"
     r = post(who["unit"], url, {"text": "已完成", "completed": True})
@@ -309,6 +315,10 @@ def test_progress_needs_evidence_to_ask_for_closing(world, who):
         {"text": "已完成", "completed": "true", "files": [SimpleUploadedFile("说明.txt", b"just some text")]},
     )
     assert r.status_code == 422 and "说明.txt" in r.json()["errors"]["files"][0]
+    # Nor is progress dated before the plan was approved.
+    early = (timezone.localdate() - datetime.timedelta(days=4)).isoformat()
+    r = post(who["unit"], url, {"text": "早就开始了。", "reported_on": early})
+    assert r.status_code == 422 and "不能早于整改方案批准日期" in r.json()["errors"]["reported_on"][0]
     r = who["unit"].post(
         url,
         {

@@ -174,3 +174,25 @@ def test_the_workbench_tells_the_unit_a_plan_is_owed_and_the_office_to_review_it
     plan(world, status="submitted")
     assert [t for t in todos_for(a.users["office"]) if "审核整改方案" in t.title]
     assert not [t for t in todos_for(world["b"].users["office"]) if "审核整改方案" in t.title]
+
+
+def test_dates_cannot_go_before_what_they_answer(world):
+    import datetime
+
+    from django.utils import timezone
+
+    a = world["a"]
+    office = a.users["office"]
+    long_ago = datetime.date(1900, 1, 1)
+    p = plan(world, status="submitted")
+    with pytest.raises(ValidationError) as e:
+        plan_services.plan_review(actor=office, plan=p, decision="returned", comments="不具体", on=long_ago)
+    assert "不能早于报送日期" in str(e.value)
+    plan_services.plan_review(actor=office, plan=p, decision="approved")
+    task = p.tasks.first()
+    progress(world, task, completed=True)
+    for action in (task_services.task_verify, task_services.task_reject):
+        with pytest.raises(ValidationError) as e:
+            action(actor=office, task=task, reason="核验", on=long_ago)
+        assert "不能早于单位报告进展的日期" in str(e.value)
+    assert task_services.task_verify(actor=office, task=task, on=timezone.localdate()).status == "verified"
