@@ -84,11 +84,16 @@ def _revisited(inspection: Inspection) -> Inspection:
     return Inspection.objects.select_related("round__term", "organization").get(pk=inspection.revisits_id)
 
 
+# A verdict of 表面整改 or 未整改 becomes a finding on an approved paper: the call of those who
+# approve papers (onsite.papers), the look-back's leader and deputy, or of the office.
+RECORDERS = frozenset({access.TEAM_LEADER, access.TEAM_DEPUTY})
+
+
 def may_record(user, inspection: Inspection) -> bool:
-    """The look-back's team, or the office of its authority."""
+    """The look-back's team leader or deputy, or the office of its authority."""
     if inspection.kind != InspectionKind.LOOKBACK or inspection.revisits_id is None:
         return False
-    return bool(access.roles_on(user, inspection) & set(access.TEAM_ROLES)) or is_office_of(user, inspection)
+    return bool(access.roles_on(user, inspection) & RECORDERS) or is_office_of(user, inspection)
 
 
 def origin_text(revisited: Inspection, finding: Finding) -> str:
@@ -178,7 +183,7 @@ def lookback_check_record(
                 created_finding = _new_finding(actor, inspection, finding, description)
                 check.new_finding = created_finding
             elif check.new_finding.description != description:
-                _rewrite(check.new_finding, description)
+                _rewrite(actor, check.new_finding, description)
         check.save()
         audit_record(
             actor=actor,
@@ -235,7 +240,14 @@ def _new_finding(actor, inspection: Inspection, old: Finding, description: str) 
     )
 
 
-def _rewrite(new: Finding, description: str) -> None:
+def _rewrite(actor, new: Finding, description: str) -> None:
+    audit_record(
+        actor=actor,
+        action="finding.update",
+        obj=new,
+        authority=new.authority,
+        detail={"description": [new.description, description], "by": "lookback_check"},
+    )
     new.description = description
     new.save(update_fields=["description"])
     WorkingPaper.objects.filter(pk=new.working_paper_id).update(facts=description, updated_at=timezone.now())

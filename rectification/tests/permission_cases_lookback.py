@@ -34,13 +34,14 @@ def lookback(w, key="a"):
 
 
 def member(w, key="a"):
-    """A team member of county ``key``'s look-back, with no role on the old inspection."""
+    """The deputy leader of county ``key``'s look-back team (who records verdicts), with no
+    role on the old inspection."""
     from conftest import make_user
     from core.models import User
 
     name = f"lookback_{key}_member"
     return User.objects.filter(username=name).first() or make_user(
-        w[key].authority, name, "team_member", lookback(w, key).pk
+        w[key].authority, name, "team_deputy", lookback(w, key).pk
     )
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from conftest import token_client
+from conftest import make_user, token_client
 from core import access, menu, workbench
 from core.models import AuditEvent
 from onsite.models import Finding, WorkingPaper
@@ -67,6 +67,12 @@ def test_the_old_team_and_another_county_see_nothing_and_the_leading_group_only_
         lookback_check_record(actor=lead, inspection=inspection, finding=old_finding(world), verdict="fixed")
     url = f"/rectification/lookbacks/{inspection.pk}/findings/{old_finding(world).pk}/check/"
     assert login(lead).post(url, {f"f{old_finding(world).pk}-verdict": "fixed"}).status_code == 403
+    # A plain member of the look-back team reads, but the verdict is the leader's or deputy's.
+    plain = make_user(a.authority, "lookback_plain_member", "team_member", inspection.pk)
+    page = login(plain).get(f"/rectification/lookbacks/{inspection.pk}/")
+    assert page.status_code == 200 and "记录结论" not in page.content.decode()
+    with pytest.raises(PermissionDenied):
+        lookback_check_record(actor=plain, inspection=inspection, finding=old_finding(world), verdict="fixed")
     assert not LookbackCheck.objects.exists()
 
 
