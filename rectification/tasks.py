@@ -27,7 +27,7 @@ from onsite.models import Finding
 from planning.models import Inspection
 from rectification.evidence import evidence_check, evidence_store
 from rectification.models import ProgressReport, RectificationPlan, RectificationTask, TaskCheck
-from rectification.plans import default_deadline, is_office_of, is_unit_of, plan_due_on
+from rectification.plans import OFFICE_ROLES, default_deadline, is_office_of, is_unit_of, plan_due_on
 
 TaskStatus = RectificationTask.Status
 MEASURE_MAX = 2000
@@ -346,11 +346,21 @@ def task_reject(*, actor, task: RectificationTask, reason: str, on: datetime.dat
 
 
 def todos_for(user) -> list:
-    """For the workbench: the unit's plans to write or revise and tasks due within 30 days or
-    overdue; the office's plans to review and tasks to verify."""
+    """For the workbench: the unit's plans to write or revise, tasks sent back, and tasks due
+    within 30 days (overdue ones come with their reminders, ``registration_reminders``); the
+    office's plans to review and tasks to verify."""
     from django.urls import reverse
 
     from core.workbench import Todo
+
+    grants = access.grants(user)
+    offices = {g.authority_id for g in grants if g.role in OFFICE_ROLES}
+    units = {(g.authority_id, g.scope_id) for g in grants if g.role == access.UNIT_LIAISON}
+    if not offices and not units:
+        return []
+
+    def is_unit(obj, inspection) -> bool:
+        return (obj.authority_id, inspection.organization_id) in units
 
     items = []
     today = timezone.localdate()
@@ -358,12 +368,11 @@ def todos_for(user) -> list:
     for plan in plans.exclude(status=RectificationPlan.Status.APPROVED):
         url = reverse("rectification:plan", args=[plan.pk])
         name = plan.inspection.organization.name
-        if plan.editable and is_unit_of(user, plan):
-            label = (
-                "修改整改方案（已退回）" if plan.status == RectificationPlan.Status.RETURNED else "制定并报送整改方案"
-            )
-            items.append(Todo(f"{name}：{label}", url, None, "整改"))
-        elif plan.status == RectificationPlan.Status.SUBMITTED and is_office_of(user, plan):
+        if plan.editable and is_unit(plan, plan.inspection):
+            returned = plan.status == RectificationPlan.Status.RETURNED
+            label = "修改整改方案（已退回）" if returned else "制定并报送整改方案"
+            items.append(Todo(f"{name}：{label}", url, plan_due_on(plan.inspection), "整改"))
+        elif plan.status == RectificationPlan.Status.SUBMITTED and plan.authority_id in offices:
             items.append(Todo(f"{name}：审核整改方案", url, None, "整改"))
     # The unit owes a plan for every acknowledged feedback that has none yet.
     owed = Inspection.objects.filter(
@@ -375,11 +384,19 @@ def todos_for(user) -> list:
         url = reverse("rectification:inspection_plan", args=[inspection.pk])
         items.append(Todo(f"{inspection.organization.name}：制定并报送整改方案", url, plan_due_on(inspection), "整改"))
     tasks = access.restrict(RectificationTask.objects.select_related("plan__inspection__organization"), user, "change")
-    for task in tasks.filter(plan__status=RectificationPlan.Status.APPROVED).exclude(status=TaskStatus.VERIFIED):
+    tasks = tasks.filter(plan__status=RectificationPlan.Status.APPROVED).exclude(status=TaskStatus.VERIFIED)
+    for task in tasks:
         url = reverse("rectification:task", args=[task.pk])
-        name = task.plan.inspection.organization.name
-        if task.status == TaskStatus.REPORTED and is_office_of(user, task):
+        inspection = task.plan.inspection
+        name = inspection.organization.name
+        if task.status == TaskStatus.REPORTED and task.authority_id in offices:
             items.append(Todo(f"{name}：核验整改任务 {task.number}", url, None, "整改"))
-        elif task.status != TaskStatus.REPORTED and is_unit_of(user, task) and (task.deadline - today).days <= 30:
+        elif not is_unit(task, inspection) or task.status == TaskStatus.REPORTED:
+            continue
+        elif task.status == TaskStatus.REJECTED:
+            items.append(
+                Todo(f"{name}：整改任务 {task.number} 被退回，请补充整改和佐证材料", url, task.deadline, "整改")
+            )
+        elif 0 <= (task.deadline - today).days <= 30:
             items.append(Todo(f"{name}：整改任务 {task.number} 报告进展", url, task.deadline, "整改"))
     return items

@@ -196,3 +196,22 @@ def test_dates_cannot_go_before_what_they_answer(world):
             action(actor=office, task=task, reason="核验", on=long_ago)
         assert "不能早于单位报告进展的日期" in str(e.value)
     assert task_services.task_verify(actor=office, task=task, on=timezone.localdate()).status == "verified"
+
+
+def test_the_unit_is_told_of_a_task_sent_back_however_far_its_deadline(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from core.workbench import todos_for
+
+    a = world["a"]
+    p = plan(world, deadline=timezone.localdate() + datetime.timedelta(days=200))
+    task = p.tasks.first()
+    assert not [t for t in todos_for(a.users["unit_liaison"]) if "整改任务" in t.title]  # far off
+    progress(world, task, completed=True)
+    assert [t.title for t in todos_for(a.users["office"]) if "核验整改任务 1" in t.title]
+    task_services.task_reject(actor=a.users["office"], task=task, reason="佐证不足")
+    titles = [t.title for t in todos_for(a.users["unit_liaison"])]
+    assert any("整改任务 1 被退回" in t for t in titles)
+    assert not [t for t in todos_for(world["b"].users["unit_liaison"]) if "整改任务" in t.title]
