@@ -44,6 +44,24 @@ def may_advance(user, inspection: Inspection) -> bool:
     return nxt is not None and bool(access.roles_on(user, inspection) & set(ADVANCE_ROLES[nxt]))
 
 
+# Later stages' conditions on a move: ``check(inspection, to_stage) -> Chinese reason or None``
+# (rectification: archived only once every task is verified and the round assessed).
+_advance_checks: list = []
+
+
+def register_advance_check(check) -> None:
+    if check not in _advance_checks:
+        _advance_checks.append(check)
+
+
+def advance_blocker(inspection: Inspection, to_stage: str) -> str | None:
+    """Why a later stage refuses the move of ``inspection`` to ``to_stage``; None when none does."""
+    for check in _advance_checks:
+        if reason := check(inspection, to_stage):
+            return reason
+    return None
+
+
 def inspection_advance(*, actor, inspection: Inspection, to_stage: str, on: datetime.date | None = None) -> StageChange:
     """Move ``inspection`` to ``to_stage``, which must be the next stage.
 
@@ -61,6 +79,8 @@ def inspection_advance(*, actor, inspection: Inspection, to_stage: str, on: date
         raise ValidationError({"to_stage": [f"只能依次推进到下一阶段：{Stage(nxt).label}。"]})
     if actor is not None and not access.roles_on(actor, inspection) & set(ADVANCE_ROLES[nxt]):
         raise PermissionDenied
+    if reason := advance_blocker(inspection, to_stage):
+        raise ValidationError({"to_stage": [reason]})
     last = inspection.stage_changes.order_by("-on", "-id").first()
     if last and on < last.on:
         raise ValidationError({"on": [f"日期不能早于上一阶段变更（{last.on:%Y-%m-%d}）。"]})

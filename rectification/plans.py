@@ -311,6 +311,25 @@ def _reach_rectification(actor, inspection: Inspection, on: datetime.date) -> No
         inspection.refresh_from_db()
 
 
+def archive_blocker(inspection: Inspection, to_stage: str) -> str | None:
+    """Why ``inspection`` cannot be archived yet (planning.stages asks before every move): an
+    inspection fed back is archived only once its plan is approved, every task verified and
+    the current round assessed."""
+    if to_stage != Inspection.Stage.ARCHIVED:
+        return None
+    plan = RectificationPlan.objects.filter(inspection=inspection).first()
+    if plan is None:
+        return "被巡察单位尚未制定整改方案，不能归档。" if feedback_of(inspection) else None
+    if plan.status != Status.APPROVED:
+        return f"整改方案{plan.get_status_display()}，批准并全部销号后才能归档。"
+    open_tasks = plan.tasks.exclude(status=RectificationTask.Status.VERIFIED).count()
+    if open_tasks:
+        return f"还有 {open_tasks} 项整改任务未销号，全部核验销号后才能归档。"
+    if not plan.assessments.filter(rectification_round=plan.rectification_round).exists():
+        return "整改尚未评估，评估后才能归档。"
+    return None
+
+
 def tasks_count(plan: RectificationPlan) -> dict[str, int]:
     """How many tasks of the plan are in each status (for lists and the workbench)."""
     counts = {s: 0 for s in RectificationTask.Status.values}

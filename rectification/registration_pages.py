@@ -27,3 +27,7 @@ def register():
         return []
 
     menu.register_inspection_links(links)
+    # Archiving waits for the rectification to be closed and assessed.
+    from planning.stages import register_advance_check
+
+    register_advance_check(plans.archive_blocker)

@@ -215,3 +215,36 @@ def test_the_unit_is_told_of_a_task_sent_back_however_far_its_deadline(world):
     titles = [t.title for t in todos_for(a.users["unit_liaison"])]
     assert any("整改任务 1 被退回" in t for t in titles)
     assert not [t for t in todos_for(world["b"].users["unit_liaison"]) if "整改任务" in t.title]
+
+
+def test_an_inspection_is_archived_only_once_its_rectification_is_closed_and_assessed(world):
+    from planning.stages import inspection_advance
+    from rectification.assessments import assessment_record, criteria_of
+
+    a = world["a"]
+    office = a.users["office"]
+    Inspection.objects.filter(pk=a.inspection.pk).update(stage="reporting")
+    fed_back(world)
+
+    def archive():
+        inspection = Inspection.objects.get(pk=a.inspection.pk)
+        return inspection_advance(actor=office, inspection=inspection, to_stage="archived")
+
+    p = plan(world, status="submitted")
+    Inspection.objects.filter(pk=a.inspection.pk).update(stage="rectification")
+    with pytest.raises(ValidationError) as e:
+        archive()
+    assert "整改方案待审核" in str(e.value)
+    plan_services.plan_review(actor=office, plan=p, decision="approved")
+    with pytest.raises(ValidationError) as e:
+        archive()
+    assert "2 项整改任务未销号" in str(e.value)
+    for task in p.tasks.all():
+        progress(world, task, completed=True)
+        task_services.task_verify(actor=office, task=task)
+    with pytest.raises(ValidationError) as e:
+        archive()
+    assert "尚未评估" in str(e.value)
+    scores = {c.pk: c.max_score for c in criteria_of(a.authority, active_only=True)}
+    assessment_record(actor=office, plan=p, grade="good", scores=scores)
+    assert archive().to_stage == "archived"
