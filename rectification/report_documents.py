@@ -134,8 +134,8 @@ def _progress(f: _Facts, task: RectificationTask) -> str:
     if task.status == TaskStatus.VERIFIED:
         done = f"已整改，经巡察办核验于{cn_date(task.verified_on)}销号。" if task.verified_on else "已整改销号。"
         return f"整改进展：{done}{_sentence(f.verified_text.get(task.pk, ''))}"
-    overdue = "（已超过完成时限）" if task.deadline < f.today else ""
-    return f"整改进展：{task.get_status_display()}{overdue}，正在整改。"
+    overdue = "，已超过完成时限" if task.deadline < f.today else ""
+    return f"整改进展：正在推进整改{overdue}。"
 
 
 def _task(f: _Facts, n: int, task: RectificationTask, *, public: bool) -> str:
@@ -295,7 +295,8 @@ def _masked(document: OfficialDocument, names: list[str]) -> OfficialDocument:
 
 # Kinds and the download ----------------------------------------------------------------
 
-READERS = frozenset({access.OFFICE, access.OFFICE_HEAD, *access.TEAM_ROLES, access.UNIT_LIAISON})
+# The report goes to the leading group, which reads it as the office, the team and the unit do.
+READERS = frozenset({access.OFFICE, access.OFFICE_HEAD, access.LEADING_GROUP, *access.TEAM_ROLES, access.UNIT_LIAISON})
 
 
 @dataclass(frozen=True)
@@ -331,6 +332,14 @@ def report_document(*, actor, plan: RectificationPlan, kind: str) -> tuple[str, 
         raise PermissionDenied
     if plan.status != RectificationPlan.Status.APPROVED:
         raise ValidationError({"plan": ["整改方案批准后才能生成整改情况报告和公开稿。"]})
+    if not plan.head_report.strip():
+        raise ValidationError(
+            {
+                "plan": [
+                    "单位尚未填写主要负责人组织落实整改情况。请被巡察单位在整改方案页面填写后，再生成整改情况报告和公开稿。"
+                ]
+            }
+        )
     spec = DOCUMENTS[kind]
     facts = _facts(plan)
     document = spec.build(facts)

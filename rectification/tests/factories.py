@@ -60,6 +60,9 @@ def plan(w, key="a", *, status="approved", deadline: datetime.date | None = None
         plan_services.plan_review(actor=office, plan=p, decision="returned", comments="措施不够具体。")
     elif status == "approved":
         plan_services.plan_review(actor=office, plan=p, decision="approved", comments="同意。")
+        plan_services.plan_head_report_set(
+            actor=unit, plan=p, head_name="周建国", head_report="本人作为第一责任人，主持召开专题会议研究整改。"
+        )
     p.refresh_from_db()
     return p
 

@@ -66,7 +66,7 @@ def test_the_report_has_the_head_report_every_finding_and_the_verified_progress(
     assert "责任领导：王书记" in text and "责任部门：办公室" in text
     assert "已退回超标准接待费用3,600元" in text  # the verified task's progress
     assert "正在修订议事规则" not in text  # not verified: only its status
-    assert "整改中，正在整改。" in text
+    assert "整改进展：正在推进整改。" in text and "整改中" not in text
     assert "巡察反馈问题2个，其中已完成整改1个；制定整改任务2项，已核验销号1项，正在整改1项。" in text
 
 
@@ -96,7 +96,8 @@ def test_the_page_downloads_and_what_each_role_may_have(world, login, approved):
         for kind in ("report", "public"):
             r = client.get(f"{url}{kind}.docx")
             assert r.status_code == 200 and r["Content-Type"].endswith("document"), (role, kind)
-    assert login(a.users["leading_group"]).get(f"{url}report.docx").status_code == 403
+    # The report is addressed to the leading group, which reads it.
+    assert login(a.users["leading_group"]).get(f"{url}report.docx").status_code == 200
     assert login(a.users["nobody"]).get(f"{url}report.docx").status_code == 404
     assert login(b.users["office"]).get(f"{url}report.docx").status_code == 404
     assert login(a.users["office"]).get(f"{url}minutes.docx").status_code == 404
@@ -111,3 +112,13 @@ def test_no_document_before_the_plan_is_approved(world, login):
     assert r.status_code == 422 and "批准后" in r.json()["errors"]["plan"][0]
     r = login(office).get(f"/rectification/plans/{p.pk}/documents/report.docx", follow=True)
     assert "整改方案批准后才能生成整改情况报告" in r.content.decode()
+
+
+def test_no_report_without_the_heads_own_account(world, login):
+    from rectification.models import RectificationPlan
+
+    a = world["a"]
+    p = plan(world)
+    RectificationPlan.objects.filter(pk=p.pk).update(head_report="")
+    r = login(a.users["office"]).get(f"/rectification/plans/{p.pk}/documents/report.docx", follow=True)
+    assert "单位尚未填写主要负责人组织落实整改情况" in r.content.decode()
