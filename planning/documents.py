@@ -372,7 +372,8 @@ TEAM_DOCUMENTS = {"authorization"}
 def document_number_issue(
     *, actor, inspection: Inspection, kind: str, doc_settings: DocumentSettings, year: int
 ) -> str:
-    """The document's number; issued (once, in sequence for the year) only when the office generates it.
+    """The document's number; issued (once, in sequence for the year) only when the office
+    generates it, or the system (``actor`` None: the daily reminders number their notices).
 
     ``kind`` names the document within the inspection (later stages use e.g. ``transfer-12``)."""
     same = DocumentNumber.objects.filter(kind=kind)
@@ -384,7 +385,7 @@ def document_number_issue(
     if found:
         return found.text
     values = {"abbr": doc_settings.abbreviation, "year": year}
-    if not access.roles_on(actor, inspection) & {access.OFFICE, access.OFFICE_HEAD}:
+    if actor is not None and not access.roles_on(actor, inspection) & {access.OFFICE, access.OFFICE_HEAD}:
         return doc_settings.doc_number_format.format(**values, number="　　")  # the office numbers it
     with transaction.atomic():
         if doc_settings.pk is None:

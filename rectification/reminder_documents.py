@@ -27,8 +27,8 @@ from core.audit import audit_record, current_context
 from core.documents import OfficialDocument, cn_date, document_render
 from planning.documents import document_number_issue, document_settings_for
 from planning.models import DocumentNumber
-from rectification.models import Reminder
-from rectification.reminders import NOTICE_KINDS
+from rectification.models import ProgressReport, Reminder, TaskCheck
+from rectification.reminders import NOTICE_KINDS, number_kind
 
 TITLES = {
     Reminder.Kind.SUPERVISE: "巡察整改督办通知书",
@@ -36,11 +36,6 @@ TITLES = {
     Reminder.Kind.ACCOUNT: "巡察整改问责建议书",
 }
 REPLY_DAYS = {Reminder.Kind.SUPERVISE: 7, Reminder.Kind.WARN: 5, Reminder.Kind.ACCOUNT: 5}
-
-
-def number_kind(reminder: Reminder) -> str:
-    """The ``DocumentNumber.kind`` of a reminder's notice."""
-    return f"reminder-{reminder.pk}"
 
 
 def _sentence(text: str) -> str:
@@ -89,10 +84,21 @@ def build(reminder: Reminder) -> OfficialDocument:
         ),
         ("p", f"责任领导：{task.responsible_leader}；责任部门：{task.responsible_office}。"),
     ]
-    if task.progress:
-        facts.append(("p", f"最新进展（{task.progress_on:%Y-%m-%d}报告）：{_sentence(task.progress)}"))
-    if task.reject_reason:
-        facts.append(("p", f"巡察办核验退回意见：{_sentence(task.reject_reason)}"))
+    # As things stood on the day the step was raised: the notice reads the same whenever it is downloaded.
+    latest = (
+        ProgressReport.objects.filter(task=task, reported_on__lte=reminder.raised_on)
+        .order_by("-reported_on", "-created_at")
+        .first()
+    )
+    if latest is not None:
+        facts.append(("p", f"最新进展（{latest.reported_on:%Y-%m-%d}报告）：{_sentence(latest.text)}"))
+    rejected = (
+        TaskCheck.objects.filter(task=task, decision=TaskCheck.Decision.REJECTED, checked_on__lte=reminder.raised_on)
+        .order_by("-checked_on", "-recorded_at")
+        .first()
+    )
+    if rejected is not None:
+        facts.append(("p", f"巡察办核验退回意见：{_sentence(rejected.reason)}"))
     opening = (
         f"{fed}，你单位报送的整改方案已经审核同意。经对账检查，你单位下列整改任务已超过完成时限，"
         f"尚未完成整改并经核验销号。{_earlier_clause(earlier)}"
@@ -122,6 +128,8 @@ def build(reminder: Reminder) -> OfficialDocument:
             ("p", "告诫后仍不整改或整改敷衍应付的，将向有关部门提出问责建议。"),
         ]
     else:
+        # A proposal to the bodies that hold people to account; the unit receives a copy.
+        opening = opening.replace("向你单位反馈", f"向{org}反馈").replace("你单位", "该单位")
         late = f"该项任务经{after}后仍未完成" if after else f"该项任务已逾期{days}天仍未完成"
         opening += f"{late}，整改不力。"
         required = [
@@ -133,16 +141,18 @@ def build(reminder: Reminder) -> OfficialDocument:
             ),
             (
                 "p",
-                f"请你单位于{cn_date(due)}前向巡察工作领导小组办公室书面报告未完成整改的原因及责任人员情况，"
+                f"同时，请{org}于{cn_date(due)}前向巡察工作领导小组办公室书面报告未完成整改的原因及责任人员情况，"
                 "并继续抓紧整改，在巡察工作平台报告整改进展，提交佐证材料，申请核验销号。",
             ),
+            ("p", "请将调查核实和处理情况函告巡察工作领导小组办公室。"),
         ]
     blocks = [("p", opening), *facts, ("h1", "二、有关要求"), *required]
-    if reminder.kind == Reminder.Kind.ACCOUNT:
-        blocks.append(("plain", f"抄送：{county}纪委监委，{county}委组织部。"))
+    account = reminder.kind == Reminder.Kind.ACCOUNT
+    if account:
+        blocks.append(("plain", f"抄送：{org}。"))
     return OfficialDocument(
         title=TITLES[reminder.kind],
-        recipient=org,
+        recipient=f"{county}纪委监委、{county}委组织部" if account else org,
         blocks=blocks,
         signature=office,
         date=reminder.raised_on,

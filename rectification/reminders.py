@@ -201,6 +201,8 @@ def reminders_raise(*, on: datetime.date | None = None) -> list[Reminder]:
                 due_on=task.deadline,
                 defaults={"authority_id": task.authority_id, "raised_on": on, "days_overdue": days_overdue},
             )
+            if made and kind in NOTICE_KINDS:
+                _number(reminder, task)
             if made:
                 audit_record(
                     actor=None,
@@ -217,6 +219,27 @@ def reminders_raise(*, on: datetime.date | None = None) -> list[Reminder]:
                 )
                 created.append(reminder)
     return created
+
+
+def number_kind(reminder: Reminder) -> str:
+    """The ``DocumentNumber.kind`` of a reminder's notice."""
+    return f"reminder-{reminder.pk}"
+
+
+def _number(reminder: Reminder, task: RectificationTask) -> None:
+    """A notice is numbered when its step is raised (the office's sequence for the year), so
+    that numbers follow the dates the notices bear."""
+    from planning.documents import document_number_issue, document_settings_for
+
+    inspection = task.plan.inspection
+    reminder.document_number = document_number_issue(
+        actor=None,
+        inspection=inspection,
+        kind=number_kind(reminder),
+        doc_settings=document_settings_for(inspection.authority),
+        year=reminder.raised_on.year,
+    )
+    Reminder.objects.filter(pk=reminder.pk).update(document_number=reminder.document_number)
 
 
 # Reads -----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from conftest import make_user, token_client
 from core.models import AuditEvent
 from rectification import tasks as task_services
 from rectification.jobs import daily_enqueue, reminders_daily
-from rectification.models import RectificationTask, Reminder, ReminderSettings
+from rectification.models import RectificationPlan, RectificationTask, Reminder, ReminderSettings
 from rectification.registration_reminders import todos_for
 from rectification.reminder_documents import reminder_document
 from rectification.reminders import reminder_settings_update, reminders_raise
@@ -247,7 +247,10 @@ def test_the_notice_names_the_task_its_deadline_and_days_overdue(world, kind, ti
     text = _docx_text(data)
     assert text.splitlines()[0] != ""  # the number line, then the title
     assert title in text
-    assert f"{a.orgs['dept'].name}党组织：" in text
+    if kind == "account":  # a proposal to those who hold people to account, copied to the unit
+        assert "甲县纪委监委、甲县委组织部：" in text and f"抄送：{a.orgs['dept'].name}党组织。" in text
+    else:
+        assert f"{a.orgs['dept'].name}党组织：" in text
     assert "公务接待超标准" in text and task.measure[:10] in text
     assert f"完成时限：{deadline.year}年{deadline.month}月{deadline.day}日" in text
     assert f"已逾期{overdue}天" in text
@@ -269,15 +272,20 @@ def test_the_warning_recalls_the_earlier_supervision(world):
     assert "该项任务经督办后仍未完成" in text
 
 
-def test_only_the_office_numbers_a_notice_and_a_remind_has_none(world):
+def test_notices_are_numbered_when_raised_in_date_order_and_a_remind_has_none(world):
     a, b = world["a"], world["b"]
     first, second = tasks_due(world, ON - 7 * day)
     reminders_raise(on=ON)
     reminder = Reminder.objects.get(task=first)
+    numbers = sorted(Reminder.objects.values_list("document_number", flat=True))
+    assert numbers == [f"甲巡发〔{ON.year}〕1号", f"甲巡发〔{ON.year}〕2号"]
+    # The unit reads its notice with the number it was raised with.
     _, data = reminder_document(actor=a.users["unit_liaison"], reminder=reminder)
-    assert "巡察整改督办通知书" in _docx_text(data)
-    reminder.refresh_from_db()
-    assert reminder.document_number == ""  # the unit reads it; the office numbers it
+    assert "巡察整改督办通知书" in _docx_text(data) and reminder.document_number in _docx_text(data)
+    # A later step takes a later number.
+    reminders_raise(on=ON + 14 * day)
+    warn = Reminder.objects.get(task=first, kind="warn")
+    assert warn.document_number == f"甲巡发〔{ON.year}〕3号"
     with pytest.raises(Http404):
         reminder_document(actor=b.users["office"], reminder=reminder)
     RectificationTask.objects.filter(pk=second.pk).update(deadline=ON + 60 * day)
@@ -415,3 +423,16 @@ def test_the_workbench_forgets_verified_tasks_and_keeps_the_latest_step_until_cl
     assert [t.title.split("：")[1] for t in todos_for(a.users["unit_liaison"])] == ["整改任务 2 督办（逾期 9 天）"]
     reminders_raise(on=today)
     assert [t.title.split("：")[1] for t in todos_for(a.users["unit_liaison"])] == ["整改任务 2 告诫（逾期 40 天）"]
+
+
+def test_a_notice_reads_as_things_stood_on_the_day_it_was_raised(world):
+    a = world["a"]
+    today = timezone.localdate()
+    task, _ = tasks_due(world, today - 3 * day)
+    RectificationPlan.objects.filter(pk=task.plan_id).update(approved_on=today - 10 * day)
+    task_services.task_progress(actor=a.users["unit_liaison"], task=task, text="已起草制度初稿。", on=today - 2 * day)
+    reminders_raise(on=today - day)
+    progress(world, task, text="制度已经党组会审议通过。")
+    notice = Reminder.objects.get(task=task, kind="supervise")
+    text = _docx_text(reminder_document(actor=a.users["office"], reminder=notice)[1])
+    assert "已起草制度初稿" in text and "党组会审议通过" not in text
