@@ -8,7 +8,7 @@
   (``assessment_record``). A 一般 or 差 reopens every task not yet verified as a second
   rectification (二次整改): the plan's round goes up by one, the tasks go back to 整改中 in
   that round with a new deadline (the assessment date plus the office's time limit for the
-  rectification report); verified tasks stay closed.
+  rectification report) unless their own is later; verified tasks stay closed.
 
 Every write checks access first (``Http404`` out of sight, ``PermissionDenied`` seen but not
 allowed), raises ``ValidationError`` with Chinese messages by field and writes its audit
@@ -262,7 +262,7 @@ def assessment_record(
 
     A 一般 or 差 starts a second rectification: every task not verified goes back to 整改中 in
     the plan's next round with the deadline ``on`` plus the office's time limit for the
-    rectification report. The assessment records the round it assessed.
+    rectification report (or its own, if later). The assessment records the round it assessed.
     """
     access.check(actor, "view", plan)
     if not is_office_of(actor, plan):
@@ -318,12 +318,11 @@ def assessment_record(
             deadline = add_months(on, months)
             locked.rectification_round = assessed_round + 1
             locked.save(update_fields=["rectification_round", "updated_at"])
-            RectificationTask.objects.filter(pk__in=reopened).update(
-                rectification_round=locked.rectification_round,
-                status=TaskStatus.IN_PROGRESS,
-                deadline=deadline,
-                updated_at=timezone.now(),
-            )
+            # The new deadline for tasks already late; a later deadline of its own (an ongoing
+            # task's, say) is kept.
+            reopening = RectificationTask.objects.filter(pk__in=reopened)
+            reopening.update(rectification_round=locked.rectification_round, status=TaskStatus.IN_PROGRESS)
+            reopening.filter(deadline__lt=deadline).update(deadline=deadline, updated_at=timezone.now())
         audit_record(
             actor=actor,
             action="rectification_assessment.record",

@@ -329,3 +329,12 @@ def test_the_workbench_asks_the_office_to_assess_a_plan_whose_tasks_are_all_veri
     assert "整改评估" in login(a.users["office"]).get("/").content.decode()
     assessment_record(actor=a.users["office"], plan=half_done, grade="good", scores=full_scores(a.authority))
     assert f"/rectification/plans/{half_done.pk}/assessment/" not in login(a.users["office"]).get("/").content.decode()
+
+
+def test_a_second_rectification_keeps_a_later_deadline_of_its_own(world, half_done):
+    a = world["a"]
+    far = timezone.localdate() + datetime.timedelta(days=400)
+    RectificationTask.objects.filter(plan=half_done, number=2).update(deadline=far)
+    assessment_record(actor=a.users["office"], plan=half_done, grade="poor", scores=full_scores(a.authority, 10))
+    task = half_done.tasks.get(number=2)
+    assert task.rectification_round == 2 and task.deadline == far
