@@ -36,13 +36,14 @@ def register(group: str, item: MenuItem) -> None:
 
 
 def menu_for(user, path: str = "") -> list[tuple[str, list[MenuItem]]]:
+    visible = [(g, item, item.url) for g, item in _items if item.visible(user)]
+    # One entry is highlighted: the longest address the path falls under (/rectification/ledger/
+    # is 整改台账's, not also 整改方案's at /rectification/).
+    matches = [url for _, _, url in visible if (path == url if url == "/" else path.startswith(url))]
+    current = max(matches, key=len, default=None)
     out = []
     for group in GROUPS:
-        shown = []
-        for g, item in _items:
-            if g == group and item.visible(user):
-                url = item.url
-                shown.append(replace(item, active=path == url if url == "/" else path.startswith(url)))
+        shown = [replace(item, active=url == current) for g, item, url in visible if g == group]
         if shown:
             out.append((group, shown))
     return out

@@ -20,6 +20,7 @@ from core.http import DOCX, attachment
 from core.paging import paginate
 from rectification.forms_reminders import ReminderFilterForm, ReminderSettingsForm
 from rectification.models import RectificationTask
+from rectification.plans import plans_for
 from rectification.reminder_documents import TITLES, reminder_document
 from rectification.reminders import (
     NOTICE_KINDS,
@@ -60,6 +61,7 @@ def reminder_list(request):
         "filtered": bool(kind or state or task_id or plan_id),
         "task_id": task_id,
         "plan_id": plan_id,
+        "scope_plan": plans_for(user=user).filter(pk=plan_id).first() if plan_id else None,
         "can_set": may_set(user),
     }
     return render(request, "rectification/reminder_list.html", context)

@@ -421,4 +421,14 @@ def test_an_approved_plan_links_to_its_assessment_ledger_import_and_reminders(wo
     city = login(world["city_office"])
     listed = text(city.get(f"/rectification/reminders/?plan={p.pk}"))
     assert a.orgs["dept"].name in listed and world["b"].orgs["dept"].name not in listed
+    assert "仅显示" in listed and "整改方案</a>的督促记录" in listed
     assert other.pk and world["b"].orgs["dept"].name in text(city.get(f"/rectification/reminders/?plan={other.pk}"))
+
+
+def test_one_menu_entry_is_highlighted_the_closest(world):
+    from core.menu import menu_for
+
+    office = world["a"].users["office"]
+    for path, label in (("/rectification/ledger/", "整改台账"), ("/rectification/plans/1/", "整改方案")):
+        active = [i.label for _, items in menu_for(office, path) for i in items if i.active]
+        assert active == [label], path
