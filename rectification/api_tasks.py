@@ -15,7 +15,6 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from ninja import Router, Schema
 from pydantic import ValidationError as PydanticValidationError
@@ -329,8 +328,7 @@ def task_list(
     if phase is not None:
         qs = qs.filter(phase=phase)
     if overdue is not None:
-        late = qs.exclude(status=TaskStatus.VERIFIED).filter(deadline__lt=timezone.localdate())
-        qs = late if overdue else qs.exclude(pk__in=late.values("pk"))
+        qs = qs.filter(task_services.overdue_q()) if overdue else qs.exclude(task_services.overdue_q())
     return page(
         qs,
         search=search,

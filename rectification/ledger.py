@@ -34,7 +34,7 @@ from core.audit import audit_record, current_context
 from core.excel import SpreadsheetRejected, read_rows, safe_cell
 from rectification.models import RectificationPlan, RectificationTask
 from rectification.plans import is_unit_of
-from rectification.tasks import PROGRESS_MAX, task_progress, tasks_for
+from rectification.tasks import PROGRESS_MAX, overdue_q, task_progress, tasks_for
 
 TaskStatus = RectificationTask.Status
 
@@ -101,7 +101,7 @@ def ledger_tasks(*, user, filters: LedgerFilter | None = None, plan: Rectificati
     if f.phase:
         qs = qs.filter(phase=f.phase)
     if f.overdue:
-        qs = qs.exclude(status=TaskStatus.VERIFIED).filter(deadline__lt=timezone.localdate())
+        qs = qs.filter(overdue_q())
     if f.office:
         qs = qs.filter(responsible_office=f.office)
     if f.search.strip():

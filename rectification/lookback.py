@@ -31,6 +31,7 @@ from onsite.models import Finding, WorkingPaper
 from planning.models import Inspection, InspectionKind
 from rectification.models import Assessment, Evidence, LookbackCheck, ProgressReport, RectificationPlan
 from rectification.plans import is_office_of
+from rectification.tasks import finding_state
 
 Verdict = LookbackCheck.Verdict
 NOTE_MAX = 2000
@@ -54,9 +55,7 @@ class FindingItem:
     @property
     def state(self) -> str:
         """The rectification state of the old finding: 已整改, 整改中 or 无任务."""
-        if not self.tasks:
-            return "无任务"
-        return "已整改" if all(t.task.status == "verified" for t in self.tasks) else "整改中"
+        return finding_state(t.task.status for t in self.tasks)
 
 
 @dataclass

@@ -30,6 +30,7 @@ from onsite.models import Exclusion, Finding
 from planning.documents import document_settings_for
 from rectification.models import ProgressReport, RectificationPlan, RectificationTask
 from rectification.plans import feedback_of
+from rectification.tasks import is_overdue, rectified
 from results.feedback_documents import mask_text
 
 TaskStatus = RectificationTask.Status
@@ -56,11 +57,11 @@ def plan_figures(tasks: list[RectificationTask], findings: int, today: datetime.
     verified = sum(1 for t in tasks if t.status == TaskStatus.VERIFIED)
     return Figures(
         findings=findings,
-        rectified=sum(1 for statuses in by_finding.values() if statuses == {TaskStatus.VERIFIED}),
+        rectified=sum(1 for statuses in by_finding.values() if rectified(statuses)),
         tasks=len(tasks),
         verified=verified,
         in_progress=len(tasks) - verified,
-        overdue=sum(1 for t in tasks if t.status != TaskStatus.VERIFIED and t.deadline < today),
+        overdue=sum(1 for t in tasks if is_overdue(t, today)),
     )
 
 

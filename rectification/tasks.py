@@ -18,7 +18,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from core import access
@@ -52,10 +52,20 @@ def progress_of(task: RectificationTask):
     return task.progress_reports.select_related("reported_by").prefetch_related("evidence")
 
 
+def rectified(statuses) -> bool:
+    """The rule: a finding is rectified only when it has tasks and every one of them is
+    verified (``statuses``: the statuses of its tasks)."""
+    return set(statuses) == {TaskStatus.VERIFIED}
+
+
+def finding_state(statuses) -> str:
+    """已整改, 整改中 or 无任务, for a finding whose tasks have ``statuses``."""
+    statuses = set(statuses)
+    return "无任务" if not statuses else "已整改" if rectified(statuses) else "整改中"
+
+
 def finding_rectified(finding: Finding) -> bool:
-    """A finding is rectified only when it has tasks and every one of them is verified."""
-    statuses = set(finding.rectification_tasks.values_list("status", flat=True))
-    return statuses == {TaskStatus.VERIFIED}
+    return rectified(finding.rectification_tasks.values_list("status", flat=True))
 
 
 def finding_states(plan: RectificationPlan) -> dict[int, str]:
@@ -63,11 +73,14 @@ def finding_states(plan: RectificationPlan) -> dict[int, str]:
     by_finding: dict[int, set[str]] = {}
     for finding_id, status in plan.tasks.values_list("finding_id", "status"):
         by_finding.setdefault(finding_id, set()).add(status)
-    states = {}
-    for finding_id in Finding.objects.filter(inspection_id=plan.inspection_id).values_list("id", flat=True):
-        statuses = by_finding.get(finding_id)
-        states[finding_id] = "无任务" if not statuses else "已整改" if statuses == {TaskStatus.VERIFIED} else "整改中"
-    return states
+    findings = Finding.objects.filter(inspection_id=plan.inspection_id).values_list("id", flat=True)
+    return {finding_id: finding_state(by_finding.get(finding_id, ())) for finding_id in findings}
+
+
+def overdue_q(today: datetime.date | None = None, prefix: str = "") -> Q:
+    """Tasks overdue: not verified and past their deadline (``prefix``: the path to the task)."""
+    today = today or timezone.localdate()
+    return Q(**{f"{prefix}deadline__lt": today}) & ~Q(**{f"{prefix}status": TaskStatus.VERIFIED})
 
 
 def is_overdue(task: RectificationTask, today: datetime.date | None = None) -> bool:

@@ -28,7 +28,7 @@ from rectification import plans as plan_services
 from rectification.forms_plans import HeadReportForm, ReviewForm, SummaryForm
 from rectification.models import PlanReview, RectificationPlan, RectificationTask
 from rectification.plans import is_office_of, is_unit_of, may_draft, may_review, plans_for
-from rectification.tasks import finding_states, is_overdue, tasks_for
+from rectification.tasks import finding_states, is_overdue, overdue_q, tasks_for
 
 TaskStatus = RectificationTask.Status
 STATE_TAGS = {"已整改": "x-tag-success", "整改中": "x-tag-active", "无任务": "x-tag-merged"}
@@ -40,7 +40,7 @@ STATE_TAGS = {"已整改": "x-tag-success", "整改中": "x-tag-active", "无任
 def _counted(qs):
     today = timezone.localdate()
     counts = {f"n_{s}": Count("tasks", filter=Q(tasks__status=s)) for s in TaskStatus.values}
-    overdue = Count("tasks", filter=Q(tasks__deadline__lt=today) & ~Q(tasks__status=TaskStatus.VERIFIED))
+    overdue = Count("tasks", filter=overdue_q(today, prefix="tasks__"))
     return qs.annotate(n_tasks=Count("tasks"), n_overdue=overdue, **counts)
 
 
