@@ -629,8 +629,10 @@ def _plan(unit: Unit, inspection: Inspection, findings: list[Finding], tasks: di
                 responsible_office=t.office,
                 phase=t.phase,
             )
-    plan_submit(actor=liaison, plan=plan)
-    for decision, on, comments in unit.reviews:
+    # Submitted a few days before each review (the history's dates, not the loader's).
+    reviews = unit.reviews
+    plan_submit(actor=liaison, plan=plan, on=_submitted_on(unit, reviews[0][1]) if reviews else None)
+    for i, (decision, on, comments) in enumerate(reviews):
         plan_review(
             actor=user(OFFICE),
             plan=plan,
@@ -642,9 +644,15 @@ def _plan(unit: Unit, inspection: Inspection, findings: list[Finding], tasks: di
         if decision == "returned":
             for key, measure in unit.revisions.items():
                 tasks[key] = task_update(actor=liaison, task=tasks[key], measure=measure)
-            plan_submit(actor=liaison, plan=plan)
+            plan_submit(actor=liaison, plan=plan, on=_submitted_on(unit, reviews[i + 1][1], after=on))
     plan.refresh_from_db()
     return plan
+
+
+def _submitted_on(unit: Unit, review_on: datetime.date, after: datetime.date | None = None) -> datetime.date:
+    """A submission five days before ``review_on``, not before the acknowledgement nor ``after``."""
+    day = review_on - datetime.timedelta(days=5)
+    return max(day, unit.acknowledged_on, after or day)
 
 
 def _pdf() -> SimpleUploadedFile:

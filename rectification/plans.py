@@ -209,11 +209,24 @@ def plan_head_report_set(*, actor, plan: RectificationPlan, head_name: str, head
     return locked
 
 
-def plan_submit(*, actor, plan: RectificationPlan) -> RectificationPlan:
-    """The unit submits its plan for review: every finding must have at least one task."""
+def plan_submit(*, actor, plan: RectificationPlan, on: datetime.date | None = None) -> RectificationPlan:
+    """The unit submits its plan for review: every finding must have at least one task.
+    ``on`` dates a submission recorded afterwards (not in the future, not before the
+    feedback was acknowledged)."""
     access.check(actor, "change", plan)
     if not is_unit_of(actor, plan):
         raise PermissionDenied
+    submitted_at = timezone.now()
+    if on is not None:
+        feedback = feedback_of(plan.inspection)
+        if on > timezone.localdate():
+            raise ValidationError({"submitted_on": ["报送日期不能晚于今天。"]})
+        if feedback and feedback.acknowledged_on and on < feedback.acknowledged_on:
+            raise ValidationError(
+                {"submitted_on": [f"报送日期不能早于反馈签收日期（{feedback.acknowledged_on:%Y-%m-%d}）。"]}
+            )
+        if on < timezone.localdate():
+            submitted_at = timezone.make_aware(datetime.datetime.combine(on, datetime.time(9)))
     with transaction.atomic():
         locked = _lock(plan)
         if not locked.editable:
@@ -226,7 +239,7 @@ def plan_submit(*, actor, plan: RectificationPlan) -> RectificationPlan:
                 {"tasks": [f"以下问题还没有整改任务：{titles}{more}。每个问题至少要有一项整改措施。"]}
             )
         locked.status = Status.SUBMITTED
-        locked.submitted_at = timezone.now()
+        locked.submitted_at = submitted_at
         locked.save(update_fields=["status", "submitted_at", "updated_at"])
         audit_record(
             actor=actor,
@@ -271,14 +284,15 @@ def plan_review(
             cleaned[key] = text
     if on > timezone.localdate():
         errors["decided_on"] = ["审核日期不能晚于今天。"]
-    elif plan.submitted_at and on < timezone.localdate(plan.submitted_at):
-        errors["decided_on"] = [f"审核日期不能早于报送日期（{timezone.localdate(plan.submitted_at):%Y-%m-%d}）。"]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         locked = _lock(plan)
         if locked.status != Status.SUBMITTED:
             raise ValidationError({"plan": [f"整改方案{locked.get_status_display()}，不在待审核状态。"]})
+        submitted_on = timezone.localdate(locked.submitted_at)
+        if on < submitted_on:
+            raise ValidationError({"decided_on": [f"审核日期不能早于报送日期（{submitted_on:%Y-%m-%d}）。"]})
         review = PlanReview.objects.create(
             plan=locked, decision=decision, comments=comments, opinions=cleaned, decided_on=on, decided_by=actor
         )
