@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from demo.onsite import areas, at, user
+from demo.pdf import one_page_pdf
 from demo.results import FEEDBACK_UNIT
 from onsite.models import Finding, WorkingPaper
 from planning.models import Inspection, Inspector, Team
@@ -45,7 +46,7 @@ from results.models import Feedback, InspectionReport, ReportVersion
 D = datetime.date
 OFFICE = "qh_office"
 # A small real PDF: the evidence the units upload.
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = one_page_pdf(["Qinghe County: rectification evidence (demo)", "See the progress report for the details."])
 OPINIONS = {
     "discipline": "同意。建议对违规资金追缴情况逐笔建立台账。",
     "organization": "同意。干部问题的整改措施请明确到人。",

@@ -12,13 +12,14 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from demo.pdf import one_page_pdf
 from rectification import plans as plan_services
 from rectification import tasks as task_services
 from rectification.models import RectificationPlan
 from results.tests.permission_cases_feedback import feedback, finding
 
 TITLES = ("公务接待超标准", "“三重一大”事项未经集体决策")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = one_page_pdf(["Rectification evidence"])
 
 
 def pdf(name="整改佐证.pdf") -> SimpleUploadedFile:
