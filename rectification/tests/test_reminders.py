@@ -162,6 +162,9 @@ def test_running_twice_on_the_same_day_creates_nothing_twice(world):
     assert AuditEvent.objects.filter(action="reminder.raise").count() == 2
 
 
+# The worker and the scheduler close and reopen database connections, as they do in
+# production: they run outside a test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_daily_task_through_the_database_backend_and_worker(world):
     tasks_due(world, ON - 2 * day)
     for _ in range(2):
@@ -173,6 +176,9 @@ def test_the_daily_task_through_the_database_backend_and_worker(world):
     assert Reminder.objects.filter(raised_on=ON, kind="supervise").count() == 2
 
 
+# The worker and the scheduler close and reopen database connections, as they do in
+# production: they run outside a test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_scheduler_enqueues_each_daily_task_once_a_day(world):
     tasks_due(world, timezone.localdate() - 3 * day)
     call_command("run_periodic", once=True, verbosity=0)
