@@ -288,6 +288,10 @@ def assessment_record(
         errors["assessed_on"] = ["评估日期不能晚于今天。"]
     elif plan.approved_on and on < plan.approved_on:
         errors["assessed_on"] = [f"评估日期不能早于整改方案批准日期（{plan.approved_on:%Y-%m-%d}）。"]
+    elif (
+        last := plan.assessments.order_by("-assessed_on").values_list("assessed_on", flat=True).first()
+    ) and on < last:
+        errors["assessed_on"] = [f"评估日期不能早于上一次整改评估的日期（{last:%Y-%m-%d}）。"]
     if errors:
         raise ValidationError(errors)
     total = sum((Decimal(str(s["score"])) for s in cleaned), Decimal(0))

@@ -448,7 +448,7 @@ def ledger_import(
             err.append(RowError(n, "申请销号", f"“{flag}”无效，只能填写“{YES}”或“{NO}”。"))
             completed = before_completed
         else:
-            completed = flag == YES
+            completed = flag == YES if flag else before_completed  # a blank cell changes nothing
         if len(text) > PROGRESS_MAX:
             err.append(RowError(n, "整改进展", f"整改进展不能超过 {PROGRESS_MAX} 字（现有 {len(text)} 字）。"))
         if not text:

@@ -32,6 +32,7 @@ from planning.models import Inspection, InspectionKind
 from rectification.models import Assessment, Evidence, LookbackCheck, ProgressReport, RectificationPlan
 from rectification.plans import is_office_of
 from rectification.tasks import finding_state
+from results.models import Feedback
 
 Verdict = LookbackCheck.Verdict
 NOTE_MAX = 2000
@@ -93,6 +94,16 @@ def may_record(user, inspection: Inspection) -> bool:
     if inspection.kind != InspectionKind.LOOKBACK or inspection.revisits_id is None:
         return False
     return bool(access.roles_on(user, inspection) & RECORDERS) or is_office_of(user, inspection)
+
+
+def record_blocker(inspection: Inspection) -> str | None:
+    """Why verdicts can no longer be recorded: the look-back's findings are settled once it
+    has fed back (or is archived)."""
+    if inspection.stage == Inspection.Stage.ARCHIVED:
+        return "该“回头看”已归档，不能再修改核查结论。"
+    if Feedback.objects.filter(inspection=inspection).exists():
+        return "该“回头看”已反馈，核查结论和新发现问题不能再修改。"
+    return None
 
 
 def origin_text(revisited: Inspection, finding: Finding) -> str:
@@ -167,7 +178,9 @@ def lookback_check_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        Inspection.objects.select_for_update().get(pk=inspection.pk)
+        locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if blocker := record_blocker(locked):
+            raise ValidationError({"inspection": [blocker]})
         check = (
             LookbackCheck.objects.filter(inspection=inspection, finding=finding).select_related("new_finding").first()
         )

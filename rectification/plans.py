@@ -293,6 +293,9 @@ def plan_review(
         submitted_on = timezone.localdate(locked.submitted_at)
         if on < submitted_on:
             raise ValidationError({"decided_on": [f"审核日期不能早于报送日期（{submitted_on:%Y-%m-%d}）。"]})
+        if decision == PlanReview.Decision.APPROVED and (missing := findings_without_tasks(locked)):
+            titles = "；".join(f"“{f.title}”" for f in missing[:5])
+            raise ValidationError({"tasks": [f"以下问题还没有整改任务：{titles}。请退回单位补充后再批准。"]})
         review = PlanReview.objects.create(
             plan=locked, decision=decision, comments=comments, opinions=cleaned, decided_on=on, decided_by=actor
         )
@@ -336,6 +339,9 @@ def archive_blocker(inspection: Inspection, to_stage: str) -> str | None:
         return "被巡察单位尚未制定整改方案，不能归档。" if feedback_of(inspection) else None
     if plan.status != Status.APPROVED:
         return f"整改方案{plan.get_status_display()}，批准并全部销号后才能归档。"
+    missing = findings_without_tasks(plan)
+    if missing:
+        return f"还有 {len(missing)} 个问题没有整改任务（如“{missing[0].title}”），补充整改任务并销号后才能归档。"
     open_tasks = plan.tasks.exclude(status=RectificationTask.Status.VERIFIED).count()
     if open_tasks:
         return f"还有 {open_tasks} 项整改任务未销号，全部核验销号后才能归档。"

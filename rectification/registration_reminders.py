@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils import timezone
 
 from core import access
 from rectification.models import RectificationPlan, RectificationTask, Reminder
@@ -39,12 +40,13 @@ def todos_for(user) -> list:
         held = latest.get(reminder.task_id)
         if held is None or reminder.level > held.level:
             latest[reminder.task_id] = reminder
+    today = timezone.localdate()
     name = (getattr(user, "full_name", "") or "").strip()
     items = []
     for reminder in latest.values():
         task = reminder.task
         org = task.plan.inspection.organization
-        days = reminder.days_overdue
+        days = (today - task.deadline).days  # as of today, not as of the day the step was raised
         when = f"逾期 {days} 天" if days > 0 else "今日到期" if days == 0 else f"{-days} 天后到期"
         title = f"{org.name}：整改任务 {task.number} {reminder.get_kind_display()}（{when}）"
         if name and name == task.responsible_leader.strip() and (reminder.authority_id, org.pk) in units:

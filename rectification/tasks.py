@@ -27,7 +27,14 @@ from onsite.models import Finding
 from planning.models import Inspection
 from rectification.evidence import evidence_check, evidence_store
 from rectification.models import ProgressReport, RectificationPlan, RectificationTask, TaskCheck
-from rectification.plans import OFFICE_ROLES, default_deadline, is_office_of, is_unit_of, plan_due_on
+from rectification.plans import (
+    OFFICE_ROLES,
+    default_deadline,
+    findings_without_tasks,
+    is_office_of,
+    is_unit_of,
+    plan_due_on,
+)
 
 TaskStatus = RectificationTask.Status
 MEASURE_MAX = 2000
@@ -133,25 +140,34 @@ def _clean(plan: RectificationPlan, values: dict, errors: dict) -> dict:
     return out
 
 
-def _check_drafting(actor, plan: RectificationPlan) -> RectificationPlan:
+def _check_drafting(actor, plan: RectificationPlan, *, late_finding: Finding | None = None) -> RectificationPlan:
+    """The locked plan if the unit may write its tasks now: while it is a draft or returned,
+    or, for a finding that has no task yet (one found after the plan was approved), a
+    supplementary task on the approved plan."""
     access.check(actor, "change", plan)
     if not is_unit_of(actor, plan):
         raise PermissionDenied
     locked = RectificationPlan.objects.select_for_update().select_related("inspection").get(pk=plan.pk)
-    if not locked.editable:
-        raise ValidationError({"plan": [f"整改方案{locked.get_status_display()}，不能修改整改任务。"]})
-    return locked
+    if locked.editable or (late_finding is not None and may_supplement(locked, late_finding)):
+        return locked
+    raise ValidationError({"plan": [f"整改方案{locked.get_status_display()}，不能修改整改任务。"]})
+
+
+def may_supplement(plan: RectificationPlan, finding: Finding) -> bool:
+    """Whether ``finding`` gets a supplementary task on the approved ``plan``: it has none."""
+    return plan.status == RectificationPlan.Status.APPROVED and not plan.tasks.filter(finding=finding).exists()
 
 
 def task_create(*, actor, plan: RectificationPlan, finding: Finding, **values) -> RectificationTask:
-    """The unit adds a task for ``finding`` to its draft plan."""
+    """The unit adds a task for ``finding`` to its draft plan (or, for a finding with no task
+    yet, to its approved plan: 补充整改任务)."""
     access.check(actor, "view", plan)
     errors: dict = {}
     if finding is None or finding.inspection_id != plan.inspection_id:
         errors["finding"] = ["请选择本次巡察反馈的问题。"]
     cleaned = _clean(plan, values, errors)
     with transaction.atomic():
-        locked = _check_drafting(actor, plan)
+        locked = _check_drafting(actor, plan, late_finding=finding if "finding" not in errors else None)
         if errors:
             raise ValidationError(errors)
         number = (locked.tasks.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -244,8 +260,11 @@ def task_progress(
             "申请销号须附佐证材料。" if not task.checks.exists() else "任务曾被退回，申请销号须附新的佐证材料。"
         ]
     approved_on = task.plan.approved_on
+    last_check = task.checks.order_by("-checked_on").values_list("checked_on", flat=True).first()
     if approved_on and on < approved_on and "reported_on" not in errors:
         errors["reported_on"] = [f"报告日期不能早于整改方案批准日期（{approved_on:%Y-%m-%d}）。"]
+    elif last_check and on < last_check and "reported_on" not in errors:
+        errors["reported_on"] = [f"报告日期不能早于巡察办上次核验的日期（{last_check:%Y-%m-%d}）。"]
     if errors:
         raise ValidationError(errors)
     evidence_check(uploads)
@@ -294,6 +313,9 @@ def _check_date(task: RectificationTask, on: datetime.date) -> None:
     last = task.progress_reports.order_by("-reported_on").values_list("reported_on", flat=True).first()
     if last and on < last:
         raise ValidationError({"checked_on": [f"核验日期不能早于单位报告进展的日期（{last:%Y-%m-%d}）。"]})
+    checked = task.checks.order_by("-checked_on").values_list("checked_on", flat=True).first()
+    if checked and on < checked:
+        raise ValidationError({"checked_on": [f"核验日期不能早于上次核验的日期（{checked:%Y-%m-%d}）。"]})
 
 
 def _check_office(actor, task: RectificationTask) -> None:
@@ -387,6 +409,13 @@ def todos_for(user) -> list:
             items.append(Todo(f"{name}：{label}", url, plan_due_on(plan.inspection), "整改"))
         elif plan.status == RectificationPlan.Status.SUBMITTED and plan.authority_id in offices:
             items.append(Todo(f"{name}：审核整改方案", url, None, "整改"))
+    # A finding made after the plan was approved needs a supplementary task.
+    approved = plans.filter(status=RectificationPlan.Status.APPROVED)
+    for plan in approved:
+        if is_unit(plan, plan.inspection) and (missing := findings_without_tasks(plan)):
+            url = reverse("rectification:plan", args=[plan.pk])
+            title = f"{plan.inspection.organization.name}：为新增的 {len(missing)} 个问题补充整改任务"
+            items.append(Todo(title, url, None, "整改"))
     # The unit owes a plan for every acknowledged feedback that has none yet.
     owed = Inspection.objects.filter(
         organization_id__in=access.scope_ids(user, access.UNIT_LIAISON),

@@ -19,7 +19,7 @@ from core.forms import apply_service_errors, error_text
 from onsite.models import Finding
 from planning.selectors import inspections_for
 from rectification.forms_lookback import LookbackCheckForm
-from rectification.lookback import Verdict, lookback_check_record, lookback_items_for, may_record
+from rectification.lookback import Verdict, lookback_check_record, lookback_items_for, may_record, record_blocker
 
 
 def evidence_url(pk: int) -> str:
@@ -75,7 +75,8 @@ def lookback_check_view(request, pk, finding_pk):
 def _render(request, inspection, *, bound=None, bound_pk=None):
     user = request.user
     view = lookback_items_for(user=user, inspection=inspection)
-    team = may_record(user, inspection)
+    blocker = record_blocker(inspection)
+    team = may_record(user, inspection) and blocker is None
     for item in view.items:
         for t in item.tasks:
             t.links = [(e.name, evidence_url(e.pk)) for e in t.evidence]
@@ -94,6 +95,7 @@ def _render(request, inspection, *, bound=None, bound_pk=None):
             "inspection": inspection,
             "view": view,
             "team": team,
+            "blocker": blocker,
             "counts": [
                 ("真改实改", counts["fixed"], "active"),
                 ("表面整改", counts["surface"], "merged"),

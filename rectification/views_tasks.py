@@ -24,7 +24,14 @@ from rectification import tasks as task_services
 from rectification.evidence import MAX_FILES, evidence_open
 from rectification.forms_tasks import ProgressForm, RejectForm, TaskForm, VerifyForm
 from rectification.models import Evidence, RectificationPlan, RectificationTask
-from rectification.plans import default_deadline, findings_of, is_office_of, is_unit_of, plans_for
+from rectification.plans import (
+    default_deadline,
+    findings_of,
+    findings_without_tasks,
+    is_office_of,
+    is_unit_of,
+    plans_for,
+)
 
 TaskStatus = RectificationTask.Status
 
@@ -50,9 +57,15 @@ def _back(plan: RectificationPlan, finding_id=None) -> str:
 @login_required
 def task_new(request, pk):
     plan = get_object_or_404(plans_for(user=request.user), pk=pk)
-    if (refused := _drafting(request, plan)) is not None:
-        return refused
     findings = findings_of(plan)
+    if plan.status == RectificationPlan.Status.APPROVED and is_unit_of(request.user, plan):
+        # 补充整改任务: only for findings that have none yet (found after the plan was approved).
+        findings = findings.filter(pk__in=[f.pk for f in findings_without_tasks(plan)])
+        if not findings.exists():
+            messages.error(request, "整改方案已批准，每个问题都已有整改任务，不能再添加。")
+            return redirect("rectification:plan", plan.pk)
+    elif (refused := _drafting(request, plan)) is not None:
+        return refused
     if request.method == "POST":
         form = TaskForm(request.POST, findings=findings)
         if form.is_valid():

@@ -19,7 +19,7 @@ from rectification.assessments import (
     criterion_create,
     criterion_update,
 )
-from rectification.models import AssessmentCriterion, RectificationTask
+from rectification.models import AssessmentCriterion, RectificationPlan, RectificationTask
 from rectification.tests.factories import plan, progress
 
 
@@ -326,7 +326,7 @@ def test_the_workbench_asks_the_office_to_assess_a_plan_whose_tasks_are_all_veri
     second = half_done.tasks.get(number=2)
     progress(world, second, completed=True)
     task_services.task_verify(actor=a.users["office"], task=second)
-    assert "整改评估" in login(a.users["office"]).get("/").content.decode()
+    assert f"/rectification/plans/{half_done.pk}/assessment/" in login(a.users["office"]).get("/").content.decode()
     assessment_record(actor=a.users["office"], plan=half_done, grade="good", scores=full_scores(a.authority))
     assert f"/rectification/plans/{half_done.pk}/assessment/" not in login(a.users["office"]).get("/").content.decode()
 
@@ -338,3 +338,24 @@ def test_a_second_rectification_keeps_a_later_deadline_of_its_own(world, half_do
     assessment_record(actor=a.users["office"], plan=half_done, grade="poor", scores=full_scores(a.authority, 10))
     task = half_done.tasks.get(number=2)
     assert task.rectification_round == 2 and task.deadline == far
+
+
+def test_an_assessment_cannot_go_before_the_last_one(world, half_done):
+    a = world["a"]
+    today = timezone.localdate()
+    RectificationPlan.objects.filter(pk=half_done.pk).update(approved_on=today - datetime.timedelta(days=100))
+    half_done.refresh_from_db()
+    assessment_record(actor=a.users["office"], plan=half_done, grade="一般", scores=full_scores(a.authority, 5))
+    RectificationTask.objects.filter(plan=half_done).exclude(status="verified").update(
+        deadline=today - datetime.timedelta(days=1)
+    )
+    half_done.refresh_from_db()
+    with pytest.raises(ValidationError) as e:
+        assessment_record(
+            actor=a.users["office"],
+            plan=half_done,
+            grade="good",
+            scores=full_scores(a.authority),
+            on=today - datetime.timedelta(days=50),
+        )
+    assert "不能早于上一次整改评估的日期" in str(e.value)

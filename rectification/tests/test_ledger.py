@@ -166,10 +166,17 @@ def test_round_trip_export_edit_import_changes_progress_and_status(world, login)
     assert "导入完成：更新 2 项整改任务的进展（其中申请销号 1 项）" in text
     assert "待核验" in text and "已制定“三重一大”议事规则" in text
 
+    # A blank 申请销号 with new progress keeps the task waiting for the office's check.
+    blank = edit(download(unit, p), {first.pk: {"整改进展": "补充说明：制度已上墙公示。", "申请销号": None}})
+    assert confirm(unit, p, upload(unit, p, blank)).status_code == 302
+    first.refresh_from_db()
+    assert (first.status, first.progress) == ("reported", "补充说明：制度已上墙公示。")
+    data = download(unit, p)
+
     # The same file again changes nothing; the confirmed file is gone.
     again = upload(unit, p, data)
     assert not again.context["result"].changes and again.context["result"].unchanged == 2
-    assert ProgressReport.objects.filter(task__plan=p).count() == 3
+    assert ProgressReport.objects.filter(task__plan=p).count() == 4
     stale = unit.post(
         f"/rectification/plans/{p.pk}/ledger/import/", {"confirm": "1", "token": preview.context["token"]}
     )

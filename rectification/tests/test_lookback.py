@@ -202,3 +202,24 @@ def test_the_api(world):
     # A regular inspection.
     r = token_client(a.users["office"]).get(f"/api/v1/lookbacks/{a.inspection.pk}")
     assert r.status_code == 422 and "inspection" in r.json()["errors"]
+
+
+def test_verdicts_are_settled_once_the_lookback_has_fed_back(world, login):
+    from django.utils import timezone
+
+    from results.models import Feedback
+
+    a = world["a"]
+    inspection, user = lookback(world), member(world)
+    lookback_check_record(
+        actor=user, inspection=inspection, finding=old_finding(world), verdict="not_fixed", note="仍未整改。"
+    )
+    Feedback.objects.create(
+        authority=a.authority, inspection=inspection, issued_on=timezone.localdate(), issued_by=a.users["office"]
+    )
+    with pytest.raises(ValidationError) as e:
+        lookback_check_record(actor=user, inspection=inspection, finding=old_finding(world), verdict="fixed")
+    assert "已反馈" in str(e.value)
+    assert LookbackCheck.objects.get(inspection=inspection).verdict == "not_fixed"
+    page = login(user).get(f"/rectification/lookbacks/{inspection.pk}/").content.decode()
+    assert "核查结论和新发现问题不能再修改" in page and "修改结论" not in page

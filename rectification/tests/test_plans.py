@@ -159,8 +159,25 @@ def test_progress_before_approval_is_refused_and_nothing_partial_is_written(worl
             actor=a.users["unit_liaison"], task=task, text="进展", completed=True, uploads=[pdf()]
         )
     assert not task.progress_reports.exists()
-    assert not list(settings.FILE_DIR.rglob("*")) or all(x.is_dir() for x in settings.FILE_DIR.rglob("*"))
     assert RectificationPlan.objects.get(pk=p.pk).status == "submitted"
+
+
+def test_files_written_before_a_failure_are_removed(world, settings, monkeypatch):
+    """A failure after the evidence is on disk (here the audit write, made to fail) leaves
+    neither the progress nor its files behind."""
+    a = world["a"]
+    task = plan(world).tasks.first()
+
+    def broken(**kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(task_services, "audit_record", broken)
+    with pytest.raises(RuntimeError):
+        task_services.task_progress(
+            actor=a.users["unit_liaison"], task=task, text="进展", completed=True, uploads=[pdf(), pdf("二.pdf")]
+        )
+    assert not task.progress_reports.exists()
+    assert [x for x in settings.FILE_DIR.rglob("*") if x.is_file()] == []
 
 
 def test_the_workbench_tells_the_unit_a_plan_is_owed_and_the_office_to_review_it(world):
@@ -248,3 +265,92 @@ def test_an_inspection_is_archived_only_once_its_rectification_is_closed_and_ass
     scores = {c.pk: c.max_score for c in criteria_of(a.authority, active_only=True)}
     assessment_record(actor=office, plan=p, grade="good", scores=scores)
     assert archive().to_stage == "archived"
+
+
+def test_dates_in_the_future_and_deadlines_before_the_feedback_are_refused(world):
+    import datetime
+
+    from django.utils import timezone
+
+    a = world["a"]
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    draft = plan(world, status="draft")
+    with pytest.raises(ValidationError) as e:
+        task_services.task_update(actor=a.users["unit_liaison"], task=draft.tasks.first(), deadline="2020-01-01")
+    assert "不能早于反馈日期" in str(e.value)
+    plan_services.plan_submit(actor=a.users["unit_liaison"], plan=draft)
+    plan_services.plan_review(actor=a.users["office"], plan=draft, decision="approved")
+    task = draft.tasks.first()
+    with pytest.raises(ValidationError) as e:
+        task_services.task_progress(actor=a.users["unit_liaison"], task=task, text="进展", on=tomorrow)
+    assert "不能晚于今天" in str(e.value)
+    progress(world, task, completed=True)
+    for action in (task_services.task_verify, task_services.task_reject):
+        with pytest.raises(ValidationError) as e:
+            action(actor=a.users["office"], task=task, reason="核验", on=tomorrow)
+        assert "不能晚于今天" in str(e.value)
+
+
+def test_a_finding_made_after_approval_gets_a_supplementary_task_before_archiving(world):
+    from core.workbench import todos_for
+    from results.tests.permission_cases_feedback import finding
+
+    a = world["a"]
+    unit = a.users["unit_liaison"]
+    p = plan(world)
+    late = finding(world, title="方案批准后新形成的问题")
+    assert plan_services.findings_without_tasks(p) == [late]
+    assert "还有 1 个问题没有整改任务" in plan_services.archive_blocker(a.inspection, "archived")
+    assert [t for t in todos_for(unit) if "补充整改任务" in t.title]
+    # Only for that finding, and only once.
+    with pytest.raises(ValidationError):
+        task_services.task_create(
+            actor=unit,
+            plan=p,
+            finding=p.tasks.first().finding,
+            measure="再加",
+            responsible_leader="王",
+            responsible_office="办",
+        )
+    extra = task_services.task_create(
+        actor=unit, plan=p, finding=late, measure="建立台账", responsible_leader="王书记", responsible_office="办公室"
+    )
+    assert extra.plan_id == p.pk and plan_services.findings_without_tasks(p) == []
+    with pytest.raises(ValidationError):
+        task_services.task_create(
+            actor=unit, plan=p, finding=late, measure="再加", responsible_leader="王", responsible_office="办"
+        )
+    # A plan still missing tasks for some finding is not approved.
+    other = plan(world, "b", status="submitted")
+    finding(world, "b", title="报送后新形成的问题")
+    with pytest.raises(ValidationError) as e:
+        plan_services.plan_review(actor=world["b"].users["office"], plan=other, decision="approved")
+    assert "报送后新形成的问题" in str(e.value)
+
+
+def test_a_report_or_check_cannot_go_before_the_last_check(world):
+    import datetime
+
+    from rectification.models import RectificationPlan as Plan
+
+    a = world["a"]
+    today = timezone_today()
+    p = plan(world)
+    Plan.objects.filter(pk=p.pk).update(approved_on=today - datetime.timedelta(days=30))
+    p.refresh_from_db()
+    task = p.tasks.first()
+    progress(world, task, completed=True)
+    task_services.task_reject(actor=a.users["office"], task=task, reason="不足")
+    with pytest.raises(ValidationError) as e:
+        task_services.task_progress(
+            actor=a.users["unit_liaison"], task=task, text="补充", on=today - datetime.timedelta(days=5)
+        )
+    assert "不能早于巡察办上次核验的日期" in str(e.value)
+    task_services.task_progress(actor=a.users["unit_liaison"], task=task, text="补充", completed=True, uploads=[pdf()])
+    task_services.task_verify(actor=a.users["office"], task=task)
+
+
+def timezone_today():
+    from django.utils import timezone
+
+    return timezone.localdate()

@@ -426,7 +426,9 @@ def test_the_workbench_forgets_verified_tasks_and_keeps_the_latest_step_until_cl
         authority=a.authority, task=first, kind="account", raised_on=today, due_on=today - 40 * day, days_overdue=40
     )
     reminders_raise(on=today - 31 * day)  # a 督办 raised a month ago stays until the task is closed
-    assert [t.title.split("：")[1] for t in todos_for(a.users["unit_liaison"])] == ["整改任务 2 督办（逾期 9 天）"]
+    assert [t.title.split("：")[1] for t in todos_for(a.users["unit_liaison"])] == [
+        "整改任务 2 督办（逾期 40 天）"
+    ]  # as of today
     reminders_raise(on=today)
     assert [t.title.split("：")[1] for t in todos_for(a.users["unit_liaison"])] == ["整改任务 2 告诫（逾期 40 天）"]
 
