@@ -127,6 +127,12 @@ def write_workbook(
             ws.add_data_validation(dv)
             target = get_column_letter(list(headers).index(name) + 1)
             dv.add(f"{target}2:{target}5000")
+    return workbook_bytes(wb, ws, notes=notes, footer=footer)
+
+
+def workbook_bytes(wb: Workbook, ws, *, notes: Sequence[str] = (), footer: str = "") -> bytes:
+    """The finished file: an instructions sheet of ``notes``, and ``footer`` (the export
+    watermark) in the printed footer of ``ws`` and the file's properties, not in the data."""
     if notes:
         info = wb.create_sheet("填写说明")
         info.column_dimensions["A"].width = 100

@@ -23,7 +23,7 @@ from core.api_utils import PYDANTIC_MESSAGES, page
 from onsite.attachments import CONTENT_TYPES
 from onsite.models import Finding
 from rectification import tasks as task_services
-from rectification.api_plans import check_choice, check_id, get_or_404
+from rectification.api_plans import PlanTaskOut, check_choice, check_id, get_or_404
 from rectification.evidence import evidence_open
 from rectification.models import Evidence, RectificationPlan, RectificationTask
 from rectification.plans import plans_for
@@ -40,27 +40,14 @@ def _name(user) -> str:
     return (user.full_name or user.username) if user is not None else ""
 
 
-class TaskOut(Schema):
-    id: int
+class TaskOut(PlanTaskOut):
+    """A task as listed on its own, with its plan and inspection."""
+
     plan_id: int
     inspection_id: int
     organization_name: str
-    number: int
-    finding_id: int
-    finding_title: str
-    measure: str
-    deadline: date
-    responsible_leader: str
-    responsible_office: str
-    phase: str
-    phase_display: str
-    status: str
-    status_display: str
     overdue: bool
-    progress: str
-    progress_on: date | None
     rectification_round: int
-    verified_on: date | None
     reject_reason: str
 
     @staticmethod
@@ -70,18 +57,6 @@ class TaskOut(Schema):
     @staticmethod
     def resolve_organization_name(obj):
         return obj.plan.inspection.organization.name
-
-    @staticmethod
-    def resolve_finding_title(obj):
-        return obj.finding.title
-
-    @staticmethod
-    def resolve_phase_display(obj):
-        return obj.get_phase_display()
-
-    @staticmethod
-    def resolve_status_display(obj):
-        return obj.get_status_display()
 
     @staticmethod
     def resolve_overdue(obj):

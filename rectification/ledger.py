@@ -16,7 +16,6 @@ plan's ledger back.
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core import access
 from core.audit import audit_record, current_context
-from core.excel import SpreadsheetRejected, read_rows, safe_cell
+from core.excel import SpreadsheetRejected, read_rows, safe_cell, workbook_bytes
 from rectification.models import RectificationPlan, RectificationTask
 from rectification.plans import is_unit_of
 from rectification.tasks import PROGRESS_MAX, overdue_q, task_progress, tasks_for
@@ -212,16 +211,7 @@ def ledger_workbook(*, title: str, tasks, with_unit: bool, footer: str = "", num
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    info = wb.create_sheet("填写说明")
-    info.column_dimensions["A"].width = 100
-    for line in NOTES:
-        info.append([line])
-    if footer:
-        ws.oddFooter.center.text = footer
-        wb.properties.description = footer
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb, ws, notes=NOTES, footer=footer)
 
 
 NOTES = [

@@ -16,11 +16,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import access
-from core.forms import apply_service_errors, error_text, is_id
+from core.forms import error_text, is_id, post_form
 from core.paging import paginate
 from planning.models import Inspection, Round
 from planning.selectors import inspections_for
@@ -223,6 +224,11 @@ def plan_page(request, pk):
     return _render_plan(request, _plan(request, pk))
 
 
+def _post(request, plan: RectificationPlan, form, act, done):
+    back = reverse("rectification:plan", args=[plan.pk])
+    return post_form(request, form, act, back=back, done=done, record_errors="plan")
+
+
 @login_required
 @require_POST
 def plan_summary_view(request, pk):
@@ -230,18 +236,11 @@ def plan_summary_view(request, pk):
     if not is_unit_of(request.user, plan):
         raise PermissionDenied
     form = SummaryForm(request.POST)
-    if form.is_valid():
-        try:
-            plan_services.plan_update(actor=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as e:
-            if "plan" in e.message_dict:
-                messages.error(request, error_text(e))
-                return redirect("rectification:plan", plan.pk)
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, "已保存整改工作安排。")
-            return redirect("rectification:plan", plan.pk)
-    return _render_plan(request, plan, summary=form)
+
+    def act(d):
+        return plan_services.plan_update(actor=request.user, plan=plan, **d)
+
+    return _post(request, plan, form, act, "已保存整改工作安排。") or _render_plan(request, plan, summary=form)
 
 
 @login_required
@@ -266,29 +265,23 @@ def plan_review_view(request, pk):
     if not is_office_of(request.user, plan):
         raise PermissionDenied
     form = ReviewForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            review = plan_services.plan_review(
-                actor=request.user,
-                plan=plan,
-                decision=d["decision"],
-                comments=d["comments"],
-                opinions=form.opinions(),
-                on=d["decided_on"],
-            )
-        except ValidationError as e:
-            if "plan" in e.message_dict:
-                messages.error(request, error_text(e))
-                return redirect("rectification:plan", plan.pk)
-            apply_service_errors(form, e)
-        else:
-            if review.decision == PlanReview.Decision.APPROVED:
-                messages.success(request, "整改方案已批准。单位可按方案报告整改进展，巡察办逐项核验销号。")
-            else:
-                messages.success(request, "整改方案已退回修改，单位可按审核意见修改后重新报送。")
-            return redirect("rectification:plan", plan.pk)
-    return _render_plan(request, plan, review=form)
+
+    def act(d):
+        return plan_services.plan_review(
+            actor=request.user,
+            plan=plan,
+            decision=d["decision"],
+            comments=d["comments"],
+            opinions=form.opinions(),
+            on=d["decided_on"],
+        )
+
+    def done(review):
+        if review.decision == PlanReview.Decision.APPROVED:
+            return "整改方案已批准。单位可按方案报告整改进展，巡察办逐项核验销号。"
+        return "整改方案已退回修改，单位可按审核意见修改后重新报送。"
+
+    return _post(request, plan, form, act, done) or _render_plan(request, plan, review=form)
 
 
 @login_required
@@ -298,15 +291,9 @@ def plan_head_report_view(request, pk):
     if not is_unit_of(request.user, plan):
         raise PermissionDenied
     form = HeadReportForm(request.POST)
-    if form.is_valid():
-        try:
-            plan_services.plan_head_report_set(actor=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as e:
-            if "plan" in e.message_dict:
-                messages.error(request, error_text(e))
-                return redirect("rectification:plan", plan.pk)
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, "已保存主要负责人组织落实整改情况，将写入整改情况报告。")
-            return redirect("rectification:plan", plan.pk)
-    return _render_plan(request, plan, head=form)
+
+    def act(d):
+        return plan_services.plan_head_report_set(actor=request.user, plan=plan, **d)
+
+    done = "已保存主要负责人组织落实整改情况，将写入整改情况报告。"
+    return _post(request, plan, form, act, done) or _render_plan(request, plan, head=form)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_service_errors, error_text, is_id
+from core.forms import apply_service_errors, error_text, is_id, post_form
 from onsite.attachments import ALLOWED_TEXT, CONTENT_TYPES
 from rectification import tasks as task_services
 from rectification.evidence import MAX_FILES, evidence_open
@@ -195,6 +195,11 @@ def task_page(request, pk):
     return _render_task(request, _task(request, pk))
 
 
+def _post(request, task: RectificationTask, form, act, done):
+    back = reverse("rectification:task", args=[task.pk])
+    return post_form(request, form, act, back=back, done=done, record_errors="task")
+
+
 @login_required
 @require_POST
 def task_progress_view(request, pk):
@@ -202,24 +207,16 @@ def task_progress_view(request, pk):
     if not is_unit_of(request.user, task):
         raise PermissionDenied
     form = ProgressForm(request.POST, request.FILES)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            task_services.task_progress(
-                actor=request.user, task=task, text=d["text"], completed=d["completed"], uploads=d["files"]
-            )
-        except ValidationError as e:
-            if "task" in e.message_dict:
-                messages.error(request, error_text(e))
-                return redirect("rectification:task", task.pk)
-            apply_service_errors(form, e)
-        else:
-            if d["completed"]:
-                messages.success(request, "已报告进展并申请销号，待巡察办核验佐证材料。")
-            else:
-                messages.success(request, "已报告整改进展。")
-            return redirect("rectification:task", task.pk)
-    return _render_task(request, task, progress=form)
+
+    def act(d):
+        return task_services.task_progress(
+            actor=request.user, task=task, text=d["text"], completed=d["completed"], uploads=d["files"]
+        )
+
+    def done(progress):
+        return "已报告进展并申请销号，待巡察办核验佐证材料。" if progress.completed else "已报告整改进展。"
+
+    return _post(request, task, form, act, done) or _render_task(request, task, progress=form)
 
 
 @login_required
@@ -229,18 +226,12 @@ def task_verify_view(request, pk):
     if not is_office_of(request.user, task):
         raise PermissionDenied
     form = VerifyForm(request.POST)
-    if form.is_valid():
-        try:
-            task_services.task_verify(actor=request.user, task=task, reason=form.cleaned_data["reason"])
-        except ValidationError as e:
-            if "task" in e.message_dict:
-                messages.error(request, error_text(e))
-                return redirect("rectification:task", task.pk)
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, f"整改任务 {task.number} 已核验销号。")
-            return redirect("rectification:task", task.pk)
-    return _render_task(request, task, verify=form)
+
+    def act(d):
+        return task_services.task_verify(actor=request.user, task=task, reason=d["reason"])
+
+    done = f"整改任务 {task.number} 已核验销号。"
+    return _post(request, task, form, act, done) or _render_task(request, task, verify=form)
 
 
 @login_required
@@ -250,18 +241,12 @@ def task_reject_view(request, pk):
     if not is_office_of(request.user, task):
         raise PermissionDenied
     form = RejectForm(request.POST)
-    if form.is_valid():
-        try:
-            task_services.task_reject(actor=request.user, task=task, reason=form.cleaned_data["reason"])
-        except ValidationError as e:
-            if "task" in e.message_dict:
-                messages.error(request, error_text(e))
-                return redirect("rectification:task", task.pk)
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, f"整改任务 {task.number} 已退回补充，单位补充佐证材料后可再次申请销号。")
-            return redirect("rectification:task", task.pk)
-    return _render_task(request, task, reject=form)
+
+    def act(d):
+        return task_services.task_reject(actor=request.user, task=task, reason=d["reason"])
+
+    done = f"整改任务 {task.number} 已退回补充，单位补充佐证材料后可再次申请销号。"
+    return _post(request, task, form, act, done) or _render_task(request, task, reject=form)
 
 
 @login_required

@@ -432,3 +432,22 @@ def test_one_menu_entry_is_highlighted_the_closest(world):
     for path, label in (("/rectification/ledger/", "整改台账"), ("/rectification/plans/1/", "整改方案")):
         active = [i.label for _, items in menu_for(office, path) for i in items if i.active]
         assert active == [label], path
+
+
+def test_the_unit_adds_a_supplementary_task_on_the_page_for_a_finding_made_after_approval(world, login):
+    a = world["a"]
+    p = plan(world)
+    unit = login(a.users["unit_liaison"])
+    # Every finding has a task: nothing to add.
+    r = unit.get(f"/rectification/plans/{p.pk}/tasks/new/", follow=True)
+    assert "每个问题都已有整改任务，不能再添加" in text(r)
+    late = finding(world, title="方案批准后新形成的问题")
+    page = text(unit.get(f"/rectification/plans/{p.pk}/"))
+    assert "方案批准后新增的问题" in page and f"/rectification/plans/{p.pk}/tasks/new/?finding={late.pk}" in page
+    form = text(unit.get(f"/rectification/plans/{p.pk}/tasks/new/?finding={late.pk}"))
+    assert late.title in form and "公务接待超标准" not in form  # only the finding without a task
+    r = unit.post(f"/rectification/plans/{p.pk}/tasks/new/", {**task_body(), "finding": late.pk})
+    assert r.status_code == 302
+    assert RectificationTask.objects.filter(plan=p, finding=late).count() == 1
+    # The office does not add tasks for the unit.
+    assert login(a.users["office"]).get(f"/rectification/plans/{p.pk}/tasks/new/").status_code == 403
