@@ -18,6 +18,7 @@ from core.api_utils import page
 from planning.models import Inspection
 from rectification import plans as plan_services
 from rectification.models import RectificationPlan, RectificationTask
+from rectification.tasks import state_label
 
 router = Router(tags=["整改"])
 
@@ -129,7 +130,7 @@ class PlanTaskOut(Schema):
 
     @staticmethod
     def resolve_status_display(obj):
-        return obj.get_status_display()
+        return state_label(obj)
 
 
 class ReviewOut(Schema):

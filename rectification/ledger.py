@@ -33,7 +33,7 @@ from core.audit import audit_record, current_context
 from core.excel import SpreadsheetRejected, read_rows, safe_cell, workbook_bytes
 from rectification.models import RectificationPlan, RectificationTask
 from rectification.plans import is_unit_of
-from rectification.tasks import PROGRESS_MAX, overdue_q, task_progress, tasks_for
+from rectification.tasks import PROGRESS_MAX, overdue_q, state_label, task_progress, tasks_for
 
 TaskStatus = RectificationTask.Status
 
@@ -151,7 +151,7 @@ def _row(task: RectificationTask, index: int, with_unit: bool) -> dict:
         "责任部门": task.responsible_office,
         "整改进展": task.progress,
         "申请销号": completed_label(task),
-        "状态": task.get_status_display(),
+        "状态": state_label(task),
         "销号日期": task.verified_on,
         "任务编号": task.pk,
     }

@@ -90,6 +90,14 @@ def overdue_q(today: datetime.date | None = None, prefix: str = "") -> Q:
     return Q(**{f"{prefix}deadline__lt": today}) & ~Q(**{f"{prefix}status": TaskStatus.VERIFIED})
 
 
+def state_label(task: RectificationTask) -> str:
+    """What a user reads as the task's state: 待方案批准 until its plan is approved (the task
+    is not started yet), then its status."""
+    if task.plan.status != RectificationPlan.Status.APPROVED:
+        return "待方案批准"
+    return task.get_status_display()
+
+
 def is_overdue(task: RectificationTask, today: datetime.date | None = None) -> bool:
     return task.status != TaskStatus.VERIFIED and task.deadline < (today or timezone.localdate())
 

@@ -402,3 +402,13 @@ def test_odd_filter_input_never_breaks_the_page_or_the_export(world, login):
         assert office.get(f"/rectification/ledger/?{query}").status_code == 200
         assert office.get(f"/rectification/ledger/export.xlsx?{query}").status_code == 200
     assert office.get("/rectification/plans/99999999999999999999999/ledger.xlsx").status_code == 404
+
+
+def test_tasks_of_a_plan_not_yet_approved_read_as_waiting_for_approval(world, login):
+    p = plan(world, status="submitted")
+    office = login(world["a"].users["office"])
+    page = office.get("/rectification/ledger/").content.decode()
+    assert "待方案批准" in page
+    ws = sheet(office.get(f"/rectification/plans/{p.pk}/ledger.xlsx").content)
+    states = [row[header(ws).index("状态")] for row in ws.iter_rows(min_row=3, values_only=True) if row[0]]
+    assert states and set(states) == {"待方案批准"}
