@@ -13,11 +13,11 @@ from django.test import Client
 
 from core.models import Authority, User
 from core.services import authority_create, receiver_create, role_assign, user_create
+from planning.inspections import inspection_create, round_create, term_create
 from planning.models import Inspector
-from planning.services import inspection_create, round_create, term_create
 from planning.teams import inspection_assign_team, team_create
 from registry.models import OrganizationKind
-from registry.services import organization_create
+from registry.organizations import organization_create
 
 PASSWORD = "Test-pass-2026!"
 

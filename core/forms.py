@@ -1,6 +1,10 @@
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
+
+# A text field, not the browser's date picker, whose text follows the browser's language.
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"placeholder": "例：2025-09-30", "autocomplete": "off"})
 
 
 def apply_service_errors(form, exc: ValidationError) -> None:

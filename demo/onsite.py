@@ -40,12 +40,12 @@ from onsite.petitions import (
     petition_triage,
 )
 from onsite.surveys import survey_create, survey_results_import
+from planning.inspections import inspection_create
 from planning.models import Inspection, Team, TeamMember
-from planning.services import inspection_create
 from planning.stages import inspection_advance
 from planning.teams import ConflictsFound, inspection_assign_team
 from registry.models import OrganizationLeader
-from registry.services import organization_leader_add
+from registry.organizations import organization_leader_add
 
 D = datetime.date
 ORGANIZATION = "县财政局"

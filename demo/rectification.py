@@ -30,9 +30,9 @@ from demo.onsite import areas, at, user
 from demo.pdf import one_page_pdf
 from demo.results import FEEDBACK_UNIT
 from onsite.models import Finding, WorkingPaper
+from planning.inspections import inspection_create
 from planning.models import Inspection, Inspector, Team
 from planning.pool import inspector_create
-from planning.services import inspection_create
 from planning.stages import inspection_advance
 from planning.teams import inspection_assign_team, team_create, team_member_add
 from rectification.assessments import assessment_record, criteria_of

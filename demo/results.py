@@ -40,7 +40,7 @@ from onsite.models import Interview
 from onsite.petitions import petition_create, petition_triage
 from planning.stages import inspection_advance
 from registry.models import OrganizationLeader
-from registry.services import organization_leader_add
+from registry.organizations import organization_leader_add
 from results.feedback import feedback_acknowledge, feedback_issue, finding_exclusion_set
 from results.leads import lead_create
 from results.reports import PLACEHOLDER, current_version, report_create, report_decide, report_edit, report_submit

@@ -37,7 +37,7 @@ def focus_taxonomies_for(*, user):
     sees (office, office head, leading group), and the published versions of the
     authorities of the inspections the user works on (a team tags findings and petitions
     with them, so it reads them; drafts stay with the office)."""
-    from planning.selectors import inspections_for
+    from planning.inspections import inspections_for
 
     q = Q(published_at__isnull=False, authority_id__in=inspections_for(user=user).values("authority_id"))
     own = access.scope_q(user, FocusTaxonomy, "view")

@@ -390,7 +390,7 @@ def task_reject(*, actor, task: RectificationTask, reason: str, on: datetime.dat
 
 def todos_for(user) -> list:
     """For the workbench: the unit's plans to write or revise, tasks sent back, and tasks due
-    within 30 days (overdue ones come with their reminders, ``registration_reminders``); the
+    within 30 days (overdue ones come with their reminders, ``reminders.todos_for``); the
     office's plans to review and tasks to verify."""
     from django.urls import reverse
 

@@ -18,7 +18,7 @@ from core.audit import audit_record
 from core.excel import SpreadsheetRejected, read_rows, write_workbook
 from core.models import Authority
 from registry.models import CODE_RE, Organization, OrganizationKind
-from registry.services import organization_snapshot, status_errors
+from registry.organizations import organization_snapshot, status_errors
 
 COLUMNS = [
     "单位编码",

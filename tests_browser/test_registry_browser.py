@@ -2,7 +2,9 @@
 
 Drives Debian's chromium (``/usr/bin/chromium``) through Playwright against
 pytest-django's live server with the demo county loaded, and saves the
-screenshots used in the documentation to ``docs/screenshots/``.
+screenshots used in the documentation through ``_shot`` (see ``screenshot_dir``):
+to ``var/screenshots/`` (git-ignored) on an ordinary run, so that ``make test``
+leaves the working tree clean, and to ``docs/screenshots/`` with ``make screenshots``.
 
 Run: ``.venv/bin/python -m pytest tests_browser -m browser``
 """
@@ -44,7 +46,7 @@ LAUNCH_ARGS = [
 ]
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
-SHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+SHOTS_DEFAULT = Path("var") / "screenshots"  # see screenshot_dir()
 COUNTY = "MH-QH"  # the demo county's authority code
 
 # Codes the demo does not use (demo villages under T01 are T01-V01…V08, departments D001…D041).
@@ -124,9 +126,21 @@ def _type_search(page, text: str):
     box.press("End")
 
 
+def screenshot_dir() -> Path:
+    """Where the browser tests save their screenshots: the one place that decides it.
+
+    ``XUNCHA_SCREENSHOT_DIR`` (relative to the repository root unless absolute) when
+    set, as ``make screenshots`` does with ``docs/screenshots``; otherwise
+    ``var/screenshots``, which git ignores.
+    """
+    chosen = os.environ.get("XUNCHA_SCREENSHOT_DIR", "").strip()
+    return Path(settings.BASE_DIR) / (chosen or SHOTS_DEFAULT)
+
+
 def _shot(page, name: str, **kwargs):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / name), **kwargs)
+    shots = screenshot_dir()
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / name), **kwargs)
 
 
 # -- tests --------------------------------------------------------------------

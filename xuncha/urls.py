@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from core.urls import accounts_patterns, audit_patterns
 from core.views import auth, workbench
+from onsite.urls import public_patterns
 from xuncha.api import api
 
 urlpatterns = [
@@ -17,7 +18,7 @@ urlpatterns = [
     path("onsite/", include("onsite.urls")),
     path("results/", include("results.urls")),
     path("rectification/", include("rectification.urls")),
-    path("p/", include("onsite.urls_public")),  # the public reporting channel: no login
+    path("p/", include(public_patterns)),  # the public reporting channel: no login
     path("api/v1/", api.urls),
 ]
 

@@ -6,11 +6,10 @@ from django.http import Http404
 
 from core import access
 from core.models import Role
+from planning.inspections import inspections_for
 from planning.models import Inspection
-from planning.selectors import inspections_for
 from registry.models import Organization
-from registry.selectors import organizations_for
-from registry.services import organization_update
+from registry.organizations import organization_update, organizations_for
 
 
 def test_role_names_agree_with_the_model():
@@ -45,7 +44,7 @@ def test_city_sees_its_counties_read_only(world, login):
 
 def test_a_county_does_not_see_its_city(world):
     from registry.models import OrganizationKind
-    from registry.services import organization_create
+    from registry.organizations import organization_create
 
     city = world["city"]
     kind = OrganizationKind.objects.filter(authority=city).first()

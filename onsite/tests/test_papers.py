@@ -14,7 +14,7 @@ from core.models import AuditEvent
 from onsite.models import Attachment, Finding, Interview, Petition, WorkingPaper
 from onsite.papers import working_paper_create, working_paper_return, working_paper_submit
 from onsite.tests.permission_cases_findings import FACTS, TITLE, leaf, paper, talk
-from planning.services import inspection_create
+from planning.inspections import inspection_create
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -22,7 +22,7 @@ from onsite.petitions import (
     petition_create,
     petition_triage,
 )
-from planning.services import inspection_create
+from planning.inspections import inspection_create
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NAME, PHONE, ID_NUMBER, ADDRESS = "孙八斤", "13700001111", "11010519491231002X", "甲县青禾镇幸福路88号"

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 
 from conftest import token_client
 from planning.coverage import term_coverage
-from planning.services import inspection_create, round_create, term_create
+from planning.inspections import inspection_create, round_create, term_create
 from registry.models import OrganizationKind
-from registry.services import organization_create, organization_update
+from registry.organizations import organization_create, organization_update
 
 D = datetime.date
 

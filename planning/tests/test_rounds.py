@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from conftest import token_client
+from planning.inspections import inspection_create, round_create
 from planning.models import Inspection, Round
-from planning.services import inspection_create, round_create
 
 D = datetime.date
 

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 
 from conftest import make_user
 from planning.conflicts import conflict_check
+from planning.inspections import round_create
 from planning.models import Inspector, InspectorDeclaration, InspectorRecord, InspectorRelative, TeamMember
-from planning.services import round_create
 from planning.teams import ConflictsFound, inspection_assign_team, team_create, team_member_add
 from registry.models import OrganizationLeader
 
@@ -157,8 +157,8 @@ def test_members_with_accounts_get_their_team_role_on_each_inspection(pool, team
     p = person(a, user=account)
     team_member_add(actor=pool["office"], team=team, inspector=p, role="leader", on=ON)
     assert list(account.role_assignments.values_list("role", "scope_id")) == [("team_leader", a.inspection.pk)]
+    from planning.inspections import inspections_for
     from planning.models import Inspection
-    from planning.selectors import inspections_for
 
     second = Inspection.objects.create(authority=a.authority, round=team.round, organization=a.orgs["town"])
     inspection_assign_team(actor=pool["office"], inspection=second, team=team)

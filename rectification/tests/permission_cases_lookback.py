@@ -11,8 +11,8 @@ from core.tests.permissions import Case
 def lookback(w, key="a"):
     """County ``key``'s look-back inspection (round 8) of its round-seven inspection, whose
     approved plan has one task reported completed with a PDF as evidence."""
+    from planning.inspections import inspection_create, round_create
     from planning.models import Inspection, Round
-    from planning.services import inspection_create, round_create
     from planning.teams import inspection_assign_team, team_create
     from rectification.tests.factories import plan, progress
 

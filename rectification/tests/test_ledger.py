@@ -17,7 +17,6 @@ from core.models import AuditEvent
 from rectification import tasks as task_services
 from rectification.ledger import COLUMNS
 from rectification.models import ProgressReport, RectificationTask
-from rectification.registration_ledger import register
 from rectification.tests.factories import pdf, plan, progress
 
 pytestmark = pytest.mark.django_db
@@ -337,7 +336,6 @@ def test_the_units_ledger_offers_download_and_import_and_links_tasks(world, logi
 
 
 def test_menu_entry_for_those_who_see_tasks(world):
-    register()
     labels = lambda user: [i.label for _, items in menu.menu_for(user) for i in items]  # noqa: E731
     assert "整改台账" in labels(world["a"].users["office"])
     assert "整改台账" in labels(world["a"].users["unit_liaison"])

@@ -13,7 +13,7 @@ from onsite.models import Finding, WorkingPaper
 from rectification.lookback import lookback_check_record, lookback_items_for
 from rectification.models import LookbackCheck
 from rectification.tests.permission_cases_lookback import lookback, member, old_finding
-from rectification.views_lookback import evidence_url
+from rectification.views.lookback import evidence_url
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,8 @@ from core.models import AuditEvent
 from rectification import tasks as task_services
 from rectification.jobs import daily_enqueue, reminders_daily
 from rectification.models import RectificationPlan, RectificationTask, Reminder, ReminderSettings
-from rectification.registration_reminders import todos_for
 from rectification.reminder_documents import reminder_document
-from rectification.reminders import reminder_settings_update, reminders_raise
+from rectification.reminders import reminder_settings_update, reminders_raise, todos_for
 from rectification.tests.factories import plan, progress
 
 pytestmark = pytest.mark.django_db

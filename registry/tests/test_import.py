@@ -208,7 +208,7 @@ def test_template_round_trip(world, login):
 
 
 def test_export_cells_that_look_like_formulas_stay_text(world, login):
-    from registry.services import organization_update
+    from registry.organizations import organization_update
 
     a = world["a"]
     organization_update(actor=a.users["office"], organization=a.orgs["dept"], note='=HYPERLINK("x")')

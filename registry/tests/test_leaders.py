@@ -12,7 +12,7 @@ from core.models import AuditEvent
 from planning.conflicts import conflict_check
 from planning.models import Inspector, InspectorRecord
 from registry.models import OrganizationLeader
-from registry.services import organization_leader_add, organization_leader_end, organization_leader_update
+from registry.organizations import organization_leader_add, organization_leader_end, organization_leader_update
 
 
 def ago(days: int) -> datetime.date:

@@ -59,7 +59,7 @@ def test_office_adds_a_kind(world, login):
 
 
 def test_unit_liaison_sees_its_organisation_but_not_the_parents_name(world, login):
-    from registry.services import organization_update
+    from registry.organizations import organization_update
 
     a = world["a"]
     organization_update(actor=None, organization=a.orgs["dept"], parent=a.orgs["town"])

@@ -457,7 +457,7 @@ def test_the_list_costs_the_same_few_queries_for_many_reports(a, login):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from planning.services import inspection_create
+    from planning.inspections import inspection_create
     from results.models import ReportVersion
 
     def add_report(inspection):

@@ -19,10 +19,10 @@ from demo.onsite import load_onsite
 from demo.rectification import account_plan, load_rectification
 from demo.results import FEEDBACK_UNIT, load_results
 from demo.teams import load_teams
+from planning.inspections import inspection_create, round_create, term_create
 from planning.models import Inspection, Round, Term
-from planning.services import inspection_create, round_create, term_create
 from registry.models import Organization, OrganizationKind
-from registry.services import organization_create, organization_update
+from registry.organizations import organization_create, organization_update
 
 D = datetime.date
 TERM_START, TERM_END = D(2021, 10, 20), D(2027, 3, 31)

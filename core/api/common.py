@@ -1,0 +1,117 @@
+"""What every API module shares: authentication, list pages, error answers."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+logger = logging.getLogger(__name__)
+MAX_LIMIT = 500
+MAX_OFFSET = 10**9
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request, token):
+        from core.services import api_token_user
+
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+AUTH = [BearerAuth(), django_auth]
+
+
+def page(qs: QuerySet, *, search: str | None, fields: tuple[str, ...], limit: int, offset: int):
+    """``{"items": [...], "count": N}`` for a list endpoint, with ``?search=`` over ``fields``."""
+    if search:
+        q = Q()
+        for f in fields:
+            q |= Q(**{f"{f}__icontains": search.strip()})
+        qs = qs.filter(q)
+    limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, min(offset, MAX_OFFSET))
+    return {"items": list(qs[offset : offset + limit]), "count": qs.count()}
+
+
+def validation_messages(e: ValidationError) -> dict:
+    if hasattr(e, "error_dict"):
+        return {k: [m for err in v for m in err.messages] for k, v in e.error_dict.items()}
+    return {"__all__": e.messages}
+
+
+def install_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, {"detail": "未找到。"}, status=404)
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        return api.create_response(request, {"detail": "无权执行此操作。"}, status=403)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        return api.create_response(request, {"detail": "请先登录或提供有效的访问令牌。"}, status=401)
+
+    @api.exception_handler(ValidationError)
+    def invalid(request, exc):
+        return api.create_response(request, {"detail": "输入有误。", "errors": validation_messages(exc)}, status=422)
+
+    @api.exception_handler(NinjaValidationError)
+    def schema_invalid(request, exc):
+        errors = [
+            {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": _pydantic_message(e)}
+            for e in exc.errors
+        ]
+        return api.create_response(request, {"detail": "请求格式有误。", "errors": errors}, status=422)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        # ninja's own refusals (a body that is not JSON answers 400) in Chinese, with their status.
+        detail = "请求体不是有效的 JSON。" if exc.status_code == 400 else "请求无法处理。"
+        return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+    @api.exception_handler(OverflowError)
+    def out_of_range(request, exc):
+        return api.create_response(request, {"detail": "输入有误：数值超出范围。"}, status=422)
+
+    @api.exception_handler(DataError)
+    def data_out_of_range(request, exc):
+        return api.create_response(request, {"detail": "输入有误：数值超出范围。"}, status=422)
+
+    @api.exception_handler(Exception)
+    def unexpected(request, exc):
+        logger.exception("API error on %s", request.path)
+        return api.create_response(
+            request, {"detail": "系统出现错误，已记录。请稍后重试或联系系统管理员。"}, status=500
+        )
+
+
+# Chinese for the schema errors people actually meet; anything else gets the generic line.
+PYDANTIC_MESSAGES = {
+    "missing": "缺少此项。",
+    "date_parsing": "不是有效日期，请按 2025-09-30 的格式填写。",
+    "date_from_datetime_parsing": "不是有效日期，请按 2025-09-30 的格式填写。",
+    "date_type": "不是有效日期，请按 2025-09-30 的格式填写。",
+    "int_parsing": "须为整数。",
+    "int_type": "须为整数。",
+    "string_type": "须为文本。",
+    "bool_parsing": "须为 true 或 false。",
+    "json_invalid": "不是有效的 JSON。",
+}
+
+
+def _pydantic_message(error: dict) -> str:
+    return PYDANTIC_MESSAGES.get(error.get("type", ""), "格式有误。")
+
+
+ERROR_CODES_DESCRIPTION = ""

@@ -1,0 +1,1 @@
+"""Forms of onsite, one module per topic."""

@@ -1,0 +1,1 @@
+"""Pages of onsite, one module per topic."""

@@ -1,0 +1,492 @@
+"""Pages of working papers, findings, the immediate notice and the focus-area taxonomy.
+
+Thin: each page finds its record through a selector (404 out of sight), calls a service
+of ``onsite.papers``, ``onsite.notices`` or ``onsite.focus``, and shows the service's
+Chinese messages next to the fields or as a page message.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core import access
+from core.forms import apply_service_errors, error_text, is_id
+from core.http import DOCX, attachment
+from core.paging import paginate
+from onsite.focus import (
+    focus_area_add,
+    focus_area_for_change,
+    focus_area_move,
+    focus_area_remove,
+    focus_area_rename,
+    focus_current,
+    focus_draft,
+    focus_flat,
+    focus_leaf_choices,
+    focus_taxonomies_for,
+    focus_taxonomy_draft,
+    focus_taxonomy_publish,
+    focus_versions,
+)
+from onsite.forms.findings import FindingForm, FocusAreaForm, ReturnForm, WorkingPaperForm
+from onsite.models import Finding, FocusArea, FocusTaxonomy, WorkingPaper
+from onsite.notices import immediate_notice
+from onsite.papers import (
+    EDITABLE,
+    findings_for,
+    may_edit,
+    may_review,
+    may_write,
+    with_evidence_count,
+    working_paper_approve,
+    working_paper_create,
+    working_paper_return,
+    working_paper_submit,
+    working_paper_update,
+    working_papers_for,
+)
+from planning.inspections import inspections_for
+
+SERVICE_FIELDS = {"file": "upload", "evidence": None, "status": None, "reviewer": None, "inspection": None}
+
+
+def _apply(form, exc: ValidationError) -> None:
+    """A service's errors onto ``form``: fields by name, an upload's under the upload field."""
+    for field, errors in exc.message_dict.items():
+        target = SERVICE_FIELDS.get(field, field)
+        form.add_error(target if target in form.fields else None, errors)
+
+
+def _inspection(request, pk):
+    return get_object_or_404(inspections_for(user=request.user).select_related("team"), pk=pk)
+
+
+def _paper(request, pk) -> WorkingPaper:
+    return get_object_or_404(working_papers_for(user=request.user).select_related("inspection__team"), pk=pk)
+
+
+def _finding_of(paper: WorkingPaper) -> Finding | None:
+    try:
+        return paper.finding
+    except ObjectDoesNotExist:
+        return None
+
+
+# Working papers ------------------------------------------------------------------------
+
+
+@login_required
+def working_paper_list(request, pk):
+    inspection = _inspection(request, pk)
+    papers = working_papers_for(user=request.user, inspection=inspection)
+    counts = dict(papers.order_by().values_list("status").annotate(n=Count("id")))
+    status = request.GET.get("status", "")
+    qs = with_evidence_count(papers)
+    if status in WorkingPaper.Status.values:
+        qs = qs.filter(status=status)
+    search = request.GET.get("q", "").strip()
+    if search:
+        qs = qs.filter(title__icontains=search)
+    statuses = [(value, label, counts.get(value, 0)) for value, label in WorkingPaper.Status.choices]
+    context = {
+        "inspection": inspection,
+        "page": paginate(request, qs),
+        "statuses": statuses,
+        "status": status,
+        "search": search,
+        "total": sum(counts.values()),
+        "may_write": may_write(request.user, inspection),
+    }
+    return render(request, "onsite/paper_list.html", context)
+
+
+def _uploads(form) -> list:
+    upload = form.cleaned_data.get("upload")
+    return [upload] if upload else []
+
+
+@login_required
+def working_paper_create_view(request, pk):
+    inspection = _inspection(request, pk)
+    if not may_write(request.user, inspection):
+        raise PermissionDenied
+    form = WorkingPaperForm(request.POST or None, request.FILES or None, inspection=inspection)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            paper = working_paper_create(
+                actor=request.user,
+                inspection=inspection,
+                title=d["title"],
+                facts=d["facts"],
+                rule=d["rule"],
+                interviews=d["interviews"],
+                petitions=d["petitions"],
+                document_requests=d["document_requests"],
+                attachments=d["attachments"],
+                uploads=_uploads(form),
+            )
+        except ValidationError as e:
+            _apply(form, e)
+        else:
+            messages.success(request, "底稿已保存为草稿。核对证据后点击“提交审核”。")
+            return redirect("onsite:working_paper", paper.pk)
+    context = {"inspection": inspection, "form": form, "paper": None}
+    return render(request, "onsite/paper_form.html", context)
+
+
+@login_required
+def working_paper_edit_view(request, pk):
+    paper = _paper(request, pk)
+    if request.user.pk == paper.author_id and paper.status not in EDITABLE:
+        messages.error(request, f"该底稿{paper.get_status_display()}，不能修改。")
+        return redirect("onsite:working_paper", paper.pk)
+    if not may_edit(request.user, paper):
+        raise PermissionDenied
+    initial = {
+        "title": paper.title,
+        "facts": paper.facts,
+        "rule": paper.rule,
+        "interviews": list(paper.interviews.all()),
+        "petitions": list(paper.petitions.all()),
+        "document_requests": list(paper.document_requests.all()),
+        "attachments": list(paper.attachments.all()),
+    }
+    form = WorkingPaperForm(request.POST or None, request.FILES or None, inspection=paper.inspection, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            working_paper_update(
+                actor=request.user,
+                paper=paper,
+                title=d["title"],
+                facts=d["facts"],
+                rule=d["rule"],
+                interviews=d["interviews"],
+                petitions=d["petitions"],
+                document_requests=d["document_requests"],
+                attachments=d["attachments"],
+                uploads=_uploads(form),
+            )
+        except ValidationError as e:
+            _apply(form, e)
+        else:
+            messages.success(request, "底稿已保存。")
+            return redirect("onsite:working_paper", paper.pk)
+    context = {"inspection": paper.inspection, "form": form, "paper": paper}
+    return render(request, "onsite/paper_form.html", context)
+
+
+def _finding_form(paper: WorkingPaper, data=None) -> FindingForm:
+    return FindingForm(
+        data,
+        leaves=focus_leaf_choices(paper.authority_id),
+        initial={"title": paper.title, "description": paper.facts},
+    )
+
+
+def _detail(request, paper: WorkingPaper, *, finding_form=None, return_form=None, status=200):
+    reviewer = may_review(request.user, paper)
+    context = {
+        "paper": paper,
+        "inspection": paper.inspection,
+        "interviews": paper.interviews.all(),
+        "petitions": paper.petitions.all(),
+        "document_requests": paper.document_requests.all(),
+        "attachments": paper.attachments.all(),
+        "finding": _finding_of(paper),
+        "may_edit": may_edit(request.user, paper),
+        "may_review": reviewer,
+        "finding_form": finding_form or (_finding_form(paper) if reviewer else None),
+        "return_form": return_form or ReturnForm(),
+    }
+    return render(request, "onsite/paper_detail.html", context, status=status)
+
+
+@login_required
+def working_paper_detail(request, pk):
+    return _detail(request, _paper(request, pk))
+
+
+@login_required
+@require_POST
+def working_paper_submit_view(request, pk):
+    paper = _paper(request, pk)
+    try:
+        working_paper_submit(actor=request.user, paper=paper)
+    except ValidationError as e:
+        messages.error(request, error_text(e))
+    else:
+        messages.success(request, "底稿已提交审核。")
+    return redirect("onsite:working_paper", paper.pk)
+
+
+@login_required
+@require_POST
+def working_paper_approve_view(request, pk):
+    paper = _paper(request, pk)
+    form = _finding_form(paper, request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            finding = working_paper_approve(
+                actor=request.user,
+                paper=paper,
+                title=d["title"],
+                description=d["description"],
+                focus_area=d["focus_area"],
+                severity=d["severity"],
+                people=d["people"],
+                amount=d["amount"],
+                immediate=d["immediate"],
+                immediate_deadline=d["immediate_deadline"],
+                comment=d["comment"],
+            )
+        except ValidationError as e:
+            if set(e.message_dict) & {"status", "reviewer"}:
+                messages.error(request, error_text(e))
+                return redirect("onsite:working_paper", paper.pk)
+            apply_service_errors(form, e)
+        else:
+            messages.success(request, f"底稿已审核通过，形成问题“{finding.title}”。")
+            return redirect("onsite:finding", finding.pk)
+    elif not may_review(request.user, paper):
+        raise PermissionDenied
+    return _detail(request, paper, finding_form=form)
+
+
+@login_required
+@require_POST
+def working_paper_return_view(request, pk):
+    paper = _paper(request, pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            working_paper_return(actor=request.user, paper=paper, comment=form.cleaned_data["comment"])
+        except ValidationError as e:
+            if set(e.message_dict) & {"status", "reviewer"}:
+                messages.error(request, error_text(e))
+                return redirect("onsite:working_paper", paper.pk)
+            apply_service_errors(form, e)
+        else:
+            messages.success(request, "底稿已退回撰写人修改。")
+            return redirect("onsite:working_paper", paper.pk)
+    elif not may_review(request.user, paper):
+        raise PermissionDenied
+    return _detail(request, paper, return_form=form)
+
+
+# Findings ------------------------------------------------------------------------------
+
+
+def _top(area: FocusArea) -> FocusArea:
+    while area.parent_id is not None:
+        area = area.parent
+    return area
+
+
+@login_required
+def finding_list(request, pk):
+    inspection = _inspection(request, pk)
+    qs = findings_for(user=request.user, inspection=inspection)
+    severity = request.GET.get("severity", "")
+    if severity in Finding.Severity.values:
+        qs = qs.filter(severity=severity)
+    immediate = request.GET.get("immediate") == "1"
+    if immediate:
+        qs = qs.filter(immediate=True)
+    groups: dict[int, tuple[FocusArea, list[Finding]]] = {}
+    for finding in qs.order_by("id"):
+        top = _top(finding.focus_area)
+        groups.setdefault(top.pk, (top, []))[1].append(finding)
+    ordered = sorted(groups.values(), key=lambda g: (g[0].taxonomy.version, g[0].order, g[0].code))
+    context = {
+        "inspection": inspection,
+        "groups": ordered,
+        "count": sum(len(g[1]) for g in ordered),
+        "severities": Finding.Severity.choices,
+        "severity": severity,
+        "immediate": immediate,
+    }
+    return render(request, "onsite/finding_list.html", context)
+
+
+@login_required
+def finding_detail(request, pk):
+    finding = get_object_or_404(
+        findings_for(user=request.user).select_related("created_by", "working_paper__author", "inspection__team"),
+        pk=pk,
+    )
+    trail = []
+    node = finding.focus_area
+    while node is not None:
+        trail.insert(0, node.name)
+        node = node.parent
+    context = {"finding": finding, "inspection": finding.inspection, "trail": trail}
+    return render(request, "onsite/finding_detail.html", context)
+
+
+@login_required
+def finding_notice_view(request, pk):
+    finding = get_object_or_404(findings_for(user=request.user).select_related("inspection__team"), pk=pk)
+    try:
+        name, data = immediate_notice(actor=request.user, finding=finding)
+    except ValidationError as e:
+        messages.error(request, error_text(e))
+        return redirect("onsite:finding", finding.pk)
+    return attachment(data, name, DOCX)
+
+
+# The focus-area taxonomy ---------------------------------------------------------------
+
+
+def _focus_office(request):
+    """The office's authority, for the taxonomy pages (404 for those who may not read it)."""
+    user = request.user
+    if not access.can(user, "view", FocusTaxonomy) or user.authority is None:
+        raise Http404
+    return user.authority
+
+
+def _focus_url(taxonomy: FocusTaxonomy, area: FocusArea | None = None) -> str:
+    url = f"{reverse('onsite:focus_areas')}?version={taxonomy.version}"
+    return f"{url}#area-{area.pk}" if area is not None else url
+
+
+@login_required
+def focus_areas(request):
+    authority = _focus_office(request)
+    user = request.user
+    can_change = authority.pk in access.authorities_for(user, "change", FocusTaxonomy)
+    versions = list(focus_versions(authority.pk))
+    current, draft = focus_current(authority.pk), focus_draft(authority.pk)
+    chosen = None
+    raw = request.GET.get("version", "")
+    if raw:
+        chosen = next((v for v in versions if str(v.version) == raw), None)
+        if chosen is None:
+            raise Http404
+    chosen = chosen or (draft if draft and can_change else current) or (versions[0] if versions else None)
+    context = {
+        "versions": versions,
+        "current": current,
+        "draft": draft,
+        "chosen": chosen,
+        "areas": focus_flat(chosen) if chosen else [],
+        "can_change": can_change,
+        "editable": bool(can_change and chosen and chosen.published_at is None),
+        "groups": FocusArea.Group.choices,
+        "form": FocusAreaForm(),
+    }
+    return render(request, "onsite/focus_areas.html", context)
+
+
+@login_required
+@require_POST
+def focus_version_create_view(request):
+    authority = _focus_office(request)
+    try:
+        draft = focus_taxonomy_draft(actor=request.user, authority=authority)
+    except ValidationError as e:
+        messages.error(request, error_text(e))
+        return redirect("onsite:focus_areas")
+    messages.success(request, f"已新建第{draft.version}版草稿（复制自现行版本），修改后点击“发布”生效。")
+    return redirect(_focus_url(draft))
+
+
+def _taxonomy(request, pk) -> FocusTaxonomy:
+    _focus_office(request)
+    return get_object_or_404(focus_taxonomies_for(user=request.user), pk=pk)
+
+
+@login_required
+@require_POST
+def focus_version_publish_view(request, pk):
+    taxonomy = _taxonomy(request, pk)
+    try:
+        focus_taxonomy_publish(actor=request.user, taxonomy=taxonomy)
+    except ValidationError as e:
+        messages.error(request, error_text(e))
+    else:
+        messages.success(request, f"第{taxonomy.version}版已发布，今后新形成的问题按此版本归类；已有问题保留原归类。")
+    return redirect(_focus_url(taxonomy))
+
+
+@login_required
+@require_POST
+def focus_area_create_view(request, pk):
+    taxonomy = _taxonomy(request, pk)
+    raw = request.POST.get("parent", "")
+    parent = None
+    if raw:
+        if not is_id(raw):
+            raise Http404
+        parent = get_object_or_404(taxonomy.areas.all(), pk=raw)
+    form = FocusAreaForm(request.POST)
+    area = None
+    if form.is_valid():
+        try:
+            area = focus_area_add(
+                actor=request.user,
+                taxonomy=taxonomy,
+                parent=parent,
+                name=form.cleaned_data["name"],
+                group=form.cleaned_data["group"],
+            )
+        except ValidationError as e:
+            messages.error(request, error_text(e))
+        else:
+            messages.success(request, f"已添加“{area.name}”（{area.code}）。")
+    else:
+        messages.error(request, "；".join(m for errors in form.errors.values() for m in errors))
+    return redirect(_focus_url(taxonomy, area or parent))
+
+
+def _area(request, pk) -> FocusArea:
+    _focus_office(request)
+    return focus_area_for_change(user=request.user, pk=pk)
+
+
+@login_required
+@require_POST
+def focus_area_rename_view(request, pk):
+    area = _area(request, pk)
+    try:
+        focus_area_rename(actor=request.user, area=area, name=request.POST.get("name", ""))
+    except ValidationError as e:
+        messages.error(request, error_text(e))
+    else:
+        messages.success(request, f"已改名为“{area.name}”。")
+    return redirect(_focus_url(area.taxonomy, area))
+
+
+@login_required
+@require_POST
+def focus_area_move_view(request, pk):
+    area = _area(request, pk)
+    try:
+        focus_area_move(actor=request.user, area=area, direction=request.POST.get("direction", ""))
+    except ValidationError as e:
+        messages.error(request, error_text(e))
+    return redirect(_focus_url(area.taxonomy, area))
+
+
+@login_required
+@require_POST
+def focus_area_remove_view(request, pk):
+    area = _area(request, pk)
+    taxonomy, parent = area.taxonomy, area.parent
+    try:
+        focus_area_remove(actor=request.user, area=area)
+    except ValidationError as e:
+        messages.error(request, error_text(e))
+        return redirect(_focus_url(taxonomy, area))
+    messages.success(request, f"已删除“{area.name}”。")
+    return redirect(_focus_url(taxonomy, parent))

@@ -1,0 +1,1 @@
+"""Forms of planning, one module per topic."""

@@ -1,0 +1,1 @@
+"""Forms of rectification, one module per topic."""

@@ -1,0 +1,1 @@
+"""Pages of rectification, one module per topic."""

@@ -1,0 +1,96 @@
+"""Pages of the reminders (整改督促): the list (the office's of its authority, the team's of
+its inspection, the unit's own), the notice download, and the office's settings.
+
+Thin: records come through ``rectification.reminders.reminders_for`` (404 out of sight),
+writes and documents through the services, whose Chinese messages are shown by the field
+or as a page message.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from core.forms import apply_service_errors, error_text, is_id
+from core.http import DOCX, attachment
+from core.paging import paginate
+from rectification.forms.reminders import ReminderFilterForm, ReminderSettingsForm
+from rectification.models import RectificationTask
+from rectification.plans import plans_for
+from rectification.reminder_documents import TITLES, reminder_document
+from rectification.reminders import (
+    NOTICE_KINDS,
+    SETTING_FIELDS,
+    may_set,
+    may_view,
+    reminder_settings_for,
+    reminder_settings_update,
+    reminders_for,
+)
+
+
+@login_required
+def reminder_list(request):
+    user = request.user
+    if not may_view(user):
+        raise Http404
+    form = ReminderFilterForm(request.GET or None)
+    kind, state = "", ""
+    if form.is_valid():
+        kind, state = form.cleaned_data["kind"], form.cleaned_data["state"]
+    raw_task, raw_plan = request.GET.get("task", ""), request.GET.get("plan", "")
+    task_id = int(raw_task) if is_id(raw_task) else None
+    plan_id = int(raw_plan) if is_id(raw_plan) else None
+    qs = reminders_for(user=user, kind=kind or None, task_id=task_id, plan_id=plan_id)
+    if state == "open":
+        qs = qs.exclude(task__status=RectificationTask.Status.VERIFIED)
+    elif state == "closed":
+        qs = qs.filter(task__status=RectificationTask.Status.VERIFIED)
+    page = paginate(request, qs)
+    for reminder in page:
+        reminder.task_url = reverse("rectification:task", args=[reminder.task_id])
+        reminder.days_left = -reminder.days_overdue
+        reminder.notice = TITLES.get(reminder.kind) if reminder.kind in NOTICE_KINDS else ""
+    context = {
+        "page": page,
+        "form": form,
+        "filtered": bool(kind or state or task_id or plan_id),
+        "task_id": task_id,
+        "plan_id": plan_id,
+        "scope_plan": plans_for(user=user).filter(pk=plan_id).first() if plan_id else None,
+        "can_set": may_set(user),
+    }
+    return render(request, "rectification/reminder_list.html", context)
+
+
+@login_required
+def reminder_document_view(request, pk):
+    reminder = get_object_or_404(reminders_for(user=request.user), pk=pk)
+    try:
+        name, data = reminder_document(actor=request.user, reminder=reminder)
+    except ValidationError as e:
+        messages.error(request, error_text(e))
+        return redirect("rectification:reminders")
+    return attachment(data, name, DOCX)
+
+
+@login_required
+def reminder_settings_view(request):
+    user = request.user
+    if not may_set(user):
+        raise Http404
+    current = reminder_settings_for(user.authority)
+    form = ReminderSettingsForm(request.POST or None, initial={f: getattr(current, f) for f in SETTING_FIELDS})
+    if request.method == "POST" and form.is_valid():
+        try:
+            reminder_settings_update(actor=user, authority=user.authority, **form.cleaned_data)
+        except ValidationError as e:
+            apply_service_errors(form, e)
+        else:
+            messages.success(request, "整改督促设置已保存，自下次每日检查起按新设置发出提醒、督办、告诫和问责。")
+            return redirect("rectification:reminder_settings")
+    return render(request, "rectification/reminder_settings.html", {"form": form})

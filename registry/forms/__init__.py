@@ -1,0 +1,1 @@
+"""Forms of registry, one module per topic."""

@@ -1,0 +1,1 @@
+"""Forms of results, one module per topic."""

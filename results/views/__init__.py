@@ -1,0 +1,1 @@
+"""Pages of results, one module per topic."""
