@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test test-pg test-browser check install demo benchmark vendor clean
+.PHONY: run test test-pg test-browser screenshots check install demo benchmark vendor clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ test-pg: install
 
 test-browser: install
 	$(PY) -m pytest -m browser
+
+# The browser tests save their screenshots to var/screenshots/ (git-ignored), so that
+# `make test` leaves the tree clean; this target runs them again to refresh the
+# README's pictures in docs/screenshots/ (commit those only when a page changed).
+screenshots: install
+	XUNCHA_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -m browser
 
 check: install
 	$(VENV)/bin/ruff check .
