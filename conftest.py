@@ -87,6 +87,88 @@ def make_county(city, code, name):
     return c
 
 
+# Records of later stages that several apps' tests build on (each app's own builders are in
+# its tests/factories.py). Made with the ORM, once per test: the same record on each call.
+
+FINDING_TITLE = "公务接待超标准"
+
+
+def focus_leaf(w, key="a"):
+    """County ``key``'s first leaf of group focus (by code), of any taxonomy version."""
+    from onsite.models import FocusArea
+
+    return (
+        FocusArea.objects.filter(taxonomy__authority=w[key].authority, group="focus", children__isnull=True)
+        .order_by("code")
+        .first()
+    )
+
+
+def finding(w, key="a", *, title=FINDING_TITLE, inspection=None, area=None, **fields):
+    """A finding of county ``key``'s inspection (or ``inspection``), on an approved working paper."""
+    from onsite.models import Finding, WorkingPaper
+
+    c = w[key]
+    inspection = inspection or c.inspection
+    found = Finding.objects.filter(inspection=inspection, title=title).first()
+    if found:
+        return found
+    paper = WorkingPaper.objects.create(
+        authority=c.authority,
+        inspection=inspection,
+        title=title,
+        facts=fields.get("description", "2025年超标准接待12次。"),
+        status="approved",
+        author=c.users["team_member"],
+    )
+    return Finding.objects.create(
+        authority=c.authority,
+        inspection=inspection,
+        working_paper=paper,
+        title=title,
+        description=fields.pop("description", "2025年超标准接待12次。"),
+        focus_area=area or focus_leaf(w, key),
+        created_by=c.users["team_member"],
+        **fields,
+    )
+
+
+def inspection_report(w, key="a", *, status="approved", inspection=None):
+    """County ``key``'s inspection report in ``status`` (the ORM's, without versions)."""
+    from results.models import InspectionReport
+
+    c = w[key]
+    found, _ = InspectionReport.objects.get_or_create(
+        inspection=inspection or c.inspection,
+        defaults={"authority": c.authority, "status": status, "created_by": c.users["office"]},
+    )
+    return found
+
+
+def feedback(w, key="a", *, acknowledged=False, inspection=None):
+    """County ``key``'s feedback, issued five days ago (and acknowledged, if asked)."""
+    from django.utils import timezone
+
+    from results.models import Feedback
+
+    c = w[key]
+    inspection = inspection or c.inspection
+    inspection_report(w, key, inspection=inspection)
+    found = Feedback.objects.filter(inspection=inspection).first() or Feedback.objects.create(
+        authority=c.authority,
+        inspection=inspection,
+        issued_on=timezone.localdate() - datetime.timedelta(days=5),
+        issued_by=c.users["office"],
+    )
+    if acknowledged and found.acknowledged_at is None:
+        found.acknowledged_at = timezone.now()
+        found.acknowledged_on = timezone.localdate()
+        found.acknowledged_name = "周建国"
+        found.acknowledged_by = c.users["unit_liaison"]
+        found.save()
+    return found
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     """Argon2 is deliberately slow; tests that need it check the setting itself."""

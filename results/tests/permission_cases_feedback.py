@@ -1,96 +1,16 @@
 """Rows of the four-permission-cases table (core/tests/test_permissions.py) for the feedback
-pages and API, and the records they need, made with the ORM (reports, findings and leads
-are other parts' to write)."""
-
-import datetime
+pages and API. Their records (the finding, report and feedback, made with the ORM) come from
+the root conftest.py, which later stages build on too."""
 
 from django.utils import timezone
 
+from conftest import FINDING_TITLE, feedback, finding, inspection_report
 from core.tests.permissions import Case
-
-FINDING_TITLE = "公务接待超标准"
+from results.tests.factories import acknowledged_feedback
 
 
 def today() -> str:
     return timezone.localdate().isoformat()
-
-
-def leaf(w, key="a"):
-    from onsite.models import FocusArea
-
-    return (
-        FocusArea.objects.filter(taxonomy__authority=w[key].authority, group="focus", children__isnull=True)
-        .order_by("code")
-        .first()
-    )
-
-
-def finding(w, key="a", *, title=FINDING_TITLE, inspection=None, area=None, **fields):
-    """A finding of county ``key``'s inspection (or ``inspection``), on an approved working paper."""
-    from onsite.models import Finding, WorkingPaper
-
-    c = w[key]
-    inspection = inspection or c.inspection
-    found = Finding.objects.filter(inspection=inspection, title=title).first()
-    if found:
-        return found
-    paper = WorkingPaper.objects.create(
-        authority=c.authority,
-        inspection=inspection,
-        title=title,
-        facts=fields.get("description", "2025年超标准接待12次。"),
-        status="approved",
-        author=c.users["team_member"],
-    )
-    return Finding.objects.create(
-        authority=c.authority,
-        inspection=inspection,
-        working_paper=paper,
-        title=title,
-        description=fields.pop("description", "2025年超标准接待12次。"),
-        focus_area=area or leaf(w, key),
-        created_by=c.users["team_member"],
-        **fields,
-    )
-
-
-def report(w, key="a", *, status="approved", inspection=None):
-    from results.models import InspectionReport
-
-    c = w[key]
-    found, _ = InspectionReport.objects.get_or_create(
-        inspection=inspection or c.inspection,
-        defaults={"authority": c.authority, "status": status, "created_by": c.users["office"]},
-    )
-    return found
-
-
-def feedback(w, key="a", *, acknowledged=False, inspection=None):
-    """County ``key``'s feedback, issued five days ago (and acknowledged, if asked)."""
-    from results.models import Feedback
-
-    c = w[key]
-    inspection = inspection or c.inspection
-    report(w, key, inspection=inspection)
-    found = Feedback.objects.filter(inspection=inspection).first() or Feedback.objects.create(
-        authority=c.authority,
-        inspection=inspection,
-        issued_on=timezone.localdate() - datetime.timedelta(days=5),
-        issued_by=c.users["office"],
-    )
-    if acknowledged and found.acknowledged_at is None:
-        found.acknowledged_at = timezone.now()
-        found.acknowledged_on = timezone.localdate()
-        found.acknowledged_name = "周建国"
-        found.acknowledged_by = c.users["unit_liaison"]
-        found.save()
-    return found
-
-
-def _fed_back(w):
-    """An acknowledged feedback with a finding: what the unit's liaison may read."""
-    finding(w)
-    return feedback(w, acknowledged=True)
 
 
 def _inspection_url(w):
@@ -105,7 +25,7 @@ CASES = [
         _inspection_url,
         "office",
         302,
-        body=lambda w: report(w) and {"issued_on": today()},
+        body=lambda w: inspection_report(w) and {"issued_on": today()},
     ),
     Case(
         "feedback exclusion",
@@ -126,7 +46,7 @@ CASES = [
     Case(
         "unit feedback page",
         "get",
-        lambda w: _fed_back(w) and "/results/unit/",
+        lambda w: acknowledged_feedback(w) and "/results/unit/",
         "unit_liaison",
         200,
         marker=lambda w: FINDING_TITLE,
@@ -157,7 +77,7 @@ CASES = [
         "office",
         201,
         api=True,
-        body=lambda w: report(w) and {"inspection_id": w["a"].inspection.pk, "issued_on": today()},
+        body=lambda w: inspection_report(w) and {"inspection_id": w["a"].inspection.pk, "issued_on": today()},
         denied=404,  # the inspection it names is out of sight
     ),
     Case(
@@ -190,7 +110,7 @@ CASES = [
     Case(
         "api feedback findings",
         "get",
-        lambda w: f"/api/v1/feedback/{_fed_back(w).pk}/findings",
+        lambda w: f"/api/v1/feedback/{acknowledged_feedback(w).pk}/findings",
         "unit_liaison",
         200,
         api=True,

@@ -1,115 +1,24 @@
 """Rows of the four-permission-cases table (core/tests/test_permissions.py) for leads and transfers.
 
-The helpers make county A's records the first time a row asks for them (once per test).
+The records come from results/tests/factories.py, made the first time a row asks for them (once per test).
 """
 
 from core.tests.permissions import Case
-
-LEAD_NAME = "王某某"
+from results.tests.factories import (
+    LEAD_NAME,
+    finding_transfer,
+    first_finding,
+    lead,
+    lead_transfer,
+    other_receiver,
+    received_transfer,
+)
 
 
 def _today():
     from django.utils import timezone
 
     return timezone.localdate()
-
-
-def finding(w):
-    """An approved working paper of county A's inspection and its finding."""
-    from onsite.models import Finding, FocusArea, WorkingPaper
-
-    a = w["a"]
-    found = Finding.objects.filter(inspection=a.inspection).first()
-    if found:
-        return found
-    area = FocusArea.objects.filter(taxonomy__authority=a.authority, group="focus", children__isnull=True).first()
-    author = a.users["team_member"]
-    paper = WorkingPaper.objects.create(
-        authority=a.authority,
-        inspection=a.inspection,
-        title="公务接待超标准",
-        facts="2025年超标准接待 12 次",
-        status="approved",
-        author=author,
-    )
-    return Finding.objects.create(
-        authority=a.authority,
-        inspection=a.inspection,
-        working_paper=paper,
-        title="公务接待超标准",
-        description="2025年超标准接待 12 次，超支 3.6 万元",
-        focus_area=area,
-        created_by=author,
-    )
-
-
-def other_receiver(w):
-    from core.models import Receiver
-    from core.services import receiver_create
-
-    a = w["a"]
-    found = Receiver.objects.filter(authority=a.authority, kind="other").first()
-    return found or receiver_create(actor=None, authority=a.authority, name="甲县财政局", kind="other")
-
-
-def lead(w):
-    """An unsealed discipline lead on county A's inspection, recorded by the office head."""
-    from results.leads import lead_create
-    from results.models import Lead
-
-    a = w["a"]
-    found = Lead.objects.filter(inspection=a.inspection, category="discipline").first()
-    return found or lead_create(
-        actor=a.users["office_head"],
-        inspection=a.inspection,
-        category="discipline",
-        name=LEAD_NAME,
-        post="县委办公室副主任",
-        details="违规收受礼金",
-    )
-
-
-def lead_transfer(w):
-    """County A's lead, transferred to its discipline receiver."""
-    from results.models import Transfer
-    from results.transfers import transfer_create
-
-    a = w["a"]
-    found = Transfer.objects.filter(inspection=a.inspection, kind="leads").first()
-    return found or transfer_create(
-        actor=a.users["office_head"],
-        inspection=a.inspection,
-        receiver=a.receiver,
-        kind="leads",
-        leads=[lead(w)],
-        sent_on=_today(),
-    )
-
-
-def received_transfer(w):
-    from results.transfers import transfer_receive
-
-    t = lead_transfer(w)
-    if t.received_on is None:
-        transfer_receive(actor=w["a"].users["receiver"], transfer=t, received_on=_today(), received_name="孙某")
-    return t
-
-
-def finding_transfer(w):
-    """County A's finding, transferred to a department (the office sees it)."""
-    from results.models import Transfer
-    from results.transfers import transfer_create
-
-    a = w["a"]
-    found = Transfer.objects.filter(inspection=a.inspection, kind="findings").first()
-    return found or transfer_create(
-        actor=a.users["office"],
-        inspection=a.inspection,
-        receiver=other_receiver(w),
-        kind="findings",
-        findings=[finding(w)],
-        sent_on=_today(),
-    )
 
 
 def _leads_url(w):
@@ -154,7 +63,7 @@ CASES = [
         body=lambda w: {
             "kind": "findings",
             "receiver": other_receiver(w).pk,
-            "findings": [finding(w).pk],
+            "findings": [first_finding(w).pk],
             "sent_on": _today().isoformat(),
         },
     ),

@@ -13,7 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from conftest import make_user, token_client
+from conftest import feedback, finding, inspection_report, make_user, token_client
 from core.crypto import seal_json
 from core.documents import cn_date
 from core.models import AuditEvent
@@ -24,7 +24,6 @@ from planning.stages import add_months
 from results import feedback as feedback_module
 from results.feedback_documents import mask_text
 from results.models import Feedback, InspectionReport, Lead, ReportDecision, ReportVersion
-from results.tests.permission_cases_feedback import feedback, finding, report
 
 D = datetime.date
 TODAY = timezone.localdate
@@ -82,7 +81,7 @@ def fed(world):
         subject=PETITION_SUBJECT,
         content="有人反映……",
     )
-    report(world)
+    inspection_report(world)
     return a
 
 

@@ -11,7 +11,7 @@ from core.models import AuditEvent
 from core.services import receiver_create
 from results.leads import lead_create
 from results.models import Lead
-from results.tests.permission_cases_transfers import finding
+from results.tests.factories import first_finding
 from results.transfers import transfer_create
 
 OUTSIDERS = ("office", "team_member", "leading_group", "unit_liaison", "receiver", "nobody")
@@ -28,7 +28,7 @@ def leads(world):
         name="孙立新",
         post="办公室副主任",
         details="利用职务便利为亲属承揽工程",
-        finding=finding(world),
+        finding=first_finding(world),
     )
     sealed = lead_create(
         actor=a.users["office_head"],
@@ -162,7 +162,7 @@ def test_who_may_record_and_what_is_checked(world):
         "name": ["请填写被反映人姓名。"],
         "details": ["请写明反映的主要问题。"],
     }
-    other = finding(world)
+    other = first_finding(world)
     other.inspection = world["b"].inspection  # a finding of another inspection is refused
     other.authority = world["b"].authority
     other.save()

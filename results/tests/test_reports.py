@@ -13,59 +13,18 @@ from docx.shared import Pt
 
 from conftest import make_user, token_client
 from core.models import AuditEvent
-from onsite.models import DocumentRequest, Finding, FocusArea, Interview, Petition, WorkingPaper
+from onsite.models import DocumentRequest, Interview, Petition
 from planning.models import Inspector, Round, TeamMember
 from results.models import InspectionReport, ReportDecision
 from results.reports import report_create, report_rate, report_version_save, text_diff, todos_for
+from results.tests.factories import CLEAN, SPECIAL, finding_under, written_report
 
 D = datetime.date
-CLEAN = "\n".join(
-    ["一、基本情况", "巡察组进驻了解情况。", "二、总体评价", "总体较好。", "三、发现的主要问题"]
-    + ["（一）聚焦监督重点", "1.问题。", "四、意见建议", "抓好整改。"]
-)
-SPECIAL = "一、有关领导干部问题线索\n某局长涉嫌违规收受礼金。"
-
-
-def leaf(authority, root_code):
-    return FocusArea.objects.filter(
-        taxonomy__authority=authority, group="focus", children__isnull=True, parent__code=root_code
-    ).first()
-
-
-def finding(county, title, description, root_code, immediate=False):
-    author = county.users["team_member"]
-    paper = WorkingPaper.objects.create(
-        authority=county.authority,
-        inspection=county.inspection,
-        title=title,
-        facts=description,
-        status=WorkingPaper.Status.APPROVED,
-        author=author,
-    )
-    return Finding.objects.create(
-        authority=county.authority,
-        inspection=county.inspection,
-        working_paper=paper,
-        title=title,
-        description=description,
-        focus_area=leaf(county.authority, root_code),
-        immediate=immediate,
-        created_by=author,
-    )
 
 
 @pytest.fixture
 def a(world):
     return world["a"]
-
-
-def ready(county):
-    """A report written out in full, with a special report and both ratings."""
-    leader = county.users["team_leader"]
-    report = report_create(actor=county.users["team_member"], inspection=county.inspection)
-    report_version_save(actor=leader, report=report, body=CLEAN, special_body=SPECIAL, note="完善")
-    report_rate(actor=leader, report=report, ecology="same", implementation="fair_good")
-    return report
 
 
 def decide(user, report, step, decision="approved", **extra):
@@ -108,9 +67,9 @@ def test_the_draft_is_assembled_from_the_inspection_and_its_findings(a, login):
     DocumentRequest.objects.create(
         authority=a.authority, inspection=a.inspection, title="账册", requested_on=D(2026, 9, 2)
     )
-    finding(a, "违规发放津补贴", "2025年向干部职工发放节日慰问品\n共计3万元", "F2", immediate=True)
-    finding(a, "落实意识形态工作责任制不到位。", "未按要求研究意识形态工作", "F1")
-    finding(a, "公务接待超标准", "接待费用超标", "F2")
+    finding_under(a, "违规发放津补贴", "2025年向干部职工发放节日慰问品\n共计3万元", "F2", immediate=True)
+    finding_under(a, "落实意识形态工作责任制不到位。", "未按要求研究意识形态工作", "F1")
+    finding_under(a, "公务接待超标准", "接待费用超标", "F2")
 
     client = login(a.users["team_member"])
     r = client.post(f"/results/inspections/{a.inspection.pk}/report/create/")
@@ -213,7 +172,7 @@ def test_the_diff_marks_changes_and_folds_unchanged_lines():
 
 
 def test_the_special_report_is_only_for_the_team_leader_and_the_office_head(a, login):
-    report = ready(a)
+    report = written_report(a)
     url = f"/results/inspections/{a.inspection.pk}/report/"
     head = a.users["office_head"]
     readers = (a.users["team_leader"], head)
@@ -335,7 +294,7 @@ def test_the_chain_runs_in_order_and_only_the_right_role_decides_each_step(world
 
 
 def test_the_office_head_may_record_the_leading_group_meeting(a):
-    report = ready(a)
+    report = written_report(a)
     submit(a.users["team_leader"], report)
     decide(a.users["team_leader"], report, "team_meeting")
     decide(a.users["office_head"], report, "office_review")
@@ -343,7 +302,7 @@ def test_the_office_head_may_record_the_leading_group_meeting(a):
 
 
 def test_a_returned_report_goes_back_to_the_team_and_the_chain_restarts(a, login):
-    report = ready(a)
+    report = written_report(a)
     leader, office = a.users["team_leader"], a.users["office"]
     submit(leader, report)
     decide(leader, report, "team_meeting")
@@ -377,7 +336,7 @@ def test_a_returned_report_goes_back_to_the_team_and_the_chain_restarts(a, login
 
 
 def test_the_decision_form_on_the_page(a, login):
-    report = ready(a)
+    report = written_report(a)
     submit(a.users["team_leader"], report)
     url = f"/results/inspections/{a.inspection.pk}/report/"
     decide_url = f"/results/reports/{report.pk}/decide/"
@@ -416,7 +375,7 @@ def test_the_decision_form_on_the_page(a, login):
 
 
 def test_todos_go_to_whoever_decides_the_current_step(world, a):
-    report = ready(a)
+    report = written_report(a)
     users = a.users
     assert todos_for(users["team_leader"]) == []
     submit(users["team_leader"], report)
@@ -439,7 +398,7 @@ def test_todos_go_to_whoever_decides_the_current_step(world, a):
 def test_the_list_shows_status_and_step_to_those_who_may_see_the_report(world, a, login):
     before = login(a.users["team_member"]).get("/results/reports/").content.decode()
     assert "待起草的报告" in before and "起草报告" in before
-    report = ready(a)
+    report = written_report(a)
     submit(a.users["team_leader"], report)
     for user in (a.users["office"], a.users["leading_group"], a.users["team_member"], world["city_office"]):
         page = login(user).get("/results/reports/").content.decode()
@@ -495,7 +454,7 @@ def _east_asia(run):
 
 @pytest.mark.parametrize("special", [False, True], ids=["report", "special-report"])
 def test_the_report_documents_are_in_the_official_format(a, login, special):
-    ready(a)
+    written_report(a)
     name = "special-report.docx" if special else "report.docx"
     doc = _open(login(a.users["team_leader"]).get(f"/results/inspections/{a.inspection.pk}/{name}"))
     s = doc.sections[0]

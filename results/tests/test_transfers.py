@@ -20,7 +20,7 @@ from planning.models import Round
 from planning.stages import add_months, deadline_settings_update
 from results.leads import lead_create
 from results.models import Transfer
-from results.tests.permission_cases_transfers import finding
+from results.tests.factories import first_finding
 from results.transfers import todos_for, transfer_create, transfer_receive
 
 D = datetime.date
@@ -37,7 +37,7 @@ def desk(world):
     a = world["a"]
     Round.objects.filter(pk=a.inspection.round_id).update(entry_on=D(2025, 9, 1), onsite_end_on=D(2025, 10, 15))
     a.inspection.refresh_from_db()
-    a.finding = finding(world)
+    a.finding = first_finding(world)
     a.zzb = receiver_create(actor=None, authority=a.authority, name="甲县委组织部", kind="organization_dept")
     a.zzb_user = make_user(a.authority, "a_zzb", "receiver", a.zzb.pk)
     a.dept = receiver_create(actor=None, authority=a.authority, name="甲县财政局", kind="other")
