@@ -6,10 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import access, scopes
-from core.forms import apply_service_errors, error_text, is_id
+from core.forms import error_text, is_id, post_form
 from core.models import Authority, Role, RoleAssignment, User
 from core.paging import paginate
 from core.passwords import password_generate
@@ -60,10 +61,10 @@ def account_create(request):
         user=request.user,
         initial={"password": password_generate(), "authority": request.user.authority},
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            new = user_create(
+    if request.method == "POST":
+
+        def act(d):
+            return user_create(
                 actor=request.user,
                 authority=d["authority"],
                 username=d["username"],
@@ -71,11 +72,16 @@ def account_create(request):
                 phone=d["phone"],
                 password=d["password"],
             )
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, f"已创建账号 {new.username}，请将初始密码当面交给本人。")
-            return redirect("accounts:detail", new.pk)
+
+        sent = post_form(
+            request,
+            form,
+            act,
+            back=lambda new: reverse("accounts:detail", args=[new.pk]),
+            done=lambda new: f"已创建账号 {new.username}，请将初始密码当面交给本人。",
+        )
+        if sent:
+            return sent
     return render(request, "core/account_form.html", {"form": form})
 
 
@@ -110,17 +116,16 @@ def account_detail(request, pk):
     _require_secadmin(request.user)
     target = get_object_or_404(users_for(user=request.user), pk=pk)
     form = RoleForm(request.POST or None, user=request.user, target=target, initial={"authority": target.authority_id})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            role_assign(
+    if request.method == "POST":
+
+        def act(d):
+            return role_assign(
                 actor=request.user, user=target, role=d["role"], authority=d["authority"], scope_id=d["scope_id"]
             )
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, "已授权。")
-            return redirect("accounts:detail", target.pk)
+
+        back = reverse("accounts:detail", args=[target.pk])
+        if sent := post_form(request, form, act, back=back, done="已授权。"):
+            return sent
     if request.headers.get("HX-Request") and request.method == "GET":
         return render(request, "core/_role_form.html", {"form": form, "target": target})
     assignments = list(assignments_for(user=request.user, of_user=target))

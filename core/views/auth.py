@@ -1,14 +1,13 @@
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.audit import audit_record
-from core.forms import apply_service_errors
+from core.forms import post_form
 from core.middleware import client_ip
 from core.services import LoginRefused, auth_authenticate, password_change
 
@@ -69,20 +68,13 @@ class PasswordChangeForm(forms.Form):
 @login_required
 def password_change_view(request):
     form = PasswordChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            password_change(
-                user=request.user,
-                old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["new_password"],
-            )
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            from django.contrib.auth import update_session_auth_hash
+    if request.method == "POST":
 
+        def act(d):
+            password_change(user=request.user, old_password=d["old_password"], new_password=d["new_password"])
             update_session_auth_hash(request, request.user)
-            messages.success(request, "密码已修改。")
-            return redirect("workbench")
+
+        if sent := post_form(request, form, act, back="workbench", done="密码已修改。"):
+            return sent
     due = request.user.must_change_password
     return render(request, "core/password_change.html", {"form": form, "due": due})
