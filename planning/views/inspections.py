@@ -3,11 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import access, menu
-from core.forms import apply_service_errors, error_text
+from core.forms import error_text, post_form
 from core.http import DOCX, attachment
 from core.paging import paginate
 from planning.coverage import term_coverage
@@ -112,14 +113,16 @@ def round_create_view(request, pk):
     term = get_object_or_404(terms_for(user=request.user), pk=pk)
     access.check_authority(request.user, "change", Round, term.authority)
     form = RoundForm(request.POST)
-    if form.is_valid():
-        try:
-            rnd = round_create(actor=request.user, term=term, **form.cleaned_data)
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, f"已新增第{rnd.number}轮。")
-            return redirect("planning:round", rnd.pk)
+    sent = post_form(
+        request,
+        form,
+        lambda d: round_create(actor=request.user, term=term, **d),
+        back=lambda rnd: reverse("planning:round", args=[rnd.pk]),
+        done=lambda rnd: f"已新增第{rnd.number}轮。",
+    )
+    if sent:
+        return sent
+    # The form is on the coverage page: its errors come back as one page message.
     messages.error(
         request,
         "；".join(
@@ -145,23 +148,23 @@ def round_detail(request, pk):
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                inspection_create(
-                    actor=request.user,
-                    round=rnd,
-                    organization=d["organization"],
-                    kind=d["kind"],
-                    repeat_reason=d["repeat_reason"],
-                    theme=d["theme"],
-                    revisits=d["revisits"],
-                )
-            except ValidationError as e:
-                apply_service_errors(form, e)
-            else:
-                messages.success(request, f"已将“{d['organization'].name}”列入第{rnd.number}轮。")
-                return redirect("planning:round", rnd.pk)
+
+        def act(d):
+            return inspection_create(
+                actor=request.user,
+                round=rnd,
+                organization=d["organization"],
+                kind=d["kind"],
+                repeat_reason=d["repeat_reason"],
+                theme=d["theme"],
+                revisits=d["revisits"],
+            )
+
+        def done(inspection):
+            return f"已将“{inspection.organization.name}”列入第{rnd.number}轮。"
+
+        if sent := post_form(request, form, act, back=reverse("planning:round", args=[rnd.pk]), done=done):
+            return sent
     inspections = inspections_for(user=request.user, round=rnd).select_related("team")
     teams = teams_for(user=request.user).filter(round=rnd)
     return render(
@@ -181,14 +184,15 @@ def document_settings_view(request):
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                document_settings_update(actor=request.user, authority=authority, **form.cleaned_data)
-            except ValidationError as e:
-                apply_service_errors(form, e)
-            else:
-                messages.success(request, "文书设置已保存，此后生成的文书按新设置书写。")
-                return redirect("planning:document_settings")
+        sent = post_form(
+            request,
+            form,
+            lambda d: document_settings_update(actor=request.user, authority=authority, **d),
+            back="planning:document_settings",
+            done="文书设置已保存，此后生成的文书按新设置书写。",
+        )
+        if sent:
+            return sent
     context = {
         "form": form,
         "can_change": can_change,
@@ -219,14 +223,15 @@ def deadline_settings_view(request):
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                deadline_settings_update(actor=request.user, authority=authority, **form.cleaned_data)
-            except ValidationError as e:
-                apply_service_errors(form, e)
-            else:
-                messages.success(request, "时限设置已保存，各项期限将按新设置计算。")
-                return redirect("planning:settings")
+        sent = post_form(
+            request,
+            form,
+            lambda d: deadline_settings_update(actor=request.user, authority=authority, **d),
+            back="planning:settings",
+            done="时限设置已保存，各项期限将按新设置计算。",
+        )
+        if sent:
+            return sent
     context = {
         "form": form,
         "can_change": can_change,

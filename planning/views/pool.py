@@ -1,14 +1,14 @@
 """The inspector pool in pages: the office keeps people and their history; an inspector
 reads their own entry and declares conflicts."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from core import access
-from core.forms import apply_service_errors
+from core.forms import post_form
 from core.paging import paginate
 from planning.forms.pool import DeclarationForm, InspectorForm, RecordForm, RelativeForm
 from planning.inspections import inspectors_for
@@ -41,14 +41,16 @@ def inspector_create_view(request):
     if authority is None or authority.pk not in access.authorities_for(request.user, "change", Inspector):
         raise Http404
     form = InspectorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            inspector = inspector_create(actor=request.user, authority=authority, **form.cleaned_data)
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, f"已将{inspector.name}加入人才库，请补充工作经历、亲属和回避事项。")
-            return redirect("planning:inspector", inspector.pk)
+    if request.method == "POST":
+        sent = post_form(
+            request,
+            form,
+            lambda d: inspector_create(actor=request.user, authority=authority, **d),
+            back=lambda inspector: reverse("planning:inspector", args=[inspector.pk]),
+            done=lambda inspector: f"已将{inspector.name}加入人才库，请补充工作经历、亲属和回避事项。",
+        )
+        if sent:
+            return sent
     return render(request, "planning/inspector_new.html", {"form": form})
 
 
@@ -83,10 +85,14 @@ def inspector_detail(request, pk):
         # An inspector declares their own conflicts; everything else is the office's.
         if not (can_change or (which == "declaration" and own)):
             raise PermissionDenied
-        done = _save(request, which, inspector, profile=profile, record=record, relative=relative, d=declaration)
-        if done:
-            messages.success(request, done)
-            return redirect("planning:inspector", inspector.pk)
+        posted = _posted_form(
+            request, which, inspector, profile=profile, record=record, relative=relative, d=declaration
+        )
+        if posted is not None:
+            form, act, done = posted
+            sent = post_form(request, form, act, back=reverse("planning:inspector", args=[inspector.pk]), done=done)
+            if sent:
+                return sent
     context = {
         "inspector": inspector,
         "own": own is not None,
@@ -103,25 +109,19 @@ def inspector_detail(request, pk):
     return render(request, "planning/inspector.html", context)
 
 
-def _save(request, which, inspector, *, profile, record, relative, d) -> str | None:
-    """Save the posted form through its service; the success message, or None with the errors on the form."""
+def _posted_form(request, which, inspector, *, profile, record, relative, d):
+    """The posted form, its service call and its success message (for ``post_form``), or None."""
     actor = request.user
-    form = {"profile": profile, "record": record, "relative": relative, "declaration": d}.get(which)
-    if form is None or not form.is_valid():
-        return None
-    data = form.cleaned_data
-    try:
-        if which == "profile":
-            inspector_update(actor=actor, inspector=inspector, **data)
-            return "基本信息已保存。"
-        if which == "record":
-            inspector_record_add(actor=actor, inspector=inspector, **data)
-            return "已添加经历。"
-        if which == "relative":
-            inspector_relative_add(actor=actor, inspector=inspector, **data)
-            return "已添加亲属。"
-        inspector_declaration_add(actor=actor, inspector=inspector, **data)
-        return f"已申报对{data['organization'].name}回避，组建巡察组时将据此提示。"
-    except ValidationError as e:
-        apply_service_errors(form, e)
-        return None
+    if which == "profile":
+        return profile, lambda data: inspector_update(actor=actor, inspector=inspector, **data), "基本信息已保存。"
+    if which == "record":
+        return record, lambda data: inspector_record_add(actor=actor, inspector=inspector, **data), "已添加经历。"
+    if which == "relative":
+        return relative, lambda data: inspector_relative_add(actor=actor, inspector=inspector, **data), "已添加亲属。"
+    if which == "declaration":
+
+        def done(declaration):
+            return f"已申报对{declaration.organization.name}回避，组建巡察组时将据此提示。"
+
+        return d, lambda data: inspector_declaration_add(actor=actor, inspector=inspector, **data), done
+    return None

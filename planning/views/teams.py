@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from core import access
-from core.forms import apply_service_errors, error_text, is_id
+from core.forms import apply_service_errors, error_text, is_id, post_form
 from planning.forms.teams import ContactsForm, MemberForm
 from planning.inspections import inspections_for, inspectors_for, rounds_for, teams_for
 from planning.models import Team
@@ -40,10 +41,15 @@ def team_detail(request, pk):
             return redirect("planning:team", team.pk)
         if "contacts" in request.POST:
             contacts = ContactsForm(request.POST, instance=Team.objects.get(pk=team.pk))
-            if contacts.is_valid():
-                team_update(actor=request.user, team=team, **contacts.cleaned_data)
-                messages.success(request, "联系方式已保存，将写入巡察公告和进驻通知。")
-                return redirect("planning:team", team.pk)
+            sent = post_form(
+                request,
+                contacts,
+                lambda d: team_update(actor=request.user, team=team, **d),
+                back=reverse("planning:team", args=[team.pk]),
+                done="联系方式已保存，将写入巡察公告和进驻通知。",
+            )
+            if sent:
+                return sent
             form = MemberForm(inspectors=form.fields["inspector"].queryset)
             return _render(request, team, form, [], can_change, contacts)
         if form.is_valid():
