@@ -1,21 +1,11 @@
 """The four permission cases for the leaders of an organisation (pages and API)."""
 
-import datetime
-
 from core.tests.permissions import Case
-from registry.models import OrganizationLeader
+from registry.tests.factories import a_leader
 
 
 def a_dept(w):
     return w["a"].orgs["dept"]
-
-
-def a_leader(w):
-    """A leader in post in county A (made on first use, the same one after)."""
-    leader, _ = OrganizationLeader.objects.get_or_create(
-        organization=a_dept(w), name="甲县程立军", post="主任", defaults={"start_on": datetime.date(2021, 6, 1)}
-    )
-    return leader
 
 
 CASES = [

@@ -4,22 +4,12 @@ import io
 import zipfile
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from core.models import AuditEvent
 from registry.importing import COLUMNS, organizations_import
 from registry.models import Organization
-
-
-def xlsx(rows, header=COLUMNS) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(list(header))
-    for row in rows:
-        ws.append(list(row))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+from registry.tests.factories import organizations_xlsx
 
 
 def run(world, data, county="a"):
@@ -40,7 +30,7 @@ def _snapshot():
 
 
 def test_good_file_creates_all_rows_with_tree_and_history(world):
-    result = run(world, xlsx(GOOD))
+    result = run(world, organizations_xlsx(GOOD))
     assert result.ok and (result.created, result.updated, result.unchanged) == (4, 0, 0)
     village = Organization.objects.get(code="T02-V02", authority=world["a"].authority)
     assert village.parent.code == "T02"
@@ -51,35 +41,35 @@ def test_good_file_creates_all_rows_with_tree_and_history(world):
 
 
 def test_same_file_twice_changes_nothing(world):
-    run(world, xlsx(GOOD))
+    run(world, organizations_xlsx(GOOD))
     before = _snapshot()
     events = AuditEvent.objects.count()
-    again = run(world, xlsx(GOOD))
+    again = run(world, organizations_xlsx(GOOD))
     assert again.ok and (again.created, again.updated, again.unchanged) == (0, 0, 4)
     assert _snapshot() == before
     assert AuditEvent.objects.count() == events + 1  # the import itself is recorded
 
 
 def test_edited_file_updates_by_code(world):
-    run(world, xlsx(GOOD))
+    run(world, organizations_xlsx(GOOD))
     edited = [list(r) for r in GOOD]
     edited[1][1] = "石门镇下湾社区"
     edited[0][3] = ""
-    result = run(world, xlsx(edited))
+    result = run(world, organizations_xlsx(edited))
     assert (result.created, result.updated, result.unchanged) == (0, 1, 3)
     assert Organization.objects.get(code="T02-V01", authority=world["a"].authority).name == "石门镇下湾社区"
 
 
 def test_rows_may_point_at_organisations_already_in_the_registry(world):
-    result = run(world, xlsx([["T01-V02", "新村", "村(社区)", "T01", "", "", "", "", ""]]))
+    result = run(world, organizations_xlsx([["T01-V02", "新村", "村(社区)", "T01", "", "", "", "", ""]]))
     assert result.ok
     assert Organization.objects.get(code="T01-V02").parent == world["a"].orgs["town"]
 
 
 def test_codes_are_per_authority(world):
     """County B may use the same codes as county A: each updates its own."""
-    run(world, xlsx(GOOD))
-    result = run(world, xlsx(GOOD), county="b")
+    run(world, organizations_xlsx(GOOD))
+    result = run(world, organizations_xlsx(GOOD), county="b")
     assert result.created == 4
     assert Organization.objects.filter(code="T02").count() == 2
 
@@ -136,7 +126,7 @@ def test_broken_rows_are_reported_and_nothing_is_written(world, rows, header, ex
     # A good row beside the bad ones must not be written either.
     good = [["OK1", "好单位", "县直部门"] + [""] * 6] if rows and header == COLUMNS else []
     before = _snapshot()
-    result = run(world, xlsx(padded + good, header=header))
+    result = run(world, organizations_xlsx(padded + good, header=header))
     assert not result.ok
     row, column, text = expected
     assert any(r == row and c == column and text in m for r, c, m in _errors(result)), _errors(result)
@@ -145,13 +135,13 @@ def test_broken_rows_are_reported_and_nothing_is_written(world, rows, header, ex
 
 def test_cycle_through_the_existing_registry_is_caught(world):
     """Making the township a child of its own village closes a loop with the database."""
-    result = run(world, xlsx([["T01", "甲县青禾镇", "乡镇(街道)", "T01-V01"]]))
+    result = run(world, organizations_xlsx([["T01", "甲县青禾镇", "乡镇(街道)", "T01-V01"]]))
     assert any("形成循环" in m for _, _, m in _errors(result))
 
 
 def test_all_problems_are_listed_at_once(world):
     rows = [["", "甲", "县直部门"], ["X2", "", "外星部门"], ["X3", "丙", "县直部门", "NOPE"]]
-    result = run(world, xlsx([r + [""] * (9 - len(r)) for r in rows]))
+    result = run(world, organizations_xlsx([r + [""] * (9 - len(r)) for r in rows]))
     assert {(r, c) for r, c, _ in _errors(result)} >= {
         (2, "单位编码"),
         (3, "单位名称"),
@@ -185,7 +175,7 @@ def test_zip_bomb_is_refused_before_parsing(world):
 
 
 def test_a_corrupt_workbook(world):
-    data = bytearray(xlsx(GOOD))
+    data = bytearray(organizations_xlsx(GOOD))
     data[len(data) // 2 : len(data) // 2 + 200] = b"\0" * 200
     result = run(world, bytes(data))
     assert not result.ok and result.errors[0].row == 0
@@ -220,7 +210,7 @@ def test_export_cells_that_look_like_formulas_stay_text(world, login):
 
 def test_import_page_checks_then_confirms(world, login):
     client = login(world["a"].users["office"])
-    page = client.post("/registry/import/", {"file": _upload(xlsx(GOOD))})
+    page = client.post("/registry/import/", {"file": _upload(organizations_xlsx(GOOD))})
     text = page.content.decode()
     assert "检查通过" in text and "将新增 <strong>4</strong> 个" in text
     assert not Organization.objects.filter(code="T02").exists()  # nothing before confirming
@@ -233,7 +223,7 @@ def test_import_page_checks_then_confirms(world, login):
 
 def test_import_page_lists_row_errors(world, login):
     client = login(world["a"].users["office"])
-    bad = xlsx([["X1", "甲", "县直部门"] + [""] * 6, ["X1", "乙", "县直部门"] + [""] * 6])
+    bad = organizations_xlsx([["X1", "甲", "县直部门"] + [""] * 6, ["X1", "乙", "县直部门"] + [""] * 6])
     text = client.post("/registry/import/", {"file": _upload(bad)}).content.decode()
     assert "文件未导入" in text and "第 3 行" in text and "与第 2 行重复" in text
 
@@ -242,11 +232,11 @@ def test_api_import_answers_errors_or_counts(world):
     from conftest import token_client
 
     c = token_client(world["a"].users["office"])
-    bad = c.post("/api/v1/organizations/import", {"file": _upload(xlsx([["X1", "甲", "无此类"]]))})
+    bad = c.post("/api/v1/organizations/import", {"file": _upload(organizations_xlsx([["X1", "甲", "无此类"]]))})
     assert bad.status_code == 422
     error = bad.json()["errors"][0]
     assert (error["row"], error["column"]) == (2, "单位类别") and "“无此类”不在类别列表中" in error["message"]
-    good = c.post("/api/v1/organizations/import", {"file": _upload(xlsx(GOOD))})
+    good = c.post("/api/v1/organizations/import", {"file": _upload(organizations_xlsx(GOOD))})
     assert good.status_code == 200 and good.json()["created"] == 4
 
 
@@ -259,12 +249,12 @@ def _upload(data: bytes):
 
 
 def test_each_organisation_an_import_writes_has_its_own_audit_event(world):
-    run(world, xlsx(GOOD))
+    run(world, organizations_xlsx(GOOD))
     created = AuditEvent.objects.filter(action="organization.create", detail__via="import")
     assert sorted(created.values_list("object_repr", flat=True)) == sorted(r[1] for r in GOOD)
     edited = [list(r) for r in GOOD]
     edited[1][1] = "石门镇下湾社区"
-    run(world, xlsx(edited))
+    run(world, organizations_xlsx(edited))
     update = AuditEvent.objects.get(action="organization.update", detail__via="import")
     assert update.object_repr == "石门镇下湾社区"
     assert update.detail["changes"] == {"name": ["石门镇下湾村", "石门镇下湾社区"]}
@@ -273,6 +263,6 @@ def test_each_organisation_an_import_writes_has_its_own_audit_event(world):
 def test_oversized_upload_is_refused_before_reading(world, login, settings):
     settings.XUNCHA = {**settings.XUNCHA, "IMPORT_MAX_BYTES": 1000}
     client = login(world["a"].users["office"])
-    text = client.post("/registry/import/", {"file": _upload(xlsx(GOOD))}).content.decode()
+    text = client.post("/registry/import/", {"file": _upload(organizations_xlsx(GOOD))}).content.decode()
     assert "文件过大" in text
     assert not Organization.objects.filter(code="T02").exists()

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from registry.importing import COLUMNS, organizations_import
 from registry.models import Organization
-from registry.tests.test_import import xlsx
+from registry.tests.factories import organizations_xlsx
 
 CELL = st.one_of(
     st.none(),
@@ -51,7 +51,7 @@ def test_random_rows_give_errors_or_a_whole_write(world, rows):
     before = _snapshot()
     cleaned = [[c if not isinstance(c, str) else c.replace("\x00", "") for c in row] for row in rows]
     try:
-        data = xlsx(cleaned)
+        data = organizations_xlsx(cleaned)
     except Exception:  # openpyxl refuses some characters when writing: not our input
         return
     result = organizations_import(actor=a.users["office"], authority=a.authority, data=data)
