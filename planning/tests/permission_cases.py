@@ -2,25 +2,7 @@
 member removal and objections."""
 
 from core.tests.permissions import Case
-
-
-def _member(w):
-    from planning.models import TeamMember
-
-    a = w["a"]
-    found = TeamMember.objects.filter(team=a.team, inspector=a.inspector).first()
-    return found or TeamMember.objects.create(team=a.team, inspector=a.inspector, role="member")
-
-
-def _objection(w):
-    from planning.models import MemberObjection
-    from planning.objections import member_objection_raise
-
-    a = w["a"]
-    found = MemberObjection.objects.filter(inspection=a.inspection).first()
-    return found or member_objection_raise(
-        actor=a.users["unit_liaison"], inspection=a.inspection, member=_member(w), reason="其亲属在本单位工作"
-    )
+from planning.tests.factories import member, objection
 
 
 def _inspector_url(w):
@@ -66,7 +48,7 @@ CASES = [
         lambda w: f"/planning/teams/{w['a'].team.pk}/",
         "office",
         302,
-        body=lambda w: {"remove": _member(w).pk, "reason": "工作需要"},
+        body=lambda w: {"remove": member(w).pk, "reason": "工作需要"},
     ),
     Case(
         "objections page",
@@ -83,12 +65,12 @@ CASES = [
         lambda w: "/planning/objections/",
         "unit_liaison",
         302,
-        body=lambda w: {"inspection": w["a"].inspection.pk, "member": _member(w).pk, "reason": "其亲属在本单位工作"},
+        body=lambda w: {"inspection": w["a"].inspection.pk, "member": member(w).pk, "reason": "其亲属在本单位工作"},
     ),
     Case(
         "objection decide",
         "post",
-        lambda w: f"/planning/objections/{_objection(w).pk}/decide/",
+        lambda w: f"/planning/objections/{objection(w).pk}/decide/",
         "office",
         302,
         body=lambda w: {"uphold": "0", "answer": "不构成回避情形"},
@@ -132,7 +114,7 @@ CASES = [
     Case(
         "api objections",
         "get",
-        lambda w: _objection(w) and "/api/v1/objections",
+        lambda w: objection(w) and "/api/v1/objections",
         "unit_liaison",
         200,
         api=True,
@@ -147,12 +129,12 @@ CASES = [
         201,
         api=True,
         denied=404,
-        body=lambda w: {"inspection_id": w["a"].inspection.pk, "member_id": _member(w).pk, "reason": "亲属"},
+        body=lambda w: {"inspection_id": w["a"].inspection.pk, "member_id": member(w).pk, "reason": "亲属"},
     ),
     Case(
         "api objection decision",
         "post",
-        lambda w: f"/api/v1/objections/{_objection(w).pk}/decision",
+        lambda w: f"/api/v1/objections/{objection(w).pk}/decision",
         "office",
         200,
         api=True,
@@ -161,7 +143,7 @@ CASES = [
     Case(
         "api team member remove",
         "post",
-        lambda w: f"/api/v1/teams/{w['a'].team.pk}/members/{_member(w).pk}/remove",
+        lambda w: f"/api/v1/teams/{w['a'].team.pk}/members/{member(w).pk}/remove",
         "office",
         204,
         api=True,
