@@ -3,22 +3,19 @@
 
 Each record hangs off an inspection and is case data: the office of the authority and the
 team of the inspection change it, the leading group reads it. The notes of a talk are
-narrower: only the office of the authority and the team read them (``may_read_notes``).
+narrower: only the office of the authority and the team read them (the step
+``interview.read_notes`` of ``core.access``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from core import access
+from core.files import file_path
 from onsite.attachments import attachment_create, attachments_for
 from onsite.models import Attachment
 from planning.models import Inspection
-
-NOTE_READERS = {access.OFFICE, access.OFFICE_HEAD, *access.TEAM_ROLES}
 
 
 def inspection_check_open(*, actor, inspection: Inspection) -> None:
@@ -29,7 +26,7 @@ def inspection_check_open(*, actor, inspection: Inspection) -> None:
     """
     access.check(actor, "change", inspection)
     if inspection.stage == Inspection.Stage.ARCHIVED:
-        raise ValidationError({"inspection": ["本巡察已归档，不能再修改。"]})
+        raise ValidationError({"inspection": [ValidationError("本巡察已归档，不能再修改。", code="not_editable")]})
 
 
 def may_change(user, inspection: Inspection) -> bool:
@@ -38,11 +35,6 @@ def may_change(user, inspection: Inspection) -> bool:
         inspection.stage != Inspection.Stage.ARCHIVED
         and access.restrict(Inspection.objects.filter(pk=inspection.pk), user, "change").exists()
     )
-
-
-def may_read_notes(user, inspection: Inspection) -> bool:
-    """Whether ``user`` reads talk notes of ``inspection``: its team and its authority's office."""
-    return bool(access.roles_on(user, inspection) & NOTE_READERS)
 
 
 def attachments_store(*, actor, inspection: Inspection, uploads) -> list[Attachment]:
@@ -57,7 +49,7 @@ def attachments_store(*, actor, inspection: Inspection, uploads) -> list[Attachm
             stored.append(attachment_create(actor=actor, inspection=inspection, upload=upload))
     except Exception:
         for attachment in stored:
-            (Path(settings.FILE_DIR) / attachment.path).unlink(missing_ok=True)
+            file_path(attachment.path).unlink(missing_ok=True)
         raise
     return stored
 
@@ -68,10 +60,18 @@ def attachments_by_ids(*, user, inspection: Inspection, ids, field: str = "attac
     found = list(attachments_for(user=user).filter(pk__in=wanted, inspection=inspection))
     if len(found) != len(wanted):
         missing = sorted(set(wanted) - {a.pk for a in found})
-        raise ValidationError({field: [f"附件 {'、'.join(map(str, missing))} 不存在或不属于本巡察。"]})
+        raise ValidationError(
+            {
+                field: [
+                    ValidationError(
+                        f"附件 {'、'.join(map(str, missing))} 不存在或不属于本巡察。", code="unknown_reference"
+                    )
+                ]
+            }
+        )
     return found
 
 
 def attachments_check(inspection: Inspection, attachments, field: str = "attachments") -> None:
     if any(a.inspection_id != inspection.pk for a in attachments):
-        raise ValidationError({field: ["所选附件不属于本巡察。"]})
+        raise ValidationError({field: [ValidationError("所选附件不属于本巡察。", code="unknown_reference")]})

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
@@ -33,6 +31,7 @@ from django.utils import timezone
 
 from core import access
 from core.audit import audit_record
+from core.files import file_path
 from core.models import RoleAssignment
 from core.workbench import Todo
 from onsite.attachments import attachment_create
@@ -46,8 +45,6 @@ EVIDENCE = {  # field: (model, what a user calls it)
     "document_requests": (DocumentRequest, "调阅资料"),
     "attachments": (Attachment, "附件"),
 }
-REVIEWERS = {access.TEAM_LEADER, access.TEAM_DEPUTY}
-OFFICE_ROLES = {access.OFFICE, access.OFFICE_HEAD}
 EDITABLE = (WorkingPaper.Status.DRAFT, WorkingPaper.Status.RETURNED)
 MAX_AMOUNT = Decimal("999999999999.99")  # 14 digits, 2 after the point (the column)
 NO_SELF_REVIEW = "不能审核自己撰写的底稿：组长撰写的底稿由副组长或巡察办审核，其他底稿由组长或副组长审核。"
@@ -175,11 +172,13 @@ def _evidence(inspection: Inspection, given: dict) -> dict[str, list]:
         try:
             pks = {int(getattr(x, "pk", x)) for x in items}
         except (TypeError, ValueError):
-            errors[field] = [f"所选{label}无效。"]
+            errors[field] = [ValidationError(f"所选{label}无效。", code="unknown_reference")]
             continue
         found = list(model.objects.filter(pk__in=pks, inspection_id=inspection.pk))
         if len(found) != len(pks):
-            errors[field] = [f"所选{label}不属于本次巡察，不能作为本底稿的证据。"]
+            errors[field] = [
+                ValidationError(f"所选{label}不属于本次巡察，不能作为本底稿的证据。", code="unknown_reference")
+            ]
         resolved[field] = found
     if errors:
         raise ValidationError(errors)
@@ -195,7 +194,7 @@ def _store_uploads(actor, inspection: Inspection, uploads, stored: list[Attachme
 def _forget_files(stored: list[Attachment]) -> None:
     """The files of uploads whose rows were rolled back (nothing partial is kept)."""
     for a in stored:
-        (Path(settings.FILE_DIR) / a.path).unlink(missing_ok=True)
+        file_path(a.path).unlink(missing_ok=True)
 
 
 def working_paper_create(
@@ -218,7 +217,7 @@ def working_paper_create(
     """
     access.check(actor, "change", inspection)
     if inspection.stage == Inspection.Stage.ARCHIVED:
-        raise ValidationError({"inspection": ["该巡察已归档，不能再撰写底稿。"]})
+        raise ValidationError({"inspection": [ValidationError("该巡察已归档，不能再撰写底稿。", code="not_editable")]})
     values = _clean_text(title, facts, rule)
     evidence = _evidence(
         inspection,
@@ -257,9 +256,17 @@ def _evidence_summary(paper: WorkingPaper) -> dict:
 def _lock_editable(actor, paper: WorkingPaper) -> WorkingPaper:
     locked = WorkingPaper.objects.select_for_update().get(pk=paper.pk)
     if locked.status == WorkingPaper.Status.SUBMITTED:
-        raise ValidationError({"status": ["底稿已提交审核，审核前不能修改；如需修改，请审核人退回。"]})
+        raise ValidationError(
+            {
+                "status": [
+                    ValidationError("底稿已提交审核，审核前不能修改；如需修改，请审核人退回。", code="not_editable")
+                ]
+            }
+        )
     if locked.status == WorkingPaper.Status.APPROVED:
-        raise ValidationError({"status": ["底稿已审核通过并形成问题，不能再修改。"]})
+        raise ValidationError(
+            {"status": [ValidationError("底稿已审核通过并形成问题，不能再修改。", code="not_editable")]}
+        )
     return locked
 
 
@@ -327,7 +334,14 @@ def working_paper_submit(*, actor, paper: WorkingPaper) -> WorkingPaper:
         locked = _lock_editable(actor, paper)
         if evidence_count(locked) == 0:
             raise ValidationError(
-                {"evidence": ["每个问题都要有证据支撑：请至少关联一项谈话、信访举报、调阅资料或附件后再提交。"]}
+                {
+                    "evidence": [
+                        ValidationError(
+                            "每个问题都要有证据支撑：请至少关联一项谈话、信访举报、调阅资料或附件后再提交。",
+                            code="missing_prerequisite",
+                        )
+                    ]
+                }
             )
         paper.status = WorkingPaper.Status.SUBMITTED
         paper.save(update_fields=["status", "updated_at"])
@@ -348,13 +362,15 @@ def _check_reviewer(actor, paper: WorkingPaper) -> None:
     the authority for a paper the team leader wrote."""
     access.check(actor, "view", paper)
     held = access.roles_on(actor, paper)
+    reviews = access.may(actor, "paper.review", paper, held=held)
+    reviews_leaders = access.may(actor, "paper.review_leaders_paper", paper, held=held)
     if actor.pk == paper.author_id:
-        if held & (REVIEWERS | OFFICE_ROLES):
-            raise ValidationError({"reviewer": [NO_SELF_REVIEW]})
+        if reviews or reviews_leaders:
+            raise ValidationError({"reviewer": [ValidationError(NO_SELF_REVIEW, code="self_action")]})
         raise PermissionDenied
-    if held & REVIEWERS:
+    if reviews:
         return
-    if held & OFFICE_ROLES and access.TEAM_LEADER in access.roles_on(paper.author, paper):
+    if reviews_leaders and access.TEAM_LEADER in access.roles_on(paper.author, paper):
         return
     raise PermissionDenied
 
@@ -362,7 +378,9 @@ def _check_reviewer(actor, paper: WorkingPaper) -> None:
 def _lock_submitted(paper: WorkingPaper) -> WorkingPaper:
     locked = WorkingPaper.objects.select_for_update().get(pk=paper.pk)
     if locked.status != WorkingPaper.Status.SUBMITTED:
-        raise ValidationError({"status": [f"该底稿{locked.get_status_display()}，不在待审核状态。"]})
+        raise ValidationError(
+            {"status": [ValidationError(f"该底稿{locked.get_status_display()}，不在待审核状态。", code="stage_order")]}
+        )
     return locked
 
 
@@ -433,19 +451,19 @@ def _finding_values(
     try:
         values["amount"] = parse_amount(amount)
     except ValidationError as e:
-        errors.update(e.message_dict)
+        errors.update(e.error_dict)
     if focus_area is not None and not isinstance(focus_area, FocusArea):
         try:
             focus_area = FocusArea.objects.select_related("taxonomy").filter(pk=int(focus_area)).first()
         except (TypeError, ValueError):
             focus_area = None
         if focus_area is None:
-            errors["focus_area"] = ["所选监督重点不存在。"]
+            errors["focus_area"] = [ValidationError("所选监督重点不存在。", code="unknown_reference")]
     if "focus_area" not in errors:
         try:
             values["focus_area"] = focus_leaf_check(focus_area, authority_id=paper.authority_id)
         except ValidationError as e:
-            errors.update(e.message_dict)
+            errors.update(e.error_dict)
     values["immediate"] = bool(immediate)
     if immediate:
         if not isinstance(immediate_deadline, datetime.date):
@@ -530,19 +548,18 @@ def working_paper_approve(
                 },
             )
     except IntegrityError:  # a finding for this paper already exists
-        raise ValidationError({"working_paper": ["该底稿已形成问题。"]})
+        raise ValidationError({"working_paper": [ValidationError("该底稿已形成问题。", code="duplicate")]})
     return finding
 
 
 def todos_for(user) -> list:
     """The workbench's to-dos of working papers: papers waiting for ``user``'s review, and
     ``user``'s own papers returned for changes. Each links to the paper."""
-    held = access.roles(user)
     qs = WorkingPaper.objects.none()
-    if held & REVIEWERS:
-        reviewed = set(access.scope_ids(user, access.TEAM_LEADER)) | set(access.scope_ids(user, access.TEAM_DEPUTY))
+    if access.may_somewhere(user, "paper.review"):
+        reviewed = {i for role in access.step_roles("paper.review") for i in access.scope_ids(user, role)}
         qs = WorkingPaper.objects.filter(status=WorkingPaper.Status.SUBMITTED, inspection_id__in=reviewed)
-    if held & OFFICE_ROLES:
+    if access.may_somewhere(user, "paper.review_leaders_paper"):
         by_leader = RoleAssignment.objects.filter(
             user_id=OuterRef("author_id"), role=access.TEAM_LEADER, scope_id=OuterRef("inspection_id")
         )

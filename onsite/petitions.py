@@ -23,11 +23,10 @@ import re
 import time
 from collections.abc import Iterable
 from contextlib import contextmanager
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -35,6 +34,7 @@ from django.utils import timezone
 from core import access
 from core.audit import audit_record
 from core.crypto import SealError, seal_json, unseal_json
+from core.files import file_path
 from core.models import RoleAssignment, User
 from core.services import role_assign, role_revoke
 from onsite.attachments import attachment_create
@@ -131,7 +131,7 @@ def _stored_files():
         yield created
     except BaseException:
         for a in created:
-            (Path(settings.FILE_DIR) / a.path).unlink(missing_ok=True)
+            file_path(a.path).unlink(missing_ok=True)
         raise
 
 
@@ -140,14 +140,14 @@ def _store(created: list, *, actor, inspection, uploads: Iterable, public: bool)
         try:
             created.append(attachment_create(actor=actor, inspection=inspection, upload=upload, public=public))
         except ValidationError as e:
-            raise ValidationError({"attachments": e.messages})
+            raise ValidationError({"attachments": [ValidationError(m, code="file_rejected") for m in e.messages]})
     return created
 
 
 def _count_uploads(errors: dict, uploads) -> list:
     uploads = [u for u in uploads or () if u]
     if len(uploads) > MAX_ATTACHMENTS:
-        errors["attachments"] = [f"一次最多上传 {MAX_ATTACHMENTS} 个附件。"]
+        errors["attachments"] = [ValidationError(f"一次最多上传 {MAX_ATTACHMENTS} 个附件。", code="file_rejected")]
     return uploads
 
 
@@ -179,21 +179,18 @@ def petitions_for(*, user, inspection=None, status: str = "", channel: str = "",
     return access.restrict(qs, user, "view")
 
 
-def may_read_identity(user, petition: Petition) -> bool:
-    return access.TEAM_INTAKE in access.roles_on(user, petition)
-
-
 def identity_inspections(user) -> set[int]:
     """Inspections on which ``user`` reads identity: for lists of petitions already narrowed
-    by ``petitions_for`` (equivalent there to ``may_read_identity``, without a query per row)."""
-    return set(access.scope_ids(user, access.TEAM_INTAKE))
+    by ``petitions_for`` (equivalent there to the step ``petition.read_identity``, without a
+    query per row)."""
+    return {i for role in access.step_roles("petition.read_identity") for i in access.scope_ids(user, role)}
 
 
 def petition_identity(*, actor, petition: Petition, via: str = "page", readable: bool | None = None) -> dict | None:
     """The reporter's identity for an intake member (audited as ``petition.identity_read``),
     else None. ``{}`` when the petition carries none (anonymous)."""
     if readable is None:
-        readable = may_read_identity(actor, petition)
+        readable = access.may(actor, "petition.read_identity", petition)
     if not readable:
         return None
     if not petition.identity:
@@ -256,19 +253,19 @@ def petition_create(
     access.check(actor, "change", inspection)
     errors: dict[str, list[str]] = {}
     if inspection.stage == Inspection.Stage.ARCHIVED:
-        errors["inspection"] = ["该巡察已归档，不能再登记信访件。"]
+        errors["inspection"] = [ValidationError("该巡察已归档，不能再登记信访件。", code="not_editable")]
     if channel not in STAFF_CHANNELS:
         errors["channel"] = ["请选择来源（来信、来访、来电、意见箱或电子邮件）。"]
     if received_on is None:
         errors["received_on"] = ["请填写收到日期。"]
     elif received_on > timezone.localdate():
-        errors["received_on"] = ["收到日期不能晚于今天。"]
+        errors["received_on"] = [ValidationError("收到日期不能晚于今天。", code="out_of_scope_date")]
     subject, content, accused = _text(errors, subject=subject, content=content, accused=accused)
     identity = _identity(errors, anonymous=anonymous, name=name, phone=phone, id_number=id_number, address=address)
     uploads = _count_uploads(errors, uploads)
     attachments = list(attachments)
     if any(a.inspection_id != inspection.pk for a in attachments):
-        errors["attachments"] = ["附件须属于本次巡察。"]
+        errors["attachments"] = [ValidationError("附件须属于本次巡察。", code="unknown_reference")]
     if errors:
         raise ValidationError(errors)
     with _stored_files() as stored, transaction.atomic():
@@ -323,11 +320,15 @@ def petition_triage(
         if not disciplines:
             errors["disciplines"] = ["请选择涉及的纪律（至少一项）。"]
         elif len({d.pk for d in disciplines} - set(allowed.values_list("pk", flat=True))):
-            errors["disciplines"] = ["所选纪律不属于本机构现行的六项纪律分类。"]
+            errors["disciplines"] = [
+                ValidationError("所选纪律不属于本机构现行的六项纪律分类。", code="unknown_reference")
+            ]
         if focus_area is None:
             errors["focus_area"] = ["请选择监督重点。"]
         elif not focus_choices(petition.authority_id).filter(pk=focus_area.pk).exists():
-            errors["focus_area"] = ["所选监督重点不属于本机构现行的监督重点，或不是末级条目。"]
+            errors["focus_area"] = [
+                ValidationError("所选监督重点不属于本机构现行的监督重点，或不是末级条目。", code="unknown_reference")
+            ]
     elif status == Petition.Status.OUT_OF_SCOPE:
         if not forwarded_to:
             errors["forwarded_to"] = ["不属于受理范围的，请填写转办单位。"]
@@ -336,12 +337,14 @@ def petition_triage(
         if forwarded_on is None:
             errors["forwarded_on"] = ["请填写转办日期。"]
         elif forwarded_on > timezone.localdate():
-            errors["forwarded_on"] = ["转办日期不能晚于今天。"]
+            errors["forwarded_on"] = [ValidationError("转办日期不能晚于今天。", code="out_of_scope_date")]
     elif status == Petition.Status.DUPLICATE:
         if duplicate_of is None:
             errors["duplicate_of"] = ["请选择与之重复的信访件。"]
         elif duplicate_of.inspection_id != petition.inspection_id:
-            errors["duplicate_of"] = ["只能标记为本次巡察中其他信访件的重复件。"]
+            errors["duplicate_of"] = [
+                ValidationError("只能标记为本次巡察中其他信访件的重复件。", code="unknown_reference")
+            ]
         elif duplicate_of.pk == petition.pk:
             errors["duplicate_of"] = ["不能标记为与自身重复。"]
         elif duplicate_of.duplicate_of_id == petition.pk:
@@ -429,14 +432,8 @@ def intake_members(inspection: Inspection):
     ).order_by("username")
 
 
-def may_designate_intake(user, inspection: Inspection) -> bool:
-    return bool(access.roles_on(user, inspection) & {access.TEAM_LEADER, access.OFFICE, access.OFFICE_HEAD})
-
-
 def _designator(actor, inspection: Inspection) -> None:
-    access.check(actor, "view", inspection)
-    if not may_designate_intake(actor, inspection):
-        raise PermissionDenied
+    access.require(actor, "petition.designate_intake", inspection)
 
 
 def intake_designate(*, actor, inspection: Inspection, user: User) -> None:
@@ -444,11 +441,11 @@ def intake_designate(*, actor, inspection: Inspection, user: User) -> None:
     reporters' identity on this inspection (the ``team_intake`` role)."""
     _designator(actor, inspection)
     if not intake_candidates(inspection).filter(pk=user.pk).exists():
-        raise ValidationError({"user": ["只能指定本巡察组中有账号的成员。"]})
+        raise ValidationError({"user": [ValidationError("只能指定本巡察组中有账号的成员。", code="unknown_reference")]})
     if user.pk == actor.pk:
-        raise ValidationError({"user": ["不能指定自己，请由组长或巡察办指定。"]})
+        raise ValidationError({"user": [ValidationError("不能指定自己，请由组长或巡察办指定。", code="self_action")]})
     if intake_members(inspection).filter(pk=user.pk).exists():
-        raise ValidationError({"user": [f"{user.display_name}已是信访受理人员。"]})
+        raise ValidationError({"user": [ValidationError(f"{user.display_name}已是信访受理人员。", code="duplicate")]})
     with transaction.atomic():
         role_assign(
             actor=None, user=user, role=access.TEAM_INTAKE, authority=inspection.authority, scope_id=inspection.pk
@@ -462,7 +459,9 @@ def intake_revoke(*, actor, inspection: Inspection, user: User) -> None:
         user=user, role=access.TEAM_INTAKE, scope_id=inspection.pk, authority_id=inspection.authority_id
     ).select_related("authority", "user")
     if not assignments:
-        raise ValidationError({"user": ["该人员不是本次巡察的信访受理人员。"]})
+        raise ValidationError(
+            {"user": [ValidationError("该人员不是本次巡察的信访受理人员。", code="unknown_reference")]}
+        )
     with transaction.atomic():
         for assignment in assignments:
             role_revoke(actor=None, assignment=assignment)
@@ -532,7 +531,9 @@ def petition_submit_public(
     """
     errors: dict[str, list[str]] = {}
     if not public_open(inspection):
-        raise ValidationError({"inspection": ["本次巡察已结束受理，网上举报通道已关闭。"]})
+        raise ValidationError(
+            {"inspection": [ValidationError("本次巡察已结束受理，网上举报通道已关闭。", code="not_editable")]}
+        )
     subject, content, accused = _text(errors, subject=subject, content=content, accused=accused)
     identity = _identity(errors, anonymous=anonymous, name=name, phone=phone, id_number=id_number, address=address)
     uploads = _count_uploads(errors, uploads)
@@ -588,7 +589,7 @@ def petition_add_information(*, petition: Petition, body: str, uploads: Iterable
     body = _body(body)
     errors: dict[str, list[str]] = {}
     if petition.inspection.stage == Inspection.Stage.ARCHIVED:
-        errors["body"] = ["本次巡察已归档，不再接收补充材料。"]
+        errors["body"] = [ValidationError("本次巡察已归档，不再接收补充材料。", code="not_editable")]
     uploads = _count_uploads(errors, uploads)
     if errors:
         raise ValidationError(errors)

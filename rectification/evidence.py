@@ -1,14 +1,12 @@
 """Evidence of progress (佐证材料): stored as onsite attachments are, read through a view.
 
-The type is sniffed from the content (``onsite.attachments.sniff``), never the name; files
+The type is sniffed from the content (``core.files.sniff``), never the name; files
 live under ``settings.FILE_DIR/<authority>/<inspection>/rectification/<random>`` with no
 extension, and every download writes an audit event.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from pathlib import Path
 
 from django.conf import settings
@@ -17,14 +15,14 @@ from django.http import Http404
 
 from core import access
 from core.audit import audit_record
-from onsite.attachments import ALLOWED_TEXT, sanitise_name, sniff
+from core.files import ALLOWED_TEXT, file_path, file_relative, file_write, sanitise_name, sniff
 from rectification.models import Evidence, ProgressReport
 
 MAX_FILES = 10
 
 
 def _path(evidence: Evidence) -> Path:
-    return Path(settings.FILE_DIR) / evidence.path
+    return file_path(evidence.path)
 
 
 def evidence_check(uploads) -> None:
@@ -32,15 +30,31 @@ def evidence_check(uploads) -> None:
     outside the allow-list, before anything is written."""
     limit = settings.XUNCHA["UPLOAD_MAX_BYTES"]
     if len(uploads) > MAX_FILES:
-        raise ValidationError({"files": [f"一次最多上传 {MAX_FILES} 个佐证材料。"]})
+        raise ValidationError(
+            {"files": [ValidationError(f"一次最多上传 {MAX_FILES} 个佐证材料。", code="file_rejected")]}
+        )
     for upload in uploads:
         label = upload.name or "文件"
         if upload.size > limit:
-            raise ValidationError({"files": [f"“{label}”超过 {limit // (1024 * 1024)} MB 的上限。"]})
+            raise ValidationError(
+                {
+                    "files": [
+                        ValidationError(f"“{label}”超过 {limit // (1024 * 1024)} MB 的上限。", code="file_rejected")
+                    ]
+                }
+            )
         if upload.size == 0:
-            raise ValidationError({"files": [f"“{label}”是空文件。"]})
+            raise ValidationError({"files": [ValidationError(f"“{label}”是空文件。", code="file_rejected")]})
         if sniff(upload) is None:
-            raise ValidationError({"files": [f"“{label}”的内容不是允许的类型。只接受 {ALLOWED_TEXT} 文件。"]})
+            raise ValidationError(
+                {
+                    "files": [
+                        ValidationError(
+                            f"“{label}”的内容不是允许的类型。只接受 {ALLOWED_TEXT} 文件。", code="file_rejected"
+                        )
+                    ]
+                }
+            )
 
 
 def evidence_store(*, actor, progress: ProgressReport, uploads, written: list[Path]) -> list[Evidence]:
@@ -51,15 +65,8 @@ def evidence_store(*, actor, progress: ProgressReport, uploads, written: list[Pa
     stored = []
     for upload in uploads:
         kind = sniff(upload)
-        relative = f"{inspection.authority_id}/{inspection.pk}/rectification/{secrets.token_hex(16)}"
-        target = Path(settings.FILE_DIR) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        with open(target, "xb") as out:
-            written.append(target)
-            for chunk in upload.chunks():
-                digest.update(chunk)
-                out.write(chunk)
+        relative = file_relative(inspection.authority_id, inspection.pk, "rectification")
+        sha256 = file_write(upload, relative, written=written)
         stored.append(
             Evidence.objects.create(
                 authority_id=inspection.authority_id,
@@ -67,7 +74,7 @@ def evidence_store(*, actor, progress: ProgressReport, uploads, written: list[Pa
                 name=sanitise_name(upload.name or "佐证材料", kind),
                 kind=kind,
                 size=upload.size,
-                sha256=digest.hexdigest(),
+                sha256=sha256,
                 path=relative,
                 uploaded_by=actor,
             )
@@ -78,12 +85,10 @@ def evidence_store(*, actor, progress: ProgressReport, uploads, written: list[Pa
 def evidence_open(*, actor, evidence: Evidence):
     """The file to send, after the scope check; audited as a download. The look-back team
     of a later inspection reads the evidence of the inspection it revisits."""
-    from rectification.lookback_access import may_read_revisited
-
     try:
         access.check(actor, "view", evidence)
     except Http404:
-        if not may_read_revisited(actor, evidence.progress.task.plan.inspection):
+        if not access.may(actor, "lookback.read_revisited", evidence.progress.task.plan.inspection):
             raise
     audit_record(actor=actor, action="rectification_evidence.download", obj=evidence, detail={"name": evidence.name})
     return open(_path(evidence), "rb")  # noqa: SIM115 (the response closes it)

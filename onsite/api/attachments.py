@@ -4,15 +4,14 @@ through the download endpoint, which checks scope and writes an audit event."""
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from core.api.common import page
-from onsite.attachments import CONTENT_TYPES, attachment_create, attachment_open, attachments_for
+from core.files import file_response
+from onsite.attachments import attachment_create, attachment_open, attachments_for
 from planning.inspections import inspections_for
 
 OPERATION_ID_PREFIX = "onsite_api"  # its operation ids from before it moved here
@@ -54,7 +53,7 @@ def attachment_post(request, inspection_id: Form[int], file: File[UploadedFile])
     MP3 or MP4, judged by content; over the size cap or of another type answers 422."""
     inspection = get_object_or_404(inspections_for(user=request.user), pk=inspection_id)
     if file is None:
-        raise ValidationError({"file": ["请选择文件。"]})
+        raise ValidationError({"file": [ValidationError("请选择文件。", code="file_rejected")]})
     return 201, attachment_create(actor=request.user, inspection=inspection, upload=file)
 
 
@@ -66,9 +65,5 @@ def attachment_get(request, attachment_id: int):
 @router.get("/{int:attachment_id}/download", url_name="attachment_download", response={200: None})
 def attachment_download(request, attachment_id: int):
     attachment = get_object_or_404(attachments_for(user=request.user), pk=attachment_id)
-    response = FileResponse(
-        attachment_open(actor=request.user, attachment=attachment), content_type=CONTENT_TYPES[attachment.kind]
-    )
-    response["Content-Disposition"] = content_disposition_header(True, attachment.name)
-    response["Cache-Control"] = "no-store"
-    return response
+    handle = attachment_open(actor=request.user, attachment=attachment)
+    return file_response(handle, name=attachment.name, kind=attachment.kind)

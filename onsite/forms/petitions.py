@@ -4,8 +4,8 @@ services (onsite.petitions) decide, and their errors come back onto the fields."
 from django import forms
 from django.utils import timezone
 
+from core.files import CONTENT_TYPES
 from core.forms import DATE
-from onsite.attachments import CONTENT_TYPES
 from onsite.models import Petition
 from onsite.petitions import STAFF_CHANNELS, discipline_choices, focus_choices
 

@@ -1,13 +1,13 @@
 """The on-site desk: the inspections a user works on, each with its figures and its parts."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 
 from core import access, menu
-from onsite.attachments import CONTENT_TYPES, attachment_open, attachments_for
+from core.files import file_response
+from onsite.attachments import attachment_open, attachments_for
 from onsite.tallies import tallies_for
 from planning.inspections import inspections_for
 from planning.models import Inspection
@@ -51,7 +51,4 @@ def inspection(request, pk):
 def attachment_download(request, pk):
     attachment = get_object_or_404(attachments_for(user=request.user), pk=pk)
     handle = attachment_open(actor=request.user, attachment=attachment)
-    response = FileResponse(handle, content_type=CONTENT_TYPES[attachment.kind])
-    response["Content-Disposition"] = content_disposition_header(True, attachment.name)
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_response(handle, name=attachment.name, kind=attachment.kind)

@@ -13,14 +13,12 @@ import json
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from ninja import Router, Schema
 from pydantic import ValidationError as PydanticValidationError
 
 from core.api.common import PYDANTIC_MESSAGES, page
-from onsite.attachments import CONTENT_TYPES
+from core.files import file_response
 from onsite.models import Finding
 from rectification import tasks as task_services
 from rectification.api.plans import PlanTaskOut, check_choice, check_id, get_or_404
@@ -210,9 +208,9 @@ def _body(request, schema: type[Schema]) -> tuple:
         try:
             data = json.loads(request.body or b"{}")
         except (ValueError, UnicodeDecodeError) as e:
-            raise ValidationError({"__all__": ["请求体不是有效的 JSON。"]}) from e
+            raise ValidationError({"__all__": [ValidationError("请求体不是有效的 JSON。", code="bad_json")]}) from e
         if not isinstance(data, dict):
-            raise ValidationError({"__all__": ["请求体须为 JSON 对象。"]})
+            raise ValidationError({"__all__": [ValidationError("请求体须为 JSON 对象。", code="bad_json")]})
         data = {k: v for k, v in data.items() if k in fields}
         uploads = []
     try:
@@ -222,7 +220,9 @@ def _body(request, schema: type[Schema]) -> tuple:
         for err in e.errors():
             field = str(err["loc"][0]) if err.get("loc") else "__all__"
             message = PYDANTIC_MESSAGES.get(err.get("type", ""), "格式有误。")
-            errors.setdefault(field, []).append(f"{LABELS.get(field, '')}{message}")
+            errors.setdefault(field, []).append(
+                ValidationError(f"{LABELS.get(field, '')}{message}", code="schema_invalid")
+            )
         raise ValidationError(errors) from e
 
 
@@ -400,10 +400,5 @@ def evidence_download(request, evidence_id: int):
     """A file of evidence (佐证材料), for those who see its task (and the look-back team of a
     later inspection revisiting it); every download is audited."""
     evidence = get_or_404(Evidence.objects.select_related("progress__task__plan__inspection"), evidence_id)
-    response = FileResponse(
-        evidence_open(actor=request.user, evidence=evidence),
-        content_type=CONTENT_TYPES.get(evidence.kind, "application/octet-stream"),
-    )
-    response["Content-Disposition"] = content_disposition_header(True, evidence.name)
-    response["Cache-Control"] = "no-store"
-    return response
+    handle = evidence_open(actor=request.user, evidence=evidence)
+    return file_response(handle, name=evidence.name, kind=evidence.kind)

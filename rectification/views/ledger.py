@@ -11,7 +11,6 @@ import secrets
 import time
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,12 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import access
+from core.files import file_path
 from core.http import XLSX, attachment
 from core.paging import paginate
 from rectification.forms.ledger import LedgerFilterForm, LedgerImportForm
 from rectification.ledger import ledger_export, ledger_import, ledger_tasks, plan_ledger_export
 from rectification.models import RectificationPlan, RectificationTask
-from rectification.plans import is_unit_of, plans_for
+from rectification.plans import plans_for
 from rectification.tasks import is_overdue, tasks_for
 
 
@@ -70,7 +70,7 @@ def ledger_page(request):
                 "url": _url("rectification:plan", plan.pk),
                 "download": reverse("rectification:plan_ledger", args=[plan.pk]),
                 "import": reverse("rectification:plan_ledger_import", args=[plan.pk])
-                if plan.status == RectificationPlan.Status.APPROVED and is_unit_of(user, plan)
+                if plan.status == RectificationPlan.Status.APPROVED and access.may(user, "task.report", plan)
                 else None,
             }
         )
@@ -107,7 +107,7 @@ PENDING_HOURS = 24
 
 
 def _pending_dir() -> Path:
-    path = Path(settings.FILE_DIR) / "pending"
+    path = file_path("pending")
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -136,7 +136,7 @@ def plan_ledger_import_view(request, pk):
     problem), then confirms; all or nothing."""
     user = request.user
     plan = get_object_or_404(plans_for(user=user), pk=pk)
-    if not is_unit_of(user, plan):
+    if not access.may(user, "task.report", plan):
         raise PermissionDenied
     key = _session_key(plan)
     form = LedgerImportForm(request.POST or None, request.FILES or None)

@@ -12,14 +12,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from core import access
+from core.files import ALLOWED_TEXT, file_response
 from core.forms import apply_service_errors, error_text, is_id, post_form
-from onsite.attachments import ALLOWED_TEXT, CONTENT_TYPES
 from rectification import tasks as task_services
 from rectification.evidence import MAX_FILES, evidence_open
 from rectification.forms.tasks import ProgressForm, RejectForm, TaskForm, VerifyForm
@@ -28,8 +28,6 @@ from rectification.plans import (
     default_deadline,
     findings_of,
     findings_without_tasks,
-    is_office_of,
-    is_unit_of,
     plans_for,
 )
 
@@ -41,7 +39,7 @@ TaskStatus = RectificationTask.Status
 
 def _drafting(request, plan: RectificationPlan):
     """None when the user may write the plan's tasks now; else the response to give."""
-    if not is_unit_of(request.user, plan):
+    if not access.may(request.user, "task.report", plan):
         raise PermissionDenied
     if not plan.editable:
         messages.error(request, f"整改方案{plan.get_status_display()}，不能修改整改任务。")
@@ -58,7 +56,7 @@ def _back(plan: RectificationPlan, finding_id=None) -> str:
 def task_new(request, pk):
     plan = get_object_or_404(plans_for(user=request.user), pk=pk)
     findings = findings_of(plan)
-    if plan.status == RectificationPlan.Status.APPROVED and is_unit_of(request.user, plan):
+    if plan.status == RectificationPlan.Status.APPROVED and access.may(request.user, "task.report", plan):
         # 补充整改任务: only for findings that have none yet (found after the plan was approved).
         findings = findings.filter(pk__in=[f.pk for f in findings_without_tasks(plan)])
         if not findings.exists():
@@ -153,22 +151,10 @@ def _task(request, pk) -> RectificationTask:
     return get_object_or_404(task_services.tasks_for(user=request.user), pk=pk)
 
 
-def _may_report(user, task: RectificationTask) -> bool:
-    return (
-        is_unit_of(user, task)
-        and task.plan.status == RectificationPlan.Status.APPROVED
-        and task.status != TaskStatus.VERIFIED
-    )
-
-
-def _may_check(user, task: RectificationTask) -> bool:
-    return task.status == TaskStatus.REPORTED and is_office_of(user, task)
-
-
 def _render_task(request, task: RectificationTask, *, progress=None, verify=None, reject=None, status=200):
     user = request.user
     task.refresh_from_db()
-    reporting, checking = _may_report(user, task), _may_check(user, task)
+    reporting, checking = task_services.may_report(user, task), task_services.may_verify(user, task)
     reports = list(task_services.progress_of(task))
     context = {
         "task": task,
@@ -184,8 +170,8 @@ def _render_task(request, task: RectificationTask, *, progress=None, verify=None
         "reject_form": (reject or RejectForm()) if checking else None,
         "allowed_text": ALLOWED_TEXT,
         "max_files": MAX_FILES,
-        "unit": is_unit_of(user, task),
-        "office": is_office_of(user, task),
+        "unit": access.may(user, "task.report", task),
+        "office": access.may(user, "task.verify", task),
     }
     return render(request, "rectification/task.html", context, status=status)
 
@@ -204,7 +190,7 @@ def _post(request, task: RectificationTask, form, act, done):
 @require_POST
 def task_progress_view(request, pk):
     task = _task(request, pk)
-    if not is_unit_of(request.user, task):
+    if not access.may(request.user, "task.report", task):
         raise PermissionDenied
     form = ProgressForm(request.POST, request.FILES)
 
@@ -223,7 +209,7 @@ def task_progress_view(request, pk):
 @require_POST
 def task_verify_view(request, pk):
     task = _task(request, pk)
-    if not is_office_of(request.user, task):
+    if not access.may(request.user, "task.verify", task):
         raise PermissionDenied
     form = VerifyForm(request.POST)
 
@@ -238,7 +224,7 @@ def task_verify_view(request, pk):
 @require_POST
 def task_reject_view(request, pk):
     task = _task(request, pk)
-    if not is_office_of(request.user, task):
+    if not access.may(request.user, "task.verify", task):
         raise PermissionDenied
     form = RejectForm(request.POST)
 
@@ -255,7 +241,4 @@ def evidence_download(request, pk):
     if evidence is None:
         raise Http404
     handle = evidence_open(actor=request.user, evidence=evidence)
-    response = FileResponse(handle, content_type=CONTENT_TYPES.get(evidence.kind, "application/octet-stream"))
-    response["Content-Disposition"] = content_disposition_header(True, evidence.name)
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_response(handle, name=evidence.name, kind=evidence.kind)

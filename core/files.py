@@ -1,0 +1,115 @@
+"""File storage, one way for every stage: uploads checked by content, stored outside any
+web root, served through a view that has checked scope.
+
+- ``sniff``: what a file really is, from its first bytes (and, for Word and Excel, the names
+  inside the zip), never from its name; only the kinds of ``CONTENT_TYPES`` are known.
+- ``sanitise_name``: a name safe to show and to offer as a download.
+- ``file_write``: a new file under ``settings.FILE_DIR`` (never overwritten), its SHA-256;
+  ``file_relative`` gives a fresh random path with no extension, ``file_path`` the full one.
+- ``file_response``: the download, with a Content-Disposition that keeps Chinese names and
+  no caching.
+
+The records that point to the files (``onsite.Attachment``, ``rectification.Evidence``) and
+their services (scope checks, audit) stay in their apps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse
+from django.utils.http import content_disposition_header
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "mp3": "audio/mpeg",
+    "mp4": "video/mp4",
+}
+ALLOWED_TEXT = "PDF、Word（.docx）、Excel（.xlsx）、JPG、PNG、MP3、MP4"
+
+
+def sniff(upload) -> str | None:
+    """The kind of the uploaded file by its content, or None when it is none of the allowed."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head[4:8] == b"ftyp":
+        return "mp4"
+    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return "mp3"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as z:
+                names = set(z.namelist())
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            upload.seek(0)
+        if "[Content_Types].xml" in names:
+            if "word/document.xml" in names:
+                return "docx"
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+    return None
+
+
+def sanitise_name(name: str, kind: str) -> str:
+    """A name safe to show and to offer as a download: no path, no control characters,
+    at most 100 characters, ending in the extension of the kind found."""
+    name = unicodedata.normalize("NFC", Path(name.replace("\\", "/")).name)
+    name = re.sub(r"[\x00-\x1f\x7f<>:\"/|?*]", "", name).strip(" .")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem[:100] or '附件'}.{kind}"
+
+
+def file_path(relative: str) -> Path:
+    """Where a stored file (``relative`` to ``settings.FILE_DIR``, as records keep it) lives."""
+    return Path(settings.FILE_DIR) / relative
+
+
+def file_relative(*parts) -> str:
+    """A fresh path for a new file: ``parts`` joined by ``/``, then a random name with no
+    extension (``<authority>/<inspection>/<random>``)."""
+    return "/".join([*(str(p) for p in parts), secrets.token_hex(16)])
+
+
+def file_write(upload, relative: str, *, written: list[Path] | None = None) -> str:
+    """Write ``upload`` (a Django ``UploadedFile``) to a new file at ``relative`` under
+    ``settings.FILE_DIR`` (never over an existing one) and answer its SHA-256 (hex). The
+    path is appended to ``written`` as soon as the file exists, so that a caller can remove
+    it if its transaction fails."""
+    target = file_path(relative)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with open(target, "xb") as out:
+        if written is not None:
+            written.append(target)
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    return digest.hexdigest()
+
+
+def file_response(handle, *, name: str, kind: str) -> FileResponse:
+    """The download of an open stored file (the response closes it) named ``name`` (Chinese
+    names survive: RFC 6266 ``filename*``), never cached."""
+    response = FileResponse(handle, content_type=CONTENT_TYPES.get(kind, "application/octet-stream"))
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,89 @@
+"""File storage (core.files): the type comes from the content, names are made safe, files are
+written once under FILE_DIR with their SHA-256, and served as a named, uncached download."""
+
+import hashlib
+import io
+import zipfile
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from docx import Document
+from openpyxl import Workbook
+
+from core.files import file_path, file_relative, file_response, file_write, sanitise_name, sniff
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _docx() -> bytes:
+    buf = io.BytesIO()
+    Document().save(buf)
+    return buf.getvalue()
+
+
+def _xlsx() -> bytes:
+    buf = io.BytesIO()
+    Workbook().save(buf)
+    return buf.getvalue()
+
+
+def _zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("readme.txt", "hello")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data, kind",
+    [
+        (PDF, "pdf"),
+        (_docx(), "docx"),
+        (_xlsx(), "xlsx"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 20, "png"),
+        (b"\xff\xd8\xff\xe0" + b"\0" * 20, "jpg"),
+        (b"ID3\x04" + b"\0" * 20, "mp3"),
+        (b"\0\0\0\x18ftypmp42" + b"\0" * 20, "mp4"),
+        (b"MZ\x90\0" + b"\0" * 20, None),  # a Windows program
+        (_zip(), None),  # a zip that is not an Office file
+        (b"<html><script>alert(1)</script>", None),
+    ],
+)
+def test_the_type_comes_from_the_content(data, kind):
+    assert sniff(io.BytesIO(data)) == kind
+
+
+def test_names_are_sanitised():
+    assert sanitise_name("../../etc/passwd.pdf", "pdf") == "passwd.pdf"
+    assert sanitise_name("C:\\Users\\x\\举报材料.PDF", "pdf") == "举报材料.pdf"
+    assert sanitise_name("照片.exe", "png") == "照片.png"  # the extension follows the content
+    assert sanitise_name("a\x00b<>.docx", "docx") == "ab.docx"
+    assert sanitise_name("...", "jpg") == "附件.jpg"
+
+
+def test_a_file_is_written_once_under_file_dir_with_its_digest():
+    relative = file_relative(3, 17, "rectification")
+    head, _, name = relative.rpartition("/")
+    assert head == "3/17/rectification" and len(name) == 32 and "." not in name
+    assert file_relative(3, 17) != file_relative(3, 17)  # a fresh name each time
+
+    written = []
+    digest = file_write(SimpleUploadedFile("a.pdf", PDF), relative, written=written)
+    target = file_path(relative)
+    assert written == [target] and target.read_bytes() == PDF
+    assert digest == hashlib.sha256(PDF).hexdigest()
+    assert target.resolve().is_relative_to(settings.FILE_DIR.resolve())
+    with pytest.raises(FileExistsError):  # never over an existing file
+        file_write(SimpleUploadedFile("b.pdf", b"%PDF-other"), relative)
+    assert target.read_bytes() == PDF
+
+
+def test_the_download_keeps_a_chinese_name_and_is_not_cached():
+    response = file_response(io.BytesIO(PDF), name="整改佐证 (1).pdf", kind="pdf")
+    assert response["Content-Type"] == "application/pdf"
+    encoded = "%E6%95%B4%E6%94%B9%E4%BD%90%E8%AF%81%20%281%29.pdf"
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{encoded}"
+    assert response["Cache-Control"] == "no-store"
+    assert b"".join(response.streaming_content) == PDF
+    assert file_response(io.BytesIO(b"x"), name="a", kind="other")["Content-Type"] == "application/octet-stream"
