@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -67,7 +69,7 @@ class OfficialDocument:
     ``"image"`` (PNG bytes, centred, 30 mm wide, e.g. a QR code)."""
 
     title: str
-    blocks: list[tuple[str, str | bytes]] = field(default_factory=list)
+    blocks: Sequence[tuple[str, str | bytes]] = field(default_factory=list)
     doc_number: str = ""  # 发文字号, e.g. 青巡发〔2026〕7号
     recipient: str = ""  # 主送机关
     signature: str = ""  # 发文机关署名
@@ -131,7 +133,9 @@ def _page_number(footer, align) -> None:
             fld = OxmlElement("w:fldChar")
             fld.set(qn("w:fldCharType"), kind)
             run._element.append(fld)
-        elif text.strip() == "PAGE":
+            continue
+        assert text is not None  # a pair without a field-character kind carries text
+        if text.strip() == "PAGE":
             instr = OxmlElement("w:instrText")
             instr.set(qn("xml:space"), "preserve")
             instr.text = text
@@ -148,8 +152,8 @@ def document_render(document: OfficialDocument) -> bytes:
     section = doc.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = Mm(210), Mm(297)
-    for side, value in MARGINS.items():
-        setattr(section, f"{side}_margin", value)
+    for side, length in MARGINS.items():
+        setattr(section, f"{side}_margin", length)
     section.footer_distance = Mm(28)  # the page number sits 7 mm below the text area
     doc.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
@@ -171,12 +175,13 @@ def document_render(document: OfficialDocument) -> bytes:
         _paragraph(doc, f"{document.recipient}：", BODY_FONT, BODY_SIZE, indent=False)
     fonts = {"h1": H1_FONT, "h2": H2_FONT, "p": BODY_FONT, "plain": BODY_FONT}
     for kind, value in document.blocks:
+        # The kind decides the value's type: PNG bytes for "image", text for the others.
         if kind == "image":
-            _image(doc, value)
+            _image(doc, cast(bytes, value))
         elif kind == "center":
-            _paragraph(doc, value, BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+            _paragraph(doc, cast(str, value), BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
         else:
-            _paragraph(doc, value, fonts[kind], BODY_SIZE, indent=kind != "plain")
+            _paragraph(doc, cast(str, value), fonts[kind], BODY_SIZE, indent=kind != "plain")
     if document.signature or document.date:
         if not document.blocks or document.blocks[-1][0] != "image":  # a picture leaves room enough
             _paragraph(doc, "", BODY_FONT, BODY_SIZE, indent=False)

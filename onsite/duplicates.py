@@ -18,8 +18,12 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from onsite.models import Petition
 
 # Reworded reports of the same matter score about 0.3 to 0.5 against each other, unrelated ones
 # under 0.1 (short texts share few words exactly; jieba cuts 低保金 and 低保 apart).
@@ -86,7 +90,7 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 @dataclass(frozen=True)
 class Suggestion:
-    petition: object  # onsite.models.Petition
+    petition: Petition
     score: float
 
     @property

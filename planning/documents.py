@@ -328,7 +328,7 @@ def _qr_png(url: str) -> bytes:
 def public_notice(f: _Facts) -> OfficialDocument:
     phone, mailbox, email = _contacts(f)
     url = public_report_url(f.inspection)
-    blocks = [
+    blocks: list[tuple[str, str | bytes]] = [
         (
             "p",
             f"根据{f.committee}统一部署，{f.team}于{f.entry}至{f.end}对{f.org}开展{f.kind}。{_scope_sentence(f)}"

@@ -27,6 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core import access
 from core.audit import audit_record, current_context
@@ -167,6 +168,7 @@ def ledger_workbook(*, title: str, tasks, with_unit: bool, footer: str = "", num
         headers.insert(1, UNIT_COLUMN)
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook opens on its one worksheet
     ws.title = "整改台账"
     last = get_column_letter(len(headers))
     ws.merge_cells(f"A1:{last}1")

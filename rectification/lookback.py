@@ -29,7 +29,14 @@ from core import access
 from core.audit import audit_record
 from onsite.models import Finding, WorkingPaper
 from planning.models import Inspection, InspectionKind
-from rectification.models import Assessment, Evidence, LookbackCheck, ProgressReport, RectificationPlan
+from rectification.models import (
+    Assessment,
+    Evidence,
+    LookbackCheck,
+    ProgressReport,
+    RectificationPlan,
+    RectificationTask,
+)
 from rectification.plans import is_office_of
 from rectification.tasks import finding_state
 from results.models import Feedback
@@ -42,7 +49,7 @@ TITLE_MAX = 200  # Finding.title and WorkingPaper.title
 
 @dataclass
 class TaskItem:
-    task: object
+    task: RectificationTask
     latest: ProgressReport | None = None
     evidence: list[Evidence] = field(default_factory=list)
 

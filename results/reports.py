@@ -47,7 +47,7 @@ from django.utils import timezone
 
 from core import access
 from core.audit import audit_record, current_context
-from planning.models import Inspection
+from planning.models import DeadlineSettings, Inspection
 from results.models import InspectionReport, ReportDecision, ReportVersion, Step
 from results.report_documents import Diff, report_docx, report_draft, text_diff
 
@@ -563,7 +563,7 @@ def todos_for(user) -> list:
     if not (team_on or own):
         return []
     qs = reports_for(user=user).filter(status__in=[Status.IN_REVIEW, Status.RETURNED])
-    settings: dict[int, object] = {}
+    settings: dict[int, DeadlineSettings] = {}
     items = []
     for report in qs:
         inspection = report.inspection

@@ -11,6 +11,7 @@ Everything that differs between machines comes from the environment:
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -116,7 +117,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench"
 
 # Security settings the office may tune (security.md defaults).
-XUNCHA = {
+XUNCHA: dict[str, Any] = {
     "LOCKOUT_FAILURES": 5,
     "LOCKOUT_WINDOW_MINUTES": 15,
     "PASSWORD_HISTORY": 5,
