@@ -7,10 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import access
-from core.forms import apply_service_errors, error_text
+from core.forms import error_text, post_form
 from core.http import XLSX, attachment
 from core.paging import paginate
 from onsite.document_requests import (
@@ -73,14 +74,16 @@ def _posting(request, inspection) -> bool:
 def interview_list(request, pk):
     inspection = _inspection(request, pk)
     form = InterviewPlanForm(request.POST or None)
-    if _posting(request, inspection) and form.is_valid():
-        try:
-            interview = interview_create(actor=request.user, inspection=inspection, **form.cleaned_data)
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, f"已将{interview.interviewee}列入谈话计划。")
-            return redirect("onsite:interviews", inspection.pk)
+    if _posting(request, inspection):
+        sent = post_form(
+            request,
+            form,
+            lambda d: interview_create(actor=request.user, inspection=inspection, **d),
+            back=reverse("onsite:interviews", args=[inspection.pk]),
+            done=lambda interview: f"已将{interview.interviewee}列入谈话计划。",
+        )
+        if sent:
+            return sent
     everything = interviews_for(user=request.user, inspection=inspection)
     counts, pending = interview_summary(everything.prefetch_related(None))
     qs = everything
@@ -138,10 +141,10 @@ def interview_detail(request, pk):
         "notes": notes or "",
     }
     form = InterviewRecordForm(request.POST or None, request.FILES or None, members=members, initial=initial)
-    if _posting(request, inspection) and form.is_valid():
-        data = form.cleaned_data
-        try:
-            interview_record(
+    if _posting(request, inspection):
+
+        def act(data):
+            return interview_record(
                 actor=request.user,
                 interview=interview,
                 held_at=data["held_at"],
@@ -150,11 +153,10 @@ def interview_detail(request, pk):
                 notes=data["notes"],
                 uploads=data["uploads"],
             )
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, f"已记录与{interview.interviewee}的谈话。")
-            return redirect("onsite:interview", interview.pk)
+
+        back = reverse("onsite:interview", args=[interview.pk])
+        if sent := post_form(request, form, act, back=back, done=f"已记录与{interview.interviewee}的谈话。"):
+            return sent
     context = {
         "inspection": inspection,
         "interview": interview,
@@ -179,19 +181,20 @@ def document_request_list(request, pk):
     bulk = DocumentRequestBulkForm(request.POST if which == "bulk" else None)
     if _posting(request, inspection):
         form = bulk if which == "bulk" else single
-        if form.is_valid():
-            try:
-                if which == "bulk":
-                    made = document_requests_bulk_create(actor=request.user, inspection=inspection, **form.cleaned_data)
-                    done = f"已添加 {len(made)} 项调阅资料。"
-                else:
-                    made = document_request_create(actor=request.user, inspection=inspection, **form.cleaned_data)
-                    done = f"已添加调阅资料“{made.title}”。"
-            except ValidationError as e:
-                apply_service_errors(form, e)
-            else:
-                messages.success(request, done)
-                return redirect("onsite:document_requests", inspection.pk)
+        create = document_requests_bulk_create if which == "bulk" else document_request_create
+
+        def done(made):
+            return f"已添加 {len(made)} 项调阅资料。" if which == "bulk" else f"已添加调阅资料“{made.title}”。"
+
+        sent = post_form(
+            request,
+            form,
+            lambda d: create(actor=request.user, inspection=inspection, **d),
+            back=reverse("onsite:document_requests", args=[inspection.pk]),
+            done=done,
+        )
+        if sent:
+            return sent
     qs = document_requests_for(user=request.user, inspection=inspection)
     status, q = request.GET.get("status", ""), request.GET.get("q", "").strip()
     if status in STATUSES:
@@ -220,16 +223,16 @@ def document_request_detail(request, pk):
     # The form works on its own copy: the service compares the stored values with the new ones.
     copy = DocumentRequest.objects.get(pk=found.pk)
     form = DocumentRequestUpdateForm(request.POST or None, request.FILES or None, instance=copy)
-    if _posting(request, inspection) and form.is_valid():
-        data = dict(form.cleaned_data)
-        uploads = data.pop("uploads")
-        try:
-            document_request_update(actor=request.user, document_request=found, uploads=uploads, **data)
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, "已保存。")
-            return redirect("onsite:document_request", found.pk)
+    if _posting(request, inspection):
+
+        def act(d):
+            data = dict(d)
+            uploads = data.pop("uploads")
+            return document_request_update(actor=request.user, document_request=found, uploads=uploads, **data)
+
+        back = reverse("onsite:document_request", args=[found.pk])
+        if sent := post_form(request, form, act, back=back, done="已保存。"):
+            return sent
         found = document_requests_for(user=request.user).get(pk=pk)  # as stored, not as typed
     context = {
         "inspection": inspection,
@@ -282,14 +285,16 @@ def document_request_review_view(request, pk):
 def survey_list(request, pk):
     inspection = _inspection(request, pk)
     form = SurveyForm(request.POST or None)
-    if _posting(request, inspection) and form.is_valid():
-        try:
-            survey = survey_create(actor=request.user, inspection=inspection, **form.cleaned_data)
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, f"已添加“{survey.title}”，请导入统计结果。")
-            return redirect("onsite:survey", survey.pk)
+    if _posting(request, inspection):
+        sent = post_form(
+            request,
+            form,
+            lambda d: survey_create(actor=request.user, inspection=inspection, **d),
+            back=lambda survey: reverse("onsite:survey", args=[survey.pk]),
+            done=lambda survey: f"已添加“{survey.title}”，请导入统计结果。",
+        )
+        if sent:
+            return sent
     context = {
         "inspection": inspection,
         "form": form,
@@ -319,15 +324,14 @@ def survey_detail(request, pk):
     if not _posting(request, survey.inspection):
         return _survey_page(request, survey)
     form = SurveyForm(request.POST, instance=Survey.objects.get(pk=pk))
-    if form.is_valid():
-        try:
-            survey_update(actor=request.user, survey=survey, **form.cleaned_data)
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, "已保存。")
-            return redirect("onsite:survey", survey.pk)
-    return _survey_page(request, survey, form=form)
+    sent = post_form(
+        request,
+        form,
+        lambda d: survey_update(actor=request.user, survey=survey, **d),
+        back=reverse("onsite:survey", args=[survey.pk]),
+        done="已保存。",
+    )
+    return sent or _survey_page(request, survey, form=form)
 
 
 @login_required
@@ -336,16 +340,14 @@ def survey_import(request, pk):
     survey = get_object_or_404(surveys_for(user=request.user), pk=pk)
     access.check(request.user, "change", survey.inspection)
     form = SurveyImportForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            survey_results_import_upload(actor=request.user, survey=survey, upload=form.cleaned_data["file"])
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            rows = len(survey.results["rows"])
-            messages.success(request, f"已导入 {rows} 个项目的统计结果，原有结果已被替换。")
-            return redirect("onsite:survey", survey.pk)
-    return _survey_page(request, survey, import_form=form)
+    sent = post_form(
+        request,
+        form,
+        lambda d: survey_results_import_upload(actor=request.user, survey=survey, upload=d["file"]),
+        back=reverse("onsite:survey", args=[survey.pk]),
+        done=lambda _: f"已导入 {len(survey.results['rows'])} 个项目的统计结果，原有结果已被替换。",
+    )
+    return sent or _survey_page(request, survey, import_form=form)
 
 
 @login_required

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import access
-from core.forms import apply_service_errors, error_text, is_id
+from core.forms import error_text, is_id, post_form
 from core.http import DOCX, attachment
 from core.paging import paginate
 from onsite.focus import (
@@ -55,13 +55,12 @@ from onsite.papers import (
 from planning.inspections import inspections_for
 
 SERVICE_FIELDS = {"file": "upload", "evidence": None, "status": None, "reviewer": None, "inspection": None}
+# A review refused about the paper itself (already decided, or not this user's to review): a page message.
+REVIEW_ERRORS = ("status", "reviewer")
 
 
-def _apply(form, exc: ValidationError) -> None:
-    """A service's errors onto ``form``: fields by name, an upload's under the upload field."""
-    for field, errors in exc.message_dict.items():
-        target = SERVICE_FIELDS.get(field, field)
-        form.add_error(target if target in form.fields else None, errors)
+def _paper_url(paper: WorkingPaper) -> str:
+    return reverse("onsite:working_paper", args=[paper.pk])
 
 
 def _inspection(request, pk):
@@ -118,10 +117,10 @@ def working_paper_create_view(request, pk):
     if not may_write(request.user, inspection):
         raise PermissionDenied
     form = WorkingPaperForm(request.POST or None, request.FILES or None, inspection=inspection)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            paper = working_paper_create(
+    if request.method == "POST":
+
+        def act(d):
+            return working_paper_create(
                 actor=request.user,
                 inspection=inspection,
                 title=d["title"],
@@ -133,11 +132,10 @@ def working_paper_create_view(request, pk):
                 attachments=d["attachments"],
                 uploads=_uploads(form),
             )
-        except ValidationError as e:
-            _apply(form, e)
-        else:
-            messages.success(request, "底稿已保存为草稿。核对证据后点击“提交审核”。")
-            return redirect("onsite:working_paper", paper.pk)
+
+        done = "底稿已保存为草稿。核对证据后点击“提交审核”。"
+        if sent := post_form(request, form, act, back=_paper_url, done=done, aliases=SERVICE_FIELDS):
+            return sent
     context = {"inspection": inspection, "form": form, "paper": None}
     return render(request, "onsite/paper_form.html", context)
 
@@ -160,10 +158,10 @@ def working_paper_edit_view(request, pk):
         "attachments": list(paper.attachments.all()),
     }
     form = WorkingPaperForm(request.POST or None, request.FILES or None, inspection=paper.inspection, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            working_paper_update(
+    if request.method == "POST":
+
+        def act(d):
+            return working_paper_update(
                 actor=request.user,
                 paper=paper,
                 title=d["title"],
@@ -175,11 +173,10 @@ def working_paper_edit_view(request, pk):
                 attachments=d["attachments"],
                 uploads=_uploads(form),
             )
-        except ValidationError as e:
-            _apply(form, e)
-        else:
-            messages.success(request, "底稿已保存。")
-            return redirect("onsite:working_paper", paper.pk)
+
+        back = _paper_url(paper)
+        if sent := post_form(request, form, act, back=back, done="底稿已保存。", aliases=SERVICE_FIELDS):
+            return sent
     context = {"inspection": paper.inspection, "form": form, "paper": paper}
     return render(request, "onsite/paper_form.html", context)
 
@@ -233,33 +230,34 @@ def working_paper_submit_view(request, pk):
 def working_paper_approve_view(request, pk):
     paper = _paper(request, pk)
     form = _finding_form(paper, request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            finding = working_paper_approve(
-                actor=request.user,
-                paper=paper,
-                title=d["title"],
-                description=d["description"],
-                focus_area=d["focus_area"],
-                severity=d["severity"],
-                people=d["people"],
-                amount=d["amount"],
-                immediate=d["immediate"],
-                immediate_deadline=d["immediate_deadline"],
-                comment=d["comment"],
-            )
-        except ValidationError as e:
-            if set(e.message_dict) & {"status", "reviewer"}:
-                messages.error(request, error_text(e))
-                return redirect("onsite:working_paper", paper.pk)
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, f"底稿已审核通过，形成问题“{finding.title}”。")
-            return redirect("onsite:finding", finding.pk)
-    elif not may_review(request.user, paper):
+    if not form.is_valid() and not may_review(request.user, paper):
         raise PermissionDenied
-    return _detail(request, paper, finding_form=form)
+
+    def act(d):
+        return working_paper_approve(
+            actor=request.user,
+            paper=paper,
+            title=d["title"],
+            description=d["description"],
+            focus_area=d["focus_area"],
+            severity=d["severity"],
+            people=d["people"],
+            amount=d["amount"],
+            immediate=d["immediate"],
+            immediate_deadline=d["immediate_deadline"],
+            comment=d["comment"],
+        )
+
+    sent = post_form(
+        request,
+        form,
+        act,
+        back=lambda finding: reverse("onsite:finding", args=[finding.pk]),
+        done=lambda finding: f"底稿已审核通过，形成问题“{finding.title}”。",
+        record_errors=REVIEW_ERRORS,
+        error_back=_paper_url(paper),
+    )
+    return sent or _detail(request, paper, finding_form=form)
 
 
 @login_required
@@ -267,20 +265,17 @@ def working_paper_approve_view(request, pk):
 def working_paper_return_view(request, pk):
     paper = _paper(request, pk)
     form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            working_paper_return(actor=request.user, paper=paper, comment=form.cleaned_data["comment"])
-        except ValidationError as e:
-            if set(e.message_dict) & {"status", "reviewer"}:
-                messages.error(request, error_text(e))
-                return redirect("onsite:working_paper", paper.pk)
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, "底稿已退回撰写人修改。")
-            return redirect("onsite:working_paper", paper.pk)
-    elif not may_review(request.user, paper):
+    if not form.is_valid() and not may_review(request.user, paper):
         raise PermissionDenied
-    return _detail(request, paper, return_form=form)
+    sent = post_form(
+        request,
+        form,
+        lambda d: working_paper_return(actor=request.user, paper=paper, comment=d["comment"]),
+        back=_paper_url(paper),
+        done="底稿已退回撰写人修改。",
+        record_errors=REVIEW_ERRORS,
+    )
+    return sent or _detail(request, paper, return_form=form)
 
 
 # Findings ------------------------------------------------------------------------------
