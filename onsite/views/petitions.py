@@ -8,11 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from core import access
-from core.forms import apply_service_errors, error_text, is_id
+from core.forms import apply_service_errors, error_text, is_id, post_form
 from core.paging import paginate
 from onsite.duplicates import similar_petitions
 from onsite.forms.petitions import (
@@ -122,10 +123,10 @@ def petition_new(request, pk):
     inspection = _inspection(request, pk)
     access.check(request.user, "change", inspection)
     form = PetitionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            petition = petition_create(
+    if request.method == "POST":
+
+        def act(d):
+            return petition_create(
                 actor=request.user,
                 inspection=inspection,
                 channel=d["channel"],
@@ -137,11 +138,16 @@ def petition_new(request, pk):
                 **{k: d[k] for k in IDENTITY_FIELDS},
                 uploads=d["attachments"],
             )
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, f"已登记信访件“{petition.subject}”。")
-            return redirect("onsite:petition", petition.pk)
+
+        sent = post_form(
+            request,
+            form,
+            act,
+            back=lambda petition: reverse("onsite:petition", args=[petition.pk]),
+            done=lambda petition: f"已登记信访件“{petition.subject}”。",
+        )
+        if sent:
+            return sent
     return render(request, "onsite/petition_form.html", {"inspection": inspection, "form": form})
 
 
@@ -182,25 +188,24 @@ def petition_triage_view(request, pk):
     petition = _petition(request, pk)
     access.check(request.user, "change", petition)
     form = TriageForm(request.POST, petition=petition)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            petition_triage(
-                actor=request.user,
-                petition=petition,
-                status=d["status"],
-                disciplines=d["disciplines"],
-                focus_area=d["focus_area"],
-                forwarded_to=d["forwarded_to"],
-                forwarded_on=d["forwarded_on"],
-                duplicate_of=d["duplicate_of"],
-            )
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, f"已分办：{Petition.Status(d['status']).label}。")
-            return redirect("onsite:petition", petition.pk)
-    return _detail(request, petition, triage_form=form)
+
+    def act(d):
+        return petition_triage(
+            actor=request.user,
+            petition=petition,
+            status=d["status"],
+            disciplines=d["disciplines"],
+            focus_area=d["focus_area"],
+            forwarded_to=d["forwarded_to"],
+            forwarded_on=d["forwarded_on"],
+            duplicate_of=d["duplicate_of"],
+        )
+
+    def done(_):
+        return f"已分办：{Petition.Status(form.cleaned_data['status']).label}。"
+
+    sent = post_form(request, form, act, back=reverse("onsite:petition", args=[petition.pk]), done=done)
+    return sent or _detail(request, petition, triage_form=form)
 
 
 @login_required
@@ -210,21 +215,15 @@ def petition_message_view(request, pk):
     access.check(request.user, "change", petition)
     form = MessageForm(request.POST, request.FILES)
     internal = request.POST.get("internal") == "1"
-    if form.is_valid():
-        try:
-            petition_message_add(
-                actor=request.user,
-                petition=petition,
-                body=form.cleaned_data["body"],
-                internal=internal,
-                uploads=form.cleaned_data["attachments"],
-            )
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, "已记录内部意见。" if internal else "已答复，反映人凭查询码可以看到。")
-            return redirect("onsite:petition", petition.pk)
-    return _detail(request, petition, message_form=form)
+
+    def act(d):
+        return petition_message_add(
+            actor=request.user, petition=petition, body=d["body"], internal=internal, uploads=d["attachments"]
+        )
+
+    done = "已记录内部意见。" if internal else "已答复，反映人凭查询码可以看到。"
+    sent = post_form(request, form, act, back=reverse("onsite:petition", args=[petition.pk]), done=done)
+    return sent or _detail(request, petition, message_form=form)
 
 
 # --- the public pages (no login, no address recorded, CSRF on) ----------------------------
@@ -307,16 +306,15 @@ def public_receipt(request):
             return redirect("public:receipt")
         if action == "add" and petition is not None:
             follow = FollowUpForm(request.POST, request.FILES)
-            if follow.is_valid():
-                try:
-                    petition_add_information(
-                        petition=petition, body=follow.cleaned_data["body"], uploads=follow.cleaned_data["attachments"]
-                    )
-                except ValidationError as e:
-                    apply_service_errors(follow, e)
-                else:
-                    messages.success(request, "补充材料已提交，巡察组将一并研究。")
-                    return redirect("public:receipt")
+            sent = post_form(
+                request,
+                follow,
+                lambda d: petition_add_information(petition=petition, body=d["body"], uploads=d["attachments"]),
+                back="public:receipt",
+                done="补充材料已提交，巡察组将一并研究。",
+            )
+            if sent:
+                return sent
         elif action == "add":
             messages.info(request, "查看已超时，请重新输入查询码。")
             return redirect("public:receipt")
