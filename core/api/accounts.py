@@ -25,6 +25,7 @@ class TokenOut(Schema):
 
 class Detail(Schema):
     detail: str
+    code: str
 
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: Detail})
@@ -34,7 +35,7 @@ def token(request, payload: TokenIn):
         user = auth_authenticate(username=payload.username, password=payload.password, ip=client_ip(request))
         return 200, {"token": api_token_issue(user=user)}
     except LoginRefused as e:
-        return 401, {"detail": str(e)}
+        return 401, {"detail": str(e), "code": "login_refused"}
 
 
 class MeOut(Schema):

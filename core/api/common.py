@@ -13,6 +13,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
+from core.errors import error_codes, error_codes_markdown, first_code
+
 logger = logging.getLogger(__name__)
 MAX_LIMIT = 500
 MAX_OFFSET = 10**9
@@ -52,19 +54,28 @@ def validation_messages(e: ValidationError) -> dict:
 def install_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return api.create_response(request, {"detail": "未找到。"}, status=404)
+        return api.create_response(request, {"detail": "未找到。", "code": "not_found"}, status=404)
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
-        return api.create_response(request, {"detail": "无权执行此操作。"}, status=403)
+        return api.create_response(request, {"detail": "无权执行此操作。", "code": "forbidden"}, status=403)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
-        return api.create_response(request, {"detail": "请先登录或提供有效的访问令牌。"}, status=401)
+        return api.create_response(
+            request, {"detail": "请先登录或提供有效的访问令牌。", "code": "unauthenticated"}, status=401
+        )
 
     @api.exception_handler(ValidationError)
     def invalid(request, exc):
-        return api.create_response(request, {"detail": "输入有误。", "errors": validation_messages(exc)}, status=422)
+        codes = error_codes(exc)
+        body = {
+            "detail": "输入有误。",
+            "code": first_code(codes),
+            "errors": validation_messages(exc),
+            "error_codes": codes,
+        }
+        return api.create_response(request, body, status=422)
 
     @api.exception_handler(NinjaValidationError)
     def schema_invalid(request, exc):
@@ -72,27 +83,34 @@ def install_handlers(api: NinjaAPI) -> None:
             {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": _pydantic_message(e)}
             for e in exc.errors
         ]
-        return api.create_response(request, {"detail": "请求格式有误。", "errors": errors}, status=422)
+        codes: dict[str, list[str]] = {}
+        for e in errors:
+            codes.setdefault(e["field"], []).append("schema_invalid")
+        body = {"detail": "请求格式有误。", "code": "schema_invalid", "errors": errors, "error_codes": codes}
+        return api.create_response(request, body, status=422)
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         # ninja's own refusals (a body that is not JSON answers 400) in Chinese, with their status.
         detail = "请求体不是有效的 JSON。" if exc.status_code == 400 else "请求无法处理。"
-        return api.create_response(request, {"detail": detail}, status=exc.status_code)
+        code = "bad_json" if exc.status_code == 400 else "request_failed"
+        return api.create_response(request, {"detail": detail, "code": code}, status=exc.status_code)
 
     @api.exception_handler(OverflowError)
     def out_of_range(request, exc):
-        return api.create_response(request, {"detail": "输入有误：数值超出范围。"}, status=422)
+        return api.create_response(request, {"detail": "输入有误：数值超出范围。", "code": "out_of_range"}, status=422)
 
     @api.exception_handler(DataError)
     def data_out_of_range(request, exc):
-        return api.create_response(request, {"detail": "输入有误：数值超出范围。"}, status=422)
+        return api.create_response(request, {"detail": "输入有误：数值超出范围。", "code": "out_of_range"}, status=422)
 
     @api.exception_handler(Exception)
     def unexpected(request, exc):
         logger.exception("API error on %s", request.path)
         return api.create_response(
-            request, {"detail": "系统出现错误，已记录。请稍后重试或联系系统管理员。"}, status=500
+            request,
+            {"detail": "系统出现错误，已记录。请稍后重试或联系系统管理员。", "code": "server_error"},
+            status=500,
         )
 
 
@@ -114,4 +132,5 @@ def _pydantic_message(error: dict) -> str:
     return PYDANTIC_MESSAGES.get(error.get("type", ""), "格式有误。")
 
 
-ERROR_CODES_DESCRIPTION = ""
+# The error codes (core.errors.ERROR_CODES) as Markdown, appended to the OpenAPI description.
+ERROR_CODES_DESCRIPTION = error_codes_markdown()

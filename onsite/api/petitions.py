@@ -135,7 +135,7 @@ def petition_post(request, payload: PetitionIn):
     inspection = get_object_or_404(inspections_for(user=request.user), pk=payload.inspection_id)
     attachments = list(Attachment.objects.filter(pk__in=payload.attachment_ids, inspection=inspection))
     if len(attachments) != len(set(payload.attachment_ids)):
-        raise ValidationError({"attachments": ["附件须属于本次巡察。"]})
+        raise ValidationError({"attachments": [ValidationError("附件须属于本次巡察。", code="unknown_reference")]})
     fields = payload.dict(exclude={"inspection_id", "attachment_ids"})
     petition = petition_create(actor=request.user, inspection=inspection, attachments=attachments, **fields)
     petition = _with_related(Petition.objects.all()).get(pk=petition.pk)
@@ -186,17 +186,33 @@ def petition_triage_post(request, petition_id: int, payload: TriageIn):
     petition = get_object_or_404(petitions_for(user=request.user), pk=petition_id)
     disciplines = list(FocusArea.objects.filter(pk__in=payload.discipline_ids))
     if len(disciplines) != len(set(payload.discipline_ids)):
-        raise ValidationError({"disciplines": ["所选纪律不属于本机构现行的六项纪律分类。"]})
+        raise ValidationError(
+            {"disciplines": [ValidationError("所选纪律不属于本机构现行的六项纪律分类。", code="unknown_reference")]}
+        )
     focus_area = None
     if payload.focus_area_id is not None:
         focus_area = FocusArea.objects.filter(pk=payload.focus_area_id).first()
         if focus_area is None:
-            raise ValidationError({"focus_area": ["所选监督重点不属于本机构现行的监督重点，或不是末级条目。"]})
+            raise ValidationError(
+                {
+                    "focus_area": [
+                        ValidationError(
+                            "所选监督重点不属于本机构现行的监督重点，或不是末级条目。", code="unknown_reference"
+                        )
+                    ]
+                }
+            )
     duplicate_of = None
     if payload.duplicate_of_id is not None:
         duplicate_of = petitions_for(user=request.user).filter(pk=payload.duplicate_of_id).first()
         if duplicate_of is None:  # missing or out of sight: the same answer as another inspection's
-            raise ValidationError({"duplicate_of": ["只能标记为本次巡察中其他信访件的重复件。"]})
+            raise ValidationError(
+                {
+                    "duplicate_of": [
+                        ValidationError("只能标记为本次巡察中其他信访件的重复件。", code="unknown_reference")
+                    ]
+                }
+            )
     petition_triage(
         actor=request.user,
         petition=petition,
@@ -249,6 +265,7 @@ class ReceiptOut(Schema):
 
 class Detail(Schema):
     detail: str
+    code: str
 
 
 class ReplyOut(Schema):
@@ -271,7 +288,7 @@ def public_petition_post(request, public_id: str, payload: PublicPetitionIn):
     try:
         _, code = petition_submit_public(inspection=inspection, **payload.dict())
     except RateLimited as e:
-        return 429, {"detail": str(e)}
+        return 429, {"detail": str(e), "code": "rate_limited"}
     return 201, {"receipt_code": code}
 
 
@@ -280,7 +297,7 @@ def public_petition_replies(request, receipt_code: str):
     """The team's replies to the petition this receipt code opens, and nothing else. A wrong
     code answers 404 like any unknown address."""
     if not receipt_lookup_allowed(None):
-        return 429, {"detail": "查询过于频繁，请稍后再试。"}
+        return 429, {"detail": "查询过于频繁，请稍后再试。", "code": "rate_limited"}
     petition = receipt_open(receipt_code)
     if petition is None:
         raise Http404

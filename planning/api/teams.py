@@ -81,7 +81,7 @@ def inspector_post(request, payload: InspectorIn):
             return None
         found = orgs.filter(pk=org_id).first()
         if found is None:
-            raise ValidationError({field: ["所选单位不存在。"]})
+            raise ValidationError({field: [ValidationError("所选单位不存在。", code="unknown_reference")]})
         return found
 
     records = [
@@ -207,6 +207,7 @@ class MemberIn(Schema):
 
 class ConflictOut(Schema):
     detail: str
+    code: str
     conflicts: list[dict]
 
 
@@ -218,7 +219,7 @@ def team_member_post(request, team_id: int, payload: MemberIn):
         raise PermissionDenied
     inspector = inspectors_for(user=request.user).filter(pk=payload.inspector_id).first()
     if inspector is None:
-        raise ValidationError({"inspector_id": ["人才库中没有此人。"]})
+        raise ValidationError({"inspector_id": [ValidationError("人才库中没有此人。", code="unknown_reference")]})
     try:
         member = team_member_add(
             actor=request.user,
@@ -231,6 +232,7 @@ def team_member_post(request, team_id: int, payload: MemberIn):
     except ConflictsFound as e:
         return 409, {
             "detail": "发现需要回避的情形：须由巡察办研究决定并填写理由后方可加入。",
+            "code": "conflict_of_interest",
             "conflicts": [c.as_dict() for c in e.conflicts],
         }
     return 201, member

@@ -88,7 +88,7 @@ def _resolve_refs(user, authority_id: int, data: dict) -> dict:
         elif key == "kind_id":
             kind = OrganizationKind.objects.filter(pk=value, authority_id=authority_id).first()
             if kind is None:
-                errors["kind"] = ["单位类别不存在。"]
+                errors["kind"] = [ValidationError("单位类别不存在。", code="unknown_reference")]
             fields["kind"] = kind
         elif key in ("parent_id", "merged_into_id"):
             name = key[:-3]
@@ -97,7 +97,7 @@ def _resolve_refs(user, authority_id: int, data: dict) -> dict:
                 continue
             other = organizations_for(user=user).filter(pk=value, authority_id=authority_id).first()
             if other is None:
-                errors[name] = ["所选单位不存在。"]
+                errors[name] = [ValidationError("所选单位不存在。", code="unknown_reference")]
             fields[name] = other
         elif key != "authority_id":
             fields[key] = value
@@ -160,14 +160,27 @@ class ImportOut(Schema):
     errors: list[RowErrorOut]
 
 
-@router.post("/import", response={200: ImportOut, 422: ImportOut})
+class ImportRefusedOut(ImportOut):
+    """The 422 answer: the counts, the row errors, and the error code ``file_rejected``."""
+
+    code: str
+
+
+@router.post("/import", response={200: ImportOut, 422: ImportRefusedOut})
 def organization_import(request, file: File[UploadedFile], dry_run: bool = False):
     """Import an .xlsx in the template's layout: the row errors, or the counts created and updated."""
     from django.conf import settings
 
     if file.size > settings.XUNCHA["IMPORT_MAX_BYTES"]:
         too_big = {"row": 0, "column": "", "message": "文件过大，请拆分后分批导入。"}
-        return 422, {"ok": False, "created": 0, "updated": 0, "unchanged": 0, "errors": [too_big]}
+        return 422, {
+            "ok": False,
+            "created": 0,
+            "updated": 0,
+            "unchanged": 0,
+            "errors": [too_big],
+            "code": "file_rejected",
+        }
     allowed = access.authorities_for(request.user, "change", Organization)
     if request.user.authority_id not in allowed:
         from django.core.exceptions import PermissionDenied
@@ -183,7 +196,9 @@ def organization_import(request, file: File[UploadedFile], dry_run: bool = False
         "unchanged": result.unchanged,
         "errors": [e.__dict__ for e in result.errors],
     }
-    return (200 if result.ok else 422), body
+    if not result.ok:
+        return 422, {**body, "code": "file_rejected"}
+    return 200, body
 
 
 class LeaderOut(Schema):
