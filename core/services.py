@@ -52,7 +52,7 @@ def user_create(
     if not username:
         errors.setdefault("username", []).append("请填写账号。")
     elif User.objects.filter(username=username).exists():
-        errors.setdefault("username", []).append("该账号已存在。")
+        errors.setdefault("username", []).append(ValidationError("该账号已存在。", code="duplicate"))
     if not full_name.strip():
         errors.setdefault("full_name", []).append("请填写姓名。")
     user = User(username=username, full_name=full_name.strip(), phone=phone, authority=authority)
@@ -64,7 +64,7 @@ def user_create(
     try:
         password_validation.validate_password(password, user)
     except ValidationError as e:
-        errors.setdefault("password", []).extend(e.messages)
+        errors.setdefault("password", []).extend(e.error_list)
     if errors:
         raise ValidationError(errors)
     try:
@@ -76,14 +76,14 @@ def user_create(
             PasswordHistory.objects.create(user=user, password=user.password)
             audit_record(actor=actor, action="user.create", obj=user, authority=authority)
     except IntegrityError:  # the same form sent twice at once
-        raise ValidationError({"username": ["该账号已存在。"]})
+        raise ValidationError({"username": [ValidationError("该账号已存在。", code="duplicate")]})
     return user
 
 
 def user_set_active(*, actor, user: User, active: bool) -> User:
     access.check(actor, "change", user)
     if actor is not None and actor.pk == user.pk and not active:
-        raise ValidationError({"is_active": ["不能停用自己的账号。"]})
+        raise ValidationError({"is_active": [ValidationError("不能停用自己的账号。", code="self_action")]})
     with transaction.atomic():
         user.is_active = active
         user.save(update_fields=["is_active"])
@@ -102,9 +102,11 @@ def user_reset_password(*, actor, user: User, password: str) -> User:
     """
     access.check(actor, "change", user)
     if actor is not None and actor.pk == user.pk:
-        raise ValidationError({"password": ["请在“修改密码”中修改自己的密码。"]})
+        raise ValidationError({"password": [ValidationError("请在“修改密码”中修改自己的密码。", code="self_action")]})
     if actor is not None and user.role_assignments.filter(role__in=access.ADMIN_ROLES).exists():
-        raise ValidationError({"password": ["三员分立：管理员账号的密码不能在此重置。"]})
+        raise ValidationError(
+            {"password": [ValidationError("三员分立：管理员账号的密码不能在此重置。", code="separation_of_duties")]}
+        )
     return _password_set(actor=actor, user=user, password=password, must_change=True, action="user.password_reset")
 
 
@@ -113,7 +115,7 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
     if not user.check_password(old_password):
         raise ValidationError({"old_password": ["原密码不正确。"]})
     if old_password == new_password:
-        raise ValidationError({"new_password": ["新密码不能与原密码相同。"]})
+        raise ValidationError({"new_password": [ValidationError("新密码不能与原密码相同。", code="password_reused")]})
     return _password_set(actor=user, user=user, password=new_password, must_change=False, action="user.password_change")
 
 
@@ -121,7 +123,7 @@ def _password_set(*, actor, user: User, password: str, must_change: bool, action
     try:
         password_validation.validate_password(password, user)
     except ValidationError as e:
-        raise ValidationError({"new_password": e.messages}) from e
+        raise ValidationError({"new_password": e.error_list}) from e
     with transaction.atomic():
         user.set_password(password)
         user.password_changed_at = timezone.now()
@@ -141,7 +143,7 @@ def role_assign(*, actor, user: User, role: str, authority: Authority, scope_id:
     access.check_authority(actor, "change", User, authority)
     errors: dict[str, list[str]] = {}
     if role not in Role.values:
-        errors["role"] = ["未知的角色。"]
+        errors["role"] = [ValidationError("未知的角色。", code="unknown_choice")]
     else:
         scope_kind = access.ROLE_SCOPE[role]
         if scope_kind is None:
@@ -151,21 +153,23 @@ def role_assign(*, actor, user: User, role: str, authority: Authority, scope_id:
         else:
             found = scopes.resolve(scope_kind, [scope_id]).get(scope_id)
             if found is None or found[0] != authority.pk:
-                errors["scope_id"] = ["所选范围不存在或不属于该机构。"]
+                errors["scope_id"] = [ValidationError("所选范围不存在或不属于该机构。", code="unknown_reference")]
     if user.authority is None or not _is_below(authority, user.authority):
-        errors.setdefault("authority", []).append("只能在账号所属机构或其下级机构授权。")
+        errors.setdefault("authority", []).append(
+            ValidationError("只能在账号所属机构或其下级机构授权。", code="unknown_reference")
+        )
     if actor is not None and actor.pk == user.pk:
-        errors.setdefault("role", []).append("不能给自己授权。")
+        errors.setdefault("role", []).append(ValidationError("不能给自己授权。", code="self_action"))
     elif role in Role.values:
         held = set(user.role_assignments.values_list("role", flat=True))
         clash = _duty_clash(role, held)
         if clash:
-            errors.setdefault("role", []).append(clash)
+            errors.setdefault("role", []).append(ValidationError(clash, code="separation_of_duties"))
     if (
         not errors
         and RoleAssignment.objects.filter(user=user, role=role, authority=authority, scope_id=scope_id).exists()
     ):
-        errors["role"] = ["该账号已有此授权。"]
+        errors["role"] = [ValidationError("该账号已有此授权。", code="duplicate")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -62,7 +62,7 @@ def _date_errors(requested_on, due_on) -> dict:
     if requested_on is None:
         errors["requested_on"] = ["请填写调阅日期。"]
     elif due_on is not None and due_on < requested_on:
-        errors["due_on"] = ["要求提供日期不能早于调阅日期。"]
+        errors["due_on"] = [ValidationError("要求提供日期不能早于调阅日期。", code="out_of_scope_date")]
     return errors
 
 
@@ -175,7 +175,7 @@ def document_request_update(
     if len(dr.note or "") > 300:
         errors["note"] = ["备注不超过 300 个字。"]
     if dr.received_on and dr.requested_on and dr.received_on < dr.requested_on:
-        errors["requested_on"] = ["调阅日期不能晚于收到日期。"]
+        errors["requested_on"] = [ValidationError("调阅日期不能晚于收到日期。", code="out_of_scope_date")]
     if errors:
         for f, v in before.items():
             setattr(dr, f, v)
@@ -206,11 +206,15 @@ def document_request_receive(
     inspection_check_open(actor=actor, inspection=dr.inspection)
     received_on = received_on or timezone.localdate()
     if received_on > timezone.localdate():
-        raise ValidationError({"received_on": ["收到日期不能晚于今天。"]})
+        raise ValidationError({"received_on": [ValidationError("收到日期不能晚于今天。", code="out_of_scope_date")]})
     if received_on < dr.requested_on:
-        raise ValidationError({"received_on": ["收到日期不能早于调阅日期。"]})
+        raise ValidationError(
+            {"received_on": [ValidationError("收到日期不能早于调阅日期。", code="out_of_scope_date")]}
+        )
     if dr.reviewed_on and received_on > dr.reviewed_on:
-        raise ValidationError({"received_on": ["收到日期不能晚于审阅日期。"]})
+        raise ValidationError(
+            {"received_on": [ValidationError("收到日期不能晚于审阅日期。", code="out_of_scope_date")]}
+        )
     before = dr.received_on
     with transaction.atomic():
         dr.received_on = received_on
@@ -234,11 +238,15 @@ def document_request_review(
     inspection_check_open(actor=actor, inspection=dr.inspection)
     reviewed_on = reviewed_on or timezone.localdate()
     if dr.received_on is None:
-        raise ValidationError({"reviewed_on": ["该资料尚未收到，不能标记为已审阅。"]})
+        raise ValidationError(
+            {"reviewed_on": [ValidationError("该资料尚未收到，不能标记为已审阅。", code="stage_order")]}
+        )
     if reviewed_on > timezone.localdate():
-        raise ValidationError({"reviewed_on": ["审阅日期不能晚于今天。"]})
+        raise ValidationError({"reviewed_on": [ValidationError("审阅日期不能晚于今天。", code="out_of_scope_date")]})
     if reviewed_on < dr.received_on:
-        raise ValidationError({"reviewed_on": ["审阅日期不能早于收到日期。"]})
+        raise ValidationError(
+            {"reviewed_on": [ValidationError("审阅日期不能早于收到日期。", code="out_of_scope_date")]}
+        )
     with transaction.atomic():
         dr.reviewed_by, dr.reviewed_on = actor, reviewed_on
         dr.save(update_fields=["reviewed_by", "reviewed_on"])

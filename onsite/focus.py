@@ -127,13 +127,25 @@ def focus_leaf_check(area: FocusArea | None, *, authority_id: int, field: str = 
         raise ValidationError({field: ["请选择监督重点（“四个聚焦”下的末级事项）。"]})
     taxonomy = area.taxonomy
     if taxonomy.authority_id != authority_id:
-        raise ValidationError({field: ["所选监督重点不存在。"]})
+        raise ValidationError({field: [ValidationError("所选监督重点不存在。", code="unknown_reference")]})
     if area.group != FocusArea.Group.FOCUS:
-        raise ValidationError({field: ["问题须按“四个聚焦”归类，六项纪律只用于信访分类。"]})
+        raise ValidationError(
+            {field: [ValidationError("问题须按“四个聚焦”归类，六项纪律只用于信访分类。", code="unknown_choice")]}
+        )
     if area.children.exists():
-        raise ValidationError({field: [f"“{area.name}”下还有细项，请选择末级事项。"]})
+        raise ValidationError(
+            {field: [ValidationError(f"“{area.name}”下还有细项，请选择末级事项。", code="unknown_choice")]}
+        )
     if not is_current(taxonomy):
-        raise ValidationError({field: [f"“{area.name}”属于{taxonomy}，不是现行版本，请按现行版本选择。"]})
+        raise ValidationError(
+            {
+                field: [
+                    ValidationError(
+                        f"“{area.name}”属于{taxonomy}，不是现行版本，请按现行版本选择。", code="unknown_choice"
+                    )
+                ]
+            }
+        )
     return area
 
 
@@ -143,7 +155,7 @@ def focus_leaf_check(area: FocusArea | None, *, authority_id: int, field: str = 
 def _editable(actor, taxonomy: FocusTaxonomy) -> None:
     access.check(actor, "change", taxonomy)
     if taxonomy.published_at is not None:
-        raise ValidationError({"taxonomy": [PUBLISHED_READONLY]})
+        raise ValidationError({"taxonomy": [ValidationError(PUBLISHED_READONLY, code="not_editable")]})
 
 
 def _clean_name(name: str) -> str:
@@ -162,7 +174,7 @@ def focus_taxonomy_draft(*, actor, authority) -> FocusTaxonomy:
     try:
         return _copy_current(actor, authority)
     except IntegrityError:  # another draft made at the same moment
-        raise ValidationError({"taxonomy": ["已有草稿，请刷新后在草稿中修改。"]})
+        raise ValidationError({"taxonomy": [ValidationError("已有草稿，请刷新后在草稿中修改。", code="duplicate")]})
 
 
 def _copy_current(actor, authority) -> FocusTaxonomy:
@@ -170,7 +182,15 @@ def _copy_current(actor, authority) -> FocusTaxonomy:
         versions = list(FocusTaxonomy.objects.select_for_update().filter(authority_id=authority.pk))
         draft = next((t for t in versions if t.published_at is None), None)
         if draft is not None:
-            raise ValidationError({"taxonomy": [f"已有草稿（第{draft.version}版），请先修改并发布，再新建版本。"]})
+            raise ValidationError(
+                {
+                    "taxonomy": [
+                        ValidationError(
+                            f"已有草稿（第{draft.version}版），请先修改并发布，再新建版本。", code="duplicate"
+                        )
+                    ]
+                }
+            )
         current = max((t for t in versions if t.published_at), key=lambda t: t.version, default=None)
         number = max((t.version for t in versions), default=0) + 1
         draft = FocusTaxonomy.objects.create(
@@ -221,11 +241,17 @@ def focus_taxonomy_publish(*, actor, taxonomy: FocusTaxonomy) -> FocusTaxonomy:
 
     walk(tree)
     if not leaves:
-        raise ValidationError({"taxonomy": ["发布前须至少有一项“四个聚焦”下的事项，供问题归类。"]})
+        raise ValidationError(
+            {
+                "taxonomy": [
+                    ValidationError("发布前须至少有一项“四个聚焦”下的事项，供问题归类。", code="missing_prerequisite")
+                ]
+            }
+        )
     with transaction.atomic():
         locked = FocusTaxonomy.objects.select_for_update().get(pk=taxonomy.pk)
         if locked.published_at is not None:
-            raise ValidationError({"taxonomy": ["该版本已发布。"]})
+            raise ValidationError({"taxonomy": [ValidationError("该版本已发布。", code="not_editable")]})
         taxonomy.published_at = timezone.now()
         taxonomy.save(update_fields=["published_at"])
         audit_record(actor=actor, action="focus_taxonomy.publish", obj=taxonomy, detail={"version": taxonomy.version})
@@ -264,9 +290,17 @@ def focus_area_add(
     name = _clean_name(name)
     if parent is not None:
         if parent.taxonomy_id != taxonomy.pk:
-            raise ValidationError({"parent": ["上级事项不属于该版本。"]})
+            raise ValidationError({"parent": [ValidationError("上级事项不属于该版本。", code="unknown_reference")]})
         if _depth(parent) >= MAX_DEPTH:
-            raise ValidationError({"parent": [f"监督重点最多分{MAX_DEPTH}级，“{parent.name}”下不能再添加下级事项。"]})
+            raise ValidationError(
+                {
+                    "parent": [
+                        ValidationError(
+                            f"监督重点最多分{MAX_DEPTH}级，“{parent.name}”下不能再添加下级事项。", code="limit_reached"
+                        )
+                    ]
+                }
+            )
         group = parent.group
     elif group not in FocusArea.Group.values:
         raise ValidationError({"group": ["请选择类别（四个聚焦或六项纪律）。"]})
@@ -278,14 +312,14 @@ def focus_area_add(
         if len(code) > 20:
             raise ValidationError({"code": ["编号不超过 20 个字符。"]})
         if taxonomy.areas.filter(code=code).exists():
-            raise ValidationError({"code": [f"编号“{code}”已被使用。"]})
+            raise ValidationError({"code": [ValidationError(f"编号“{code}”已被使用。", code="duplicate")]})
     else:
         code = _next_code(taxonomy, parent, group)
     order = (siblings.aggregate(m=Max("order"))["m"] or 0) + 1
     try:
         area = _create_area(actor, taxonomy, parent, group, code, name, order)
     except IntegrityError:  # the same code taken at the same moment
-        raise ValidationError({"code": [f"编号“{code}”已被使用，请重试。"]})
+        raise ValidationError({"code": [ValidationError(f"编号“{code}”已被使用，请重试。", code="duplicate")]})
     return area
 
 
@@ -331,7 +365,7 @@ def focus_area_move(*, actor, area: FocusArea, direction: str) -> FocusArea:
     taxonomy = area.taxonomy
     _editable(actor, taxonomy)
     if direction not in ("up", "down"):
-        raise ValidationError({"direction": ["只能上移或下移。"]})
+        raise ValidationError({"direction": [ValidationError("只能上移或下移。", code="unknown_choice")]})
     siblings = list(taxonomy.areas.filter(parent_id=area.parent_id, group=area.group).order_by("order", "code"))
     i = next(k for k, s in enumerate(siblings) if s.pk == area.pk)
     j = i - 1 if direction == "up" else i + 1
@@ -359,9 +393,11 @@ def focus_area_remove(*, actor, area: FocusArea) -> None:
     taxonomy = area.taxonomy
     _editable(actor, taxonomy)
     if area.children.exists():
-        raise ValidationError({"area": [f"“{area.name}”下还有下级事项，请先删除下级事项。"]})
+        raise ValidationError(
+            {"area": [ValidationError(f"“{area.name}”下还有下级事项，请先删除下级事项。", code="in_use")]}
+        )
     if area.findings.exists() or area.petitions.exists() or area.petitions_by_discipline.exists():
-        raise ValidationError({"area": [f"已有记录使用“{area.name}”，不能删除。"]})
+        raise ValidationError({"area": [ValidationError(f"已有记录使用“{area.name}”，不能删除。", code="in_use")]})
     with transaction.atomic():
         audit_record(
             actor=actor,

@@ -55,7 +55,9 @@ def interviewers_by_ids(inspection: Inspection, ids) -> list[TeamMember]:
     wanted = list(dict.fromkeys(ids or ()))
     found = list(team_members_of(inspection).filter(pk__in=wanted))
     if len(found) != len(wanted):
-        raise ValidationError({"interviewer_ids": ["谈话人须为本巡察组成员。"]})
+        raise ValidationError(
+            {"interviewer_ids": [ValidationError("谈话人须为本巡察组成员。", code="unknown_reference")]}
+        )
     return found
 
 
@@ -134,7 +136,14 @@ def interviews_plan_from_leaders(
     leaders = list(current_leaders(inspection, on))
     if not leaders:
         raise ValidationError(
-            {"leaders": ["党组织名册中没有该单位现任领导班子成员的记录，请先在名册中维护，或逐个添加谈话对象。"]}
+            {
+                "leaders": [
+                    ValidationError(
+                        "党组织名册中没有该单位现任领导班子成员的记录，请先在名册中维护，或逐个添加谈话对象。",
+                        code="missing_prerequisite",
+                    )
+                ]
+            }
         )
     planned = set(Interview.objects.filter(inspection=inspection).values_list("interviewee", flat=True))
     result = PlanResult(created=[], skipped=[])
@@ -193,13 +202,13 @@ def interview_record(
     if held_at is None:
         errors["held_at"] = ["请填写谈话时间。"]
     elif held_at > timezone.now() + datetime.timedelta(minutes=5):
-        errors["held_at"] = ["谈话时间不能晚于现在。"]
+        errors["held_at"] = [ValidationError("谈话时间不能晚于现在。", code="out_of_scope_date")]
     if len(place) > 100:
         errors["place"] = ["地点不超过 100 个字。"]
     if inspection.team_id is None:
-        errors["interviewers"] = ["本巡察尚未分配巡察组，不能记录谈话。"]
+        errors["interviewers"] = [ValidationError("本巡察尚未分配巡察组，不能记录谈话。", code="missing_prerequisite")]
     elif any(m.team_id != inspection.team_id for m in members):
-        errors["interviewers"] = ["谈话人须为本巡察组成员。"]
+        errors["interviewers"] = [ValidationError("谈话人须为本巡察组成员。", code="unknown_reference")]
     elif len(members) < MIN_INTERVIEWERS:
         errors["interviewers"] = [f"个别谈话须由至少 {MIN_INTERVIEWERS} 名巡察组成员进行，请选择谈话人。"]
     if not notes and not attachments and not uploads and not interview.notes and not interview.attachments.exists():

@@ -29,10 +29,18 @@ def immediate_notice_document(finding: Finding) -> OfficialDocument:
     if not finding.immediate:
         raise ValidationError({"immediate": ["该问题不是立行立改事项，不需要立行立改通知书。"]})
     if finding.immediate_deadline is None:
-        raise ValidationError({"immediate_deadline": ["该问题尚未确定整改期限，不能生成通知书。"]})
+        raise ValidationError(
+            {
+                "immediate_deadline": [
+                    ValidationError("该问题尚未确定整改期限，不能生成通知书。", code="missing_prerequisite")
+                ]
+            }
+        )
     inspection = finding.inspection
     if inspection.team is None:
-        raise ValidationError({"team": ["该巡察尚未分配巡察组，不能生成通知书。"]})
+        raise ValidationError(
+            {"team": [ValidationError("该巡察尚未分配巡察组，不能生成通知书。", code="missing_prerequisite")]}
+        )
     committee = f"中共{document_settings_for(inspection.authority).county_name}委"
     team = f"{committee}{inspection.team.name}"
     org = f"{inspection.organization.name}党组织"

@@ -259,12 +259,12 @@ def survey_results_import(*, actor, survey: Survey, data: bytes) -> Survey:
     try:
         rows = read_rows(data)
     except SpreadsheetRejected as e:
-        raise ValidationError({"file": [str(e)]}) from e
+        raise ValidationError({"file": [ValidationError(str(e), code="file_rejected")]}) from e
     options, parsed, errors = _parse(rows, survey.returned)
     if errors:
         if len(errors) > MAX_MESSAGES:
             errors = [*errors[:MAX_MESSAGES], f"另有 {len(errors) - MAX_MESSAGES} 处问题未列出。"]
-        raise ValidationError({"file": errors})
+        raise ValidationError({"file": [ValidationError(m, code="file_rejected") for m in errors]})
     previous = survey.results or {}
     with transaction.atomic():
         survey.results = {"options": options, "rows": parsed}
@@ -288,11 +288,13 @@ def survey_results_import_upload(*, actor, survey: Survey, upload) -> Survey:
     """``survey_results_import`` of an uploaded file (pages and API), refusing one over the
     import size cap before reading it into memory."""
     if upload is None:
-        raise ValidationError({"file": ["请选择要导入的 Excel 文件。"]})
+        raise ValidationError({"file": [ValidationError("请选择要导入的 Excel 文件。", code="file_rejected")]})
     inspection_check_open(actor=actor, inspection=survey.inspection)
     limit = settings.XUNCHA["IMPORT_MAX_BYTES"]
     if upload.size > limit:
-        raise ValidationError({"file": [f"文件过大：不能超过 {limit // (1024 * 1024)} MB。"]})
+        raise ValidationError(
+            {"file": [ValidationError(f"文件过大：不能超过 {limit // (1024 * 1024)} MB。", code="file_rejected")]}
+        )
     return survey_results_import(actor=actor, survey=survey, data=upload.read())
 
 

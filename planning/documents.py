@@ -109,9 +109,20 @@ class _Facts:
 def _facts(inspection: Inspection, doc_settings: DocumentSettings) -> _Facts:
     rnd = inspection.round
     if not (rnd.entry_on and rnd.onsite_end_on):
-        raise ValidationError({"round": [f"第{rnd.number}轮尚未确定进驻日期和结束进驻日期，请先在轮次中填写。"]})
+        raise ValidationError(
+            {
+                "round": [
+                    ValidationError(
+                        f"第{rnd.number}轮尚未确定进驻日期和结束进驻日期，请先在轮次中填写。",
+                        code="missing_prerequisite",
+                    )
+                ]
+            }
+        )
     if inspection.team is None:
-        raise ValidationError({"team": ["该巡察尚未分配巡察组，请先在巡察组页面分配。"]})
+        raise ValidationError(
+            {"team": [ValidationError("该巡察尚未分配巡察组，请先在巡察组页面分配。", code="missing_prerequisite")]}
+        )
     committee = f"中共{doc_settings.county_name}委"
     members = list(inspection.team.members.select_related("inspector").order_by("id"))
     order = list(TeamMember.Role.values)
@@ -229,7 +240,15 @@ def work_plan(f: _Facts) -> OfficialDocument:
 def authorization(f: _Facts) -> OfficialDocument:
     leaders = f.of_role(TeamMember.Role.LEADER)
     if not leaders:
-        raise ValidationError({"team": [f"{f.inspection.team.name}尚未确定组长，不能生成组长授权任职决定。"]})
+        raise ValidationError(
+            {
+                "team": [
+                    ValidationError(
+                        f"{f.inspection.team.name}尚未确定组长，不能生成组长授权任职决定。", code="missing_prerequisite"
+                    )
+                ]
+            }
+        )
     leader = leaders[0].inspector
     rnd = f.inspection.round
     blocks = [
@@ -415,7 +434,7 @@ def inspection_document(*, actor, inspection: Inspection, kind: str) -> tuple[st
     """
     access.check(actor, "view", inspection)
     if kind not in DOCUMENTS:
-        raise ValidationError({"kind": ["未知的文书类型。"]})
+        raise ValidationError({"kind": [ValidationError("未知的文书类型。", code="unknown_choice")]})
     spec = DOCUMENTS[kind]
     doc_settings = document_settings_for(inspection.authority)
     document = spec.build(_facts(inspection, doc_settings))

@@ -15,9 +15,9 @@ def term_create(*, actor, authority, name: str, start_on, end_on, scope_kinds=()
     term = Term(authority=authority, name=name, start_on=start_on, end_on=end_on, village_target=village_target)
     errors = {}
     if start_on and end_on and end_on <= start_on:
-        errors["end_on"] = ["结束日期须晚于开始日期。"]
+        errors["end_on"] = [ValidationError("结束日期须晚于开始日期。", code="out_of_scope_date")]
     if any(k.authority_id != authority.pk for k in scope_kinds):
-        errors["scope_kinds"] = ["所选单位类别不属于本机构。"]
+        errors["scope_kinds"] = [ValidationError("所选单位类别不属于本机构。", code="unknown_reference")]
     if not 0 <= village_target <= 100:
         errors["village_target"] = ["覆盖目标须在 0 到 100 之间。"]
     if errors:
@@ -46,13 +46,16 @@ def round_create(
     if not 1 <= number <= 99:
         errors["number"] = ["轮次须在 1 到 99 之间。"]
     elif term.rounds.filter(number=number).exists():
-        errors["number"] = [f"本届已有第{number}轮。"]
+        errors["number"] = [ValidationError(f"本届已有第{number}轮。", code="duplicate")]
     if entry_on and onsite_end_on and onsite_end_on < entry_on:
-        errors["onsite_end_on"] = ["结束进驻日期不能早于进驻日期。"]
+        errors["onsite_end_on"] = [ValidationError("结束进驻日期不能早于进驻日期。", code="out_of_scope_date")]
     for field, day in (("entry_on", entry_on), ("onsite_end_on", onsite_end_on)):
         if day and not term.start_on <= day <= term.end_on:
             errors.setdefault(field, []).append(
-                f"日期须在本届起止日期（{term.start_on:%Y-%m-%d} 至 {term.end_on:%Y-%m-%d}）之内。"
+                ValidationError(
+                    f"日期须在本届起止日期（{term.start_on:%Y-%m-%d} 至 {term.end_on:%Y-%m-%d}）之内。",
+                    code="out_of_scope_date",
+                )
             )
     if errors:
         raise ValidationError(errors)
@@ -100,7 +103,7 @@ def inspection_create(
     if kind not in REPEAT_ALLOWED and not repeat_reason.strip() and earlier.exists():
         numbers = "、".join(f"第{i.round.number}轮" for i in earlier)
         message = f"{organization.name}本届已在{numbers}巡察；再次巡察须为回头看或专项巡察，或填写理由。"
-        raise ValidationError({"repeat_reason": [message]})
+        raise ValidationError({"repeat_reason": [ValidationError(message, code="duplicate")]})
     with transaction.atomic():
         inspection = Inspection(
             authority=round.authority,
@@ -120,7 +123,7 @@ def inspection_create(
 
 def _check_kind(*, round: Round, organization, kind: str, theme: str, revisits: Inspection | None) -> None:
     if kind not in InspectionKind.values:
-        raise ValidationError({"kind": ["未知的巡察类型。"]})
+        raise ValidationError({"kind": [ValidationError("未知的巡察类型。", code="unknown_choice")]})
     if kind == InspectionKind.SPECIAL and not theme:
         raise ValidationError({"theme": ["专项巡察须填写巡察主题。"]})
     if kind != InspectionKind.LOOKBACK:
@@ -131,10 +134,14 @@ def _check_kind(*, round: Round, organization, kind: str, theme: str, revisits: 
         raise ValidationError({"revisits": ["“回头看”须指明所回看的此前巡察。"]})
     same_unit = revisits.organization_id == organization.pk or revisits.organization.merged_into_id == organization.pk
     if revisits.authority_id != round.authority_id or not same_unit:
-        raise ValidationError({"revisits": [f"所选原巡察不是对{organization.name}的巡察。"]})
+        raise ValidationError(
+            {"revisits": [ValidationError(f"所选原巡察不是对{organization.name}的巡察。", code="unknown_reference")]}
+        )
     earlier = (revisits.round.term.start_on, revisits.round.number) < (round.term.start_on, round.number)
     if not earlier:
-        raise ValidationError({"revisits": ["“回头看”只能回看更早轮次的巡察。"]})
+        raise ValidationError(
+            {"revisits": [ValidationError("“回头看”只能回看更早轮次的巡察。", code="unknown_reference")]}
+        )
 
 
 def inspections_for(*, user, round=None):

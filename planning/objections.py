@@ -49,9 +49,9 @@ def member_objection_raise(*, actor, inspection: Inspection, member: TeamMember,
     reason = reason.strip()
     errors = {}
     if inspection.stage not in OPEN_STAGES:
-        errors["inspection"] = ["进驻工作结束后不能再提出回避意见。"]
+        errors["inspection"] = [ValidationError("进驻工作结束后不能再提出回避意见。", code="not_editable")]
     if member.team_id is None or member.team_id != inspection.team_id:
-        errors["member"] = ["所选人员不是本单位巡察组的成员。"]
+        errors["member"] = [ValidationError("所选人员不是本单位巡察组的成员。", code="unknown_reference")]
     if not reason:
         errors["reason"] = ["请写明申请回避的理由。"]
     elif len(reason) > 500:
@@ -62,7 +62,9 @@ def member_objection_raise(*, actor, inspection: Inspection, member: TeamMember,
             inspection=inspection, member=member, status=MemberObjection.Status.OPEN
         ).exists()
     ):
-        errors["member"] = [f"已对{member.inspector.name}提出回避意见，正在等待巡察办处理。"]
+        errors["member"] = [
+            ValidationError(f"已对{member.inspector.name}提出回避意见，正在等待巡察办处理。", code="duplicate")
+        ]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -86,13 +88,13 @@ def member_objection_decide(*, actor, objection: MemberObjection, uphold: bool, 
         raise PermissionDenied
     answer = answer.strip()
     if objection.status != MemberObjection.Status.OPEN:
-        raise ValidationError({"status": ["该回避意见已处理。"]})
+        raise ValidationError({"status": [ValidationError("该回避意见已处理。", code="not_editable")]})
     if not answer:
         raise ValidationError({"answer": ["请填写处理意见。"]})
     with transaction.atomic():
         locked = MemberObjection.objects.select_for_update().get(pk=objection.pk)
         if locked.status != MemberObjection.Status.OPEN:
-            raise ValidationError({"status": ["该回避意见已处理。"]})
+            raise ValidationError({"status": [ValidationError("该回避意见已处理。", code="not_editable")]})
         if uphold and objection.member is not None:
             team_member_remove(actor=actor, member=objection.member, reason=f"被巡察单位申请回避：{objection.reason}")
             objection.member = None  # the membership is gone; the name stays on the objection

@@ -28,9 +28,13 @@ def inspector_create(
         errors["unit"] = ["请填写所在单位。"]
     for i, r in enumerate(records, start=1):
         if r.get("end_on") and r["end_on"] < r["start_on"]:
-            errors.setdefault("records", []).append(f"第 {i} 条经历的截止日期早于起始日期。")
+            errors.setdefault("records", []).append(
+                ValidationError(f"第 {i} 条经历的截止日期早于起始日期。", code="out_of_scope_date")
+            )
         if r.get("kind", "work") not in InspectorRecord.Kind.values:
-            errors.setdefault("records", []).append(f"第 {i} 条经历的类别无效。")
+            errors.setdefault("records", []).append(
+                ValidationError(f"第 {i} 条经历的类别无效。", code="unknown_choice")
+            )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -90,13 +94,13 @@ def inspector_update(*, actor, inspector: Inspector, **values) -> Inspector:
 def _record_errors(kind, start_on, end_on, organization, organization_name) -> dict:
     errors = {}
     if kind not in InspectorRecord.Kind.values:
-        errors["kind"] = ["类别无效。"]
+        errors["kind"] = [ValidationError("类别无效。", code="unknown_choice")]
     if start_on is None:
         errors["start_on"] = ["请填写起始日期。"]
     elif start_on > timezone.localdate():
-        errors["start_on"] = ["起始日期不能晚于今天。"]
+        errors["start_on"] = [ValidationError("起始日期不能晚于今天。", code="out_of_scope_date")]
     if start_on and end_on and end_on < start_on:
-        errors["end_on"] = ["截止日期不能早于起始日期。"]
+        errors["end_on"] = [ValidationError("截止日期不能早于起始日期。", code="out_of_scope_date")]
     if organization is None and not organization_name.strip():
         errors["organization_name"] = ["请选择名册中的单位，或填写单位名称。"]
     return errors
@@ -116,7 +120,9 @@ def inspector_record_add(
     """A work or study period (the conflict rules read these against the registry)."""
     access.check(actor, "change", inspector)
     if organization is not None and organization.authority_id != inspector.authority_id:
-        raise ValidationError({"organization": ["所选单位不属于本机构名册。"]})
+        raise ValidationError(
+            {"organization": [ValidationError("所选单位不属于本机构名册。", code="unknown_reference")]}
+        )
     if errors := _record_errors(kind, start_on, end_on, organization, organization_name):
         raise ValidationError(errors)
     with transaction.atomic():
@@ -148,7 +154,7 @@ def inspector_relative_add(
     if not relation.strip():
         errors["relation"] = ["请填写与本人关系。"]
     if organization is not None and organization.authority_id != inspector.authority_id:
-        errors["organization"] = ["所选单位不属于本机构名册。"]
+        errors["organization"] = [ValidationError("所选单位不属于本机构名册。", code="unknown_reference")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

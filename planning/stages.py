@@ -72,22 +72,28 @@ def inspection_advance(*, actor, inspection: Inspection, to_stage: str, on: date
     on = on or timezone.localdate()
     nxt = next_stage(inspection)
     if to_stage not in Stage.values:
-        raise ValidationError({"to_stage": ["未知的阶段。"]})
+        raise ValidationError({"to_stage": [ValidationError("未知的阶段。", code="unknown_choice")]})
     if nxt is None:
-        raise ValidationError({"to_stage": ["该巡察已归档，不能再推进。"]})
+        raise ValidationError({"to_stage": [ValidationError("该巡察已归档，不能再推进。", code="not_editable")]})
     if to_stage != nxt:
-        raise ValidationError({"to_stage": [f"只能依次推进到下一阶段：{Stage(nxt).label}。"]})
+        raise ValidationError(
+            {"to_stage": [ValidationError(f"只能依次推进到下一阶段：{Stage(nxt).label}。", code="stage_order")]}
+        )
     if actor is not None and not access.roles_on(actor, inspection) & set(ADVANCE_ROLES[nxt]):
         raise PermissionDenied
     if reason := advance_blocker(inspection, to_stage):
-        raise ValidationError({"to_stage": [reason]})
+        raise ValidationError({"to_stage": [ValidationError(reason, code="stage_order")]})
     last = inspection.stage_changes.order_by("-on", "-id").first()
     if last and on < last.on:
-        raise ValidationError({"on": [f"日期不能早于上一阶段变更（{last.on:%Y-%m-%d}）。"]})
+        raise ValidationError(
+            {"on": [ValidationError(f"日期不能早于上一阶段变更（{last.on:%Y-%m-%d}）。", code="out_of_scope_date")]}
+        )
     with transaction.atomic():
         locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if locked.stage != inspection.stage:
-            raise ValidationError({"to_stage": ["该巡察的阶段已被他人变更，请刷新后重试。"]})
+            raise ValidationError(
+                {"to_stage": [ValidationError("该巡察的阶段已被他人变更，请刷新后重试。", code="stale")]}
+            )
         change = StageChange.objects.create(
             inspection=inspection, from_stage=inspection.stage, to_stage=to_stage, on=on, actor=actor
         )

@@ -46,7 +46,7 @@ def team_create(*, actor, round: Round, name: str) -> Team:
     if not name:
         raise ValidationError({"name": ["请填写巡察组名称。"]})
     if Team.objects.filter(round=round, name=name).exists():
-        raise ValidationError({"name": [f"本轮已有“{name}”。"]})
+        raise ValidationError({"name": [ValidationError(f"本轮已有“{name}”。", code="duplicate")]})
     team = Team(authority=round.authority, round=round, name=name)
     team.full_clean(validate_constraints=False)
     with transaction.atomic():
@@ -97,18 +97,29 @@ def team_member_add(
     """
     access.check_authority(actor, "change", Team, team.authority)
     if inspector.authority_id != team.authority_id:
-        raise ValidationError({"inspector": ["该人员不在本机构的人才库中。"]})
+        raise ValidationError(
+            {"inspector": [ValidationError("该人员不在本机构的人才库中。", code="unknown_reference")]}
+        )
     if role not in TeamMember.Role.values:
-        raise ValidationError({"role": ["未知的组内职务。"]})
+        raise ValidationError({"role": [ValidationError("未知的组内职务。", code="unknown_choice")]})
     if team.members.filter(inspector=inspector).exists():
-        raise ValidationError({"inspector": [f"{inspector.name}已在本组。"]})
+        raise ValidationError({"inspector": [ValidationError(f"{inspector.name}已在本组。", code="duplicate")]})
     limit = ROLE_LIMITS.get(role)
     if limit and team.members.filter(role=role).count() >= limit:
-        raise ValidationError({"role": [f"每组只能有 {limit} 名{TeamMember.Role(role).label}。"]})
+        raise ValidationError(
+            {"role": [ValidationError(f"每组只能有 {limit} 名{TeamMember.Role(role).label}。", code="limit_reached")]}
+        )
     for other in inspector.memberships.exclude(team=team).select_related("team__round"):
         if _periods_overlap(other.team.round, team.round):
             raise ValidationError(
-                {"inspector": [f"{inspector.name}已在{other.team}，进驻时间与本组重叠，不能同时参加两个巡察组。"]}
+                {
+                    "inspector": [
+                        ValidationError(
+                            f"{inspector.name}已在{other.team}，进驻时间与本组重叠，不能同时参加两个巡察组。",
+                            code="schedule_conflict",
+                        )
+                    ]
+                }
             )
     on = on or timezone.localdate()
     conflicts: list[Conflict] = []
@@ -178,10 +189,17 @@ def inspection_assign_team(
     """
     access.check_authority(actor, "change", Team, team.authority)
     if team.round_id != inspection.round_id:
-        raise ValidationError({"team": ["巡察组须属于同一轮次。"]})
+        raise ValidationError({"team": [ValidationError("巡察组须属于同一轮次。", code="unknown_reference")]})
     if inspection.team_id and inspection.team_id != team.pk:
         raise ValidationError(
-            {"team": [f"{inspection.organization.name}已由{inspection.team.name}巡察，不能再分给其他组。"]}
+            {
+                "team": [
+                    ValidationError(
+                        f"{inspection.organization.name}已由{inspection.team.name}巡察，不能再分给其他组。",
+                        code="duplicate",
+                    )
+                ]
+            }
         )
     on = on or timezone.localdate()
     members = list(team.members.select_related("inspector__user"))

@@ -73,7 +73,7 @@ def _clean_criterion(authority, values: dict, errors: dict, exclude_pk=None) -> 
     elif len(name) > NAME_MAX:
         errors["name"] = [f"评估项目名称不能超过 {NAME_MAX} 字。"]
     elif AssessmentCriterion.objects.filter(authority=authority, name=name).exclude(pk=exclude_pk).exists():
-        errors["name"] = [f"已有名为“{name}”的评估项目。"]
+        errors["name"] = [ValidationError(f"已有名为“{name}”的评估项目。", code="duplicate")]
     out["name"] = name
     score = values.get("max_score")
     if isinstance(score, bool) or not isinstance(score, int):
@@ -116,7 +116,9 @@ def criterion_create(*, actor, authority, name: str, max_score, order=None, acti
             with transaction.atomic():
                 criterion = AssessmentCriterion.objects.create(authority=authority, active=bool(active), **cleaned)
         except IntegrityError as e:
-            raise ValidationError({"name": [f"已有名为“{cleaned['name']}”的评估项目。"]}) from e
+            raise ValidationError(
+                {"name": [ValidationError(f"已有名为“{cleaned['name']}”的评估项目。", code="duplicate")]}
+            ) from e
         audit_record(
             actor=actor,
             action="assessment_criterion.create",
@@ -153,7 +155,9 @@ def criterion_update(*, actor, criterion: AssessmentCriterion, **values) -> Asse
             with transaction.atomic():
                 locked.save()
         except IntegrityError as e:
-            raise ValidationError({"name": [f"已有名为“{cleaned['name']}”的评估项目。"]}) from e
+            raise ValidationError(
+                {"name": [ValidationError(f"已有名为“{cleaned['name']}”的评估项目。", code="duplicate")]}
+            ) from e
         audit_record(
             actor=actor, action="assessment_criterion.update", obj=locked, authority=locked.authority, detail=changes
         )
@@ -285,20 +289,26 @@ def assessment_record(
     if not isinstance(on, datetime.date):
         errors["assessed_on"] = ["评估日期须为日期，格式如 2027-03-31。"]
     elif on > today:
-        errors["assessed_on"] = ["评估日期不能晚于今天。"]
+        errors["assessed_on"] = [ValidationError("评估日期不能晚于今天。", code="out_of_scope_date")]
     elif plan.approved_on and on < plan.approved_on:
-        errors["assessed_on"] = [f"评估日期不能早于整改方案批准日期（{plan.approved_on:%Y-%m-%d}）。"]
+        errors["assessed_on"] = [
+            ValidationError(
+                f"评估日期不能早于整改方案批准日期（{plan.approved_on:%Y-%m-%d}）。", code="out_of_scope_date"
+            )
+        ]
     elif (
         last := plan.assessments.order_by("-assessed_on").values_list("assessed_on", flat=True).first()
     ) and on < last:
-        errors["assessed_on"] = [f"评估日期不能早于上一次整改评估的日期（{last:%Y-%m-%d}）。"]
+        errors["assessed_on"] = [
+            ValidationError(f"评估日期不能早于上一次整改评估的日期（{last:%Y-%m-%d}）。", code="out_of_scope_date")
+        ]
     if errors:
         raise ValidationError(errors)
     total = sum((Decimal(str(s["score"])) for s in cleaned), Decimal(0))
     with transaction.atomic():
         locked = RectificationPlan.objects.select_for_update().get(pk=plan.pk)
         if blocker := assessment_blocker(locked, on):
-            raise ValidationError({"plan": [blocker]})
+            raise ValidationError({"plan": [ValidationError(blocker, code="stage_order")]})
         assessed_round = locked.rectification_round
         assessment = Assessment.objects.create(
             authority_id=locked.authority_id,

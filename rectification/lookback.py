@@ -173,10 +173,10 @@ def lookback_check_record(
     revisited = _revisited(inspection)
     errors: dict = {}
     if finding is None or finding.inspection_id != revisited.pk:
-        errors["finding"] = ["所选问题不是所回看巡察（原巡察）的问题。"]
+        errors["finding"] = [ValidationError("所选问题不是所回看巡察（原巡察）的问题。", code="unknown_reference")]
     verdict = (verdict or "").strip()
     if verdict not in Verdict.values:
-        errors["verdict"] = ["核查结论只能是真改实改、表面整改或未整改。"]
+        errors["verdict"] = [ValidationError("核查结论只能是真改实改、表面整改或未整改。", code="unknown_choice")]
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         errors["note"] = [f"核查情况不能超过 {NOTE_MAX} 字（现有 {len(note)} 字）。"]
@@ -187,7 +187,7 @@ def lookback_check_record(
     with transaction.atomic():
         locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if blocker := record_blocker(locked):
-            raise ValidationError({"inspection": [blocker]})
+            raise ValidationError({"inspection": [ValidationError(blocker, code="stage_order")]})
         check = (
             LookbackCheck.objects.filter(inspection=inspection, finding=finding).select_related("new_finding").first()
         )

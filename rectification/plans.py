@@ -98,6 +98,9 @@ def plan_due_on(inspection: Inspection) -> datetime.date | None:
 def default_deadline(inspection: Inspection) -> datetime.date | None:
     """The default deadline of a task: when the rectification report is due (the feedback
     date plus the office's time limit for it)."""
+PLAN_EXISTS = "该巡察的整改方案已经建立。"
+
+
     feedback = feedback_of(inspection)
     if feedback is None:
         return None
@@ -113,7 +116,7 @@ def create_blocker(inspection: Inspection) -> str | None:
     if feedback.acknowledged_at is None:
         return "反馈意见尚未签收，签收后才能制定整改方案。"
     if RectificationPlan.objects.filter(inspection=inspection).exists():
-        return "该巡察的整改方案已经建立。"
+        return PLAN_EXISTS
     return None
 
 
@@ -136,7 +139,7 @@ def plan_create(*, actor, inspection: Inspection, summary: str = "", head_name: 
     summary = _clean_text(summary, "summary", "整改工作安排", SUMMARY_MAX, errors)
     head_name = _clean_text(head_name, "head_name", "单位主要负责人", NAME_MAX, errors)
     if blocker := create_blocker(inspection):
-        errors["inspection"] = [blocker]
+        errors["inspection"] = [ValidationError(blocker, code="duplicate" if blocker == PLAN_EXISTS else "stage_order")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -151,7 +154,7 @@ def plan_create(*, actor, inspection: Inspection, summary: str = "", head_name: 
                     created_by=actor,
                 )
         except IntegrityError as e:
-            raise ValidationError({"inspection": ["该巡察的整改方案已经建立。"]}) from e
+            raise ValidationError({"inspection": [ValidationError(PLAN_EXISTS, code="duplicate")]}) from e
         audit_record(
             actor=actor,
             action="rectification_plan.create",
@@ -179,7 +182,9 @@ def plan_update(*, actor, plan: RectificationPlan, summary: str, head_name: str)
     with transaction.atomic():
         locked = _lock(plan)
         if not locked.editable:
-            raise ValidationError({"plan": [f"整改方案{locked.get_status_display()}，不能修改。"]})
+            raise ValidationError(
+                {"plan": [ValidationError(f"整改方案{locked.get_status_display()}，不能修改。", code="not_editable")]}
+            )
         locked.summary, locked.head_name = summary, head_name
         locked.save(update_fields=["summary", "head_name", "updated_at"])
         audit_record(actor=actor, action="rectification_plan.update", obj=locked, authority=locked.authority)
@@ -202,7 +207,9 @@ def plan_head_report_set(*, actor, plan: RectificationPlan, head_name: str, head
     with transaction.atomic():
         locked = _lock(plan)
         if locked.status != Status.APPROVED:
-            raise ValidationError({"plan": ["整改方案批准后才能填写主要负责人组织落实整改情况。"]})
+            raise ValidationError(
+                {"plan": [ValidationError("整改方案批准后才能填写主要负责人组织落实整改情况。", code="stage_order")]}
+            )
         locked.head_name, locked.head_report = head_name, head_report
         locked.save(update_fields=["head_name", "head_report", "updated_at"])
         audit_record(actor=actor, action="rectification_plan.head_report", obj=locked, authority=locked.authority)
@@ -220,23 +227,41 @@ def plan_submit(*, actor, plan: RectificationPlan, on: datetime.date | None = No
     if on is not None:
         feedback = feedback_of(plan.inspection)
         if on > timezone.localdate():
-            raise ValidationError({"submitted_on": ["报送日期不能晚于今天。"]})
+            raise ValidationError(
+                {"submitted_on": [ValidationError("报送日期不能晚于今天。", code="out_of_scope_date")]}
+            )
         if feedback and feedback.acknowledged_on and on < feedback.acknowledged_on:
             raise ValidationError(
-                {"submitted_on": [f"报送日期不能早于反馈签收日期（{feedback.acknowledged_on:%Y-%m-%d}）。"]}
+                {
+                    "submitted_on": [
+                        ValidationError(
+                            f"报送日期不能早于反馈签收日期（{feedback.acknowledged_on:%Y-%m-%d}）。",
+                            code="out_of_scope_date",
+                        )
+                    ]
+                }
             )
         if on < timezone.localdate():
             submitted_at = timezone.make_aware(datetime.datetime.combine(on, datetime.time(9)))
     with transaction.atomic():
         locked = _lock(plan)
         if not locked.editable:
-            raise ValidationError({"plan": [f"整改方案{locked.get_status_display()}，不能报送。"]})
+            raise ValidationError(
+                {"plan": [ValidationError(f"整改方案{locked.get_status_display()}，不能报送。", code="not_editable")]}
+            )
         missing = findings_without_tasks(locked)
         if missing:
             titles = "；".join(f"“{f.title}”" for f in missing[:5])
             more = f"等 {len(missing)} 个问题" if len(missing) > 5 else ""
             raise ValidationError(
-                {"tasks": [f"以下问题还没有整改任务：{titles}{more}。每个问题至少要有一项整改措施。"]}
+                {
+                    "tasks": [
+                        ValidationError(
+                            f"以下问题还没有整改任务：{titles}{more}。每个问题至少要有一项整改措施。",
+                            code="missing_prerequisite",
+                        )
+                    ]
+                }
             )
         locked.status = Status.SUBMITTED
         locked.submitted_at = submitted_at
@@ -275,7 +300,7 @@ def plan_review(
     cleaned = {}
     for key, text in (opinions or {}).items():
         if key not in PlanReview.Reviewer.values:
-            errors["opinions"] = [f"未知的联审单位“{key}”。"]
+            errors["opinions"] = [ValidationError(f"未知的联审单位“{key}”。", code="unknown_choice")]
             continue
         text = (str(text) if text is not None else "").strip()
         if len(text) > 1000:
@@ -283,19 +308,41 @@ def plan_review(
         if text:
             cleaned[key] = text
     if on > timezone.localdate():
-        errors["decided_on"] = ["审核日期不能晚于今天。"]
+        errors["decided_on"] = [ValidationError("审核日期不能晚于今天。", code="out_of_scope_date")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         locked = _lock(plan)
         if locked.status != Status.SUBMITTED:
-            raise ValidationError({"plan": [f"整改方案{locked.get_status_display()}，不在待审核状态。"]})
+            raise ValidationError(
+                {
+                    "plan": [
+                        ValidationError(f"整改方案{locked.get_status_display()}，不在待审核状态。", code="stage_order")
+                    ]
+                }
+            )
         submitted_on = timezone.localdate(locked.submitted_at)
         if on < submitted_on:
-            raise ValidationError({"decided_on": [f"审核日期不能早于报送日期（{submitted_on:%Y-%m-%d}）。"]})
+            raise ValidationError(
+                {
+                    "decided_on": [
+                        ValidationError(
+                            f"审核日期不能早于报送日期（{submitted_on:%Y-%m-%d}）。", code="out_of_scope_date"
+                        )
+                    ]
+                }
+            )
         if decision == PlanReview.Decision.APPROVED and (missing := findings_without_tasks(locked)):
             titles = "；".join(f"“{f.title}”" for f in missing[:5])
-            raise ValidationError({"tasks": [f"以下问题还没有整改任务：{titles}。请退回单位补充后再批准。"]})
+            raise ValidationError(
+                {
+                    "tasks": [
+                        ValidationError(
+                            f"以下问题还没有整改任务：{titles}。请退回单位补充后再批准。", code="missing_prerequisite"
+                        )
+                    ]
+                }
+            )
         review = PlanReview.objects.create(
             plan=locked, decision=decision, comments=comments, opinions=cleaned, decided_on=on, decided_by=actor
         )

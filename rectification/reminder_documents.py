@@ -168,7 +168,9 @@ def reminder_document(*, actor, reminder: Reminder) -> tuple[str, bytes]:
     """
     access.check(actor, "view", reminder)
     if reminder.kind not in NOTICE_KINDS:
-        raise ValidationError({"kind": ["提醒不制发通知书，督办、告诫和问责才有通知书。"]})
+        raise ValidationError(
+            {"kind": [ValidationError("提醒不制发通知书，督办、告诫和问责才有通知书。", code="unknown_choice")]}
+        )
     reminder = Reminder.objects.select_related(
         "task__finding", "task__plan__inspection__organization", "task__plan__inspection__team"
     ).get(pk=reminder.pk)

@@ -253,7 +253,7 @@ def reminders_for(*, user, kind: str | None = None, plan_id: int | None = None, 
     the team's of its inspection, the unit's own), newest first, optionally filtered.
     ``ValidationError`` for an unknown kind."""
     if kind and kind not in Kind.values:
-        raise ValidationError({"kind": ["类别只能是提醒、督办、告诫或问责。"]})
+        raise ValidationError({"kind": [ValidationError("类别只能是提醒、督办、告诫或问责。", code="unknown_choice")]})
     qs = Reminder.objects.select_related(
         "task__plan__inspection__organization", "task__plan__inspection__round__term", "task__finding"
     )

@@ -328,16 +328,29 @@ def report_document(*, actor, plan: RectificationPlan, kind: str) -> tuple[str, 
     """
     access.check(actor, "view", plan)
     if kind not in DOCUMENTS:
-        raise ValidationError({"kind": ["未知的文书类型，只有整改情况报告（report）和整改情况公开（public）。"]})
+        raise ValidationError(
+            {
+                "kind": [
+                    ValidationError(
+                        "未知的文书类型，只有整改情况报告（report）和整改情况公开（public）。", code="unknown_choice"
+                    )
+                ]
+            }
+        )
     if not access.roles_on(actor, plan) & READERS:
         raise PermissionDenied
     if plan.status != RectificationPlan.Status.APPROVED:
-        raise ValidationError({"plan": ["整改方案批准后才能生成整改情况报告和公开稿。"]})
+        raise ValidationError(
+            {"plan": [ValidationError("整改方案批准后才能生成整改情况报告和公开稿。", code="stage_order")]}
+        )
     if not plan.head_report.strip():
         raise ValidationError(
             {
                 "plan": [
-                    "单位尚未填写主要负责人组织落实整改情况。请被巡察单位在整改方案页面填写后，再生成整改情况报告和公开稿。"
+                    ValidationError(
+                        "单位尚未填写主要负责人组织落实整改情况。请被巡察单位在整改方案页面填写后，再生成整改情况报告和公开稿。",
+                        code="missing_prerequisite",
+                    )
                 ]
             }
         )

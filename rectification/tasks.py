@@ -127,7 +127,11 @@ def _clean(plan: RectificationPlan, values: dict, errors: dict) -> dict:
     elif deadline is not None:
         feedback = getattr(plan.inspection, "feedback", None)
         if feedback is not None and deadline < feedback.issued_on:
-            errors["deadline"] = [f"完成时限不能早于反馈日期（{feedback.issued_on:%Y-%m-%d}）。"]
+            errors["deadline"] = [
+                ValidationError(
+                    f"完成时限不能早于反馈日期（{feedback.issued_on:%Y-%m-%d}）。", code="out_of_scope_date"
+                )
+            ]
     elif "deadline" not in errors:
         errors["deadline"] = ["请填写完成时限。"]
     out["deadline"] = deadline
@@ -143,7 +147,7 @@ def _clean(plan: RectificationPlan, values: dict, errors: dict) -> dict:
         out[field] = text
     phase = values.get("phase") or RectificationTask.Phase.CONCENTRATED
     if phase not in RectificationTask.Phase.values:
-        errors["phase"] = ["整改阶段只能是集中整改或持续整改。"]
+        errors["phase"] = [ValidationError("整改阶段只能是集中整改或持续整改。", code="unknown_choice")]
     out["phase"] = phase
     return out
 
@@ -158,7 +162,9 @@ def _check_drafting(actor, plan: RectificationPlan, *, late_finding: Finding | N
     locked = RectificationPlan.objects.select_for_update().select_related("inspection").get(pk=plan.pk)
     if locked.editable or (late_finding is not None and may_supplement(locked, late_finding)):
         return locked
-    raise ValidationError({"plan": [f"整改方案{locked.get_status_display()}，不能修改整改任务。"]})
+    raise ValidationError(
+        {"plan": [ValidationError(f"整改方案{locked.get_status_display()}，不能修改整改任务。", code="not_editable")]}
+    )
 
 
 def may_supplement(plan: RectificationPlan, finding: Finding) -> bool:
@@ -261,18 +267,27 @@ def task_progress(
     elif len(text) > PROGRESS_MAX:
         errors["text"] = [f"整改进展不能超过 {PROGRESS_MAX} 字（现有 {len(text)} 字）。"]
     if on > timezone.localdate():
-        errors["reported_on"] = ["报告日期不能晚于今天。"]
+        errors["reported_on"] = [ValidationError("报告日期不能晚于今天。", code="out_of_scope_date")]
     uploads = list(uploads or [])
     if completed and not uploads and not _evidence_since_rejection(task):
         errors["files"] = [
-            "申请销号须附佐证材料。" if not task.checks.exists() else "任务曾被退回，申请销号须附新的佐证材料。"
+            ValidationError(
+                "申请销号须附佐证材料。" if not task.checks.exists() else "任务曾被退回，申请销号须附新的佐证材料。",
+                code="file_rejected",
+            )
         ]
     approved_on = task.plan.approved_on
     last_check = task.checks.order_by("-checked_on").values_list("checked_on", flat=True).first()
     if approved_on and on < approved_on and "reported_on" not in errors:
-        errors["reported_on"] = [f"报告日期不能早于整改方案批准日期（{approved_on:%Y-%m-%d}）。"]
+        errors["reported_on"] = [
+            ValidationError(f"报告日期不能早于整改方案批准日期（{approved_on:%Y-%m-%d}）。", code="out_of_scope_date")
+        ]
     elif last_check and on < last_check and "reported_on" not in errors:
-        errors["reported_on"] = [f"报告日期不能早于巡察办上次核验的日期（{last_check:%Y-%m-%d}）。"]
+        errors["reported_on"] = [
+            ValidationError(
+                f"报告日期不能早于巡察办上次核验的日期（{last_check:%Y-%m-%d}）。", code="out_of_scope_date"
+            )
+        ]
     if errors:
         raise ValidationError(errors)
     evidence_check(uploads)
@@ -281,9 +296,13 @@ def task_progress(
         with transaction.atomic():
             locked = _lock_task(task)
             if locked.plan.status != RectificationPlan.Status.APPROVED:
-                raise ValidationError({"task": ["整改方案批准后才能报告整改进展。"]})
+                raise ValidationError(
+                    {"task": [ValidationError("整改方案批准后才能报告整改进展。", code="stage_order")]}
+                )
             if locked.status == TaskStatus.VERIFIED:
-                raise ValidationError({"task": ["该整改任务已销号，不能再报告进展。"]})
+                raise ValidationError(
+                    {"task": [ValidationError("该整改任务已销号，不能再报告进展。", code="not_editable")]}
+                )
             progress = ProgressReport.objects.create(
                 task=locked, text=text, completed=bool(completed), reported_on=on, reported_by=actor
             )
@@ -317,13 +336,27 @@ def _evidence_since_rejection(task: RectificationTask) -> bool:
 def _check_date(task: RectificationTask, on: datetime.date) -> None:
     """A check is dated today or earlier, and not before the unit's last report."""
     if on > timezone.localdate():
-        raise ValidationError({"checked_on": ["核验日期不能晚于今天。"]})
+        raise ValidationError({"checked_on": [ValidationError("核验日期不能晚于今天。", code="out_of_scope_date")]})
     last = task.progress_reports.order_by("-reported_on").values_list("reported_on", flat=True).first()
     if last and on < last:
-        raise ValidationError({"checked_on": [f"核验日期不能早于单位报告进展的日期（{last:%Y-%m-%d}）。"]})
+        raise ValidationError(
+            {
+                "checked_on": [
+                    ValidationError(
+                        f"核验日期不能早于单位报告进展的日期（{last:%Y-%m-%d}）。", code="out_of_scope_date"
+                    )
+                ]
+            }
+        )
     checked = task.checks.order_by("-checked_on").values_list("checked_on", flat=True).first()
     if checked and on < checked:
-        raise ValidationError({"checked_on": [f"核验日期不能早于上次核验的日期（{checked:%Y-%m-%d}）。"]})
+        raise ValidationError(
+            {
+                "checked_on": [
+                    ValidationError(f"核验日期不能早于上次核验的日期（{checked:%Y-%m-%d}）。", code="out_of_scope_date")
+                ]
+            }
+        )
 
 
 def _check_office(actor, task: RectificationTask) -> None:
@@ -345,9 +378,13 @@ def task_verify(
     with transaction.atomic():
         locked = _lock_task(task)
         if locked.status == TaskStatus.VERIFIED:
-            raise ValidationError({"task": [f"该整改任务已于{locked.verified_on:%Y-%m-%d}销号。"]})
+            raise ValidationError(
+                {"task": [ValidationError(f"该整改任务已于{locked.verified_on:%Y-%m-%d}销号。", code="duplicate")]}
+            )
         if locked.status != TaskStatus.REPORTED:
-            raise ValidationError({"task": ["单位尚未报告完成并提交佐证材料，不能销号。"]})
+            raise ValidationError(
+                {"task": [ValidationError("单位尚未报告完成并提交佐证材料，不能销号。", code="stage_order")]}
+            )
         TaskCheck.objects.create(task=locked, decision="verified", reason=reason, checked_on=on, checked_by=actor)
         locked.status, locked.verified_on, locked.verified_by, locked.reject_reason = TaskStatus.VERIFIED, on, actor, ""
         locked.save(update_fields=["status", "verified_on", "verified_by", "reject_reason", "updated_at"])
@@ -374,7 +411,15 @@ def task_reject(*, actor, task: RectificationTask, reason: str, on: datetime.dat
     with transaction.atomic():
         locked = _lock_task(task)
         if locked.status != TaskStatus.REPORTED:
-            raise ValidationError({"task": [f"该整改任务{locked.get_status_display()}，只有待核验的任务才能退回。"]})
+            raise ValidationError(
+                {
+                    "task": [
+                        ValidationError(
+                            f"该整改任务{locked.get_status_display()}，只有待核验的任务才能退回。", code="stage_order"
+                        )
+                    ]
+                }
+            )
         TaskCheck.objects.create(task=locked, decision="rejected", reason=reason, checked_on=on, checked_by=actor)
         locked.status, locked.reject_reason = TaskStatus.REJECTED, reason
         locked.save(update_fields=["status", "reject_reason", "updated_at"])

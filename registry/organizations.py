@@ -33,7 +33,7 @@ def organization_kind_create(*, actor, authority: Authority, name: str, is_villa
     if not name:
         raise ValidationError({"name": ["请填写类别名称。"]})
     if OrganizationKind.objects.filter(authority=authority, name=name).exists():
-        raise ValidationError({"name": ["该类别已存在。"]})
+        raise ValidationError({"name": [ValidationError("该类别已存在。", code="duplicate")]})
     with transaction.atomic():
         last = OrganizationKind.objects.filter(authority=authority).order_by("-order").first()
         kind = OrganizationKind.objects.create(
@@ -47,11 +47,11 @@ def _validate(org: Organization) -> None:
     """Field and cross-field rules, with Chinese messages keyed by field."""
     errors: dict[str, list[str]] = {}
     if org.kind_id and org.kind.authority_id != org.authority_id:
-        errors["kind"] = ["单位类别不属于本机构。"]
+        errors["kind"] = [ValidationError("单位类别不属于本机构。", code="unknown_reference")]
     for field in ("parent", "merged_into"):
         other = getattr(org, field)
         if other is not None and other.authority_id != org.authority_id:
-            errors[field] = ["所选单位不属于本机构。"]
+            errors[field] = [ValidationError("所选单位不属于本机构。", code="unknown_reference")]
         elif other is not None and org.pk is not None and other.pk == org.pk:
             errors[field] = ["不能选择单位自身。"]
     if org.parent is not None and org.pk is not None and "parent" not in errors:
@@ -70,7 +70,7 @@ def _validate(org: Organization) -> None:
     org.full_clean(exclude=["kind", "parent", "merged_into", "authority"], validate_unique=False)
     clash = Organization.objects.filter(authority_id=org.authority_id, code=org.code).exclude(pk=org.pk)
     if clash.exists():
-        raise ValidationError({"code": ["该单位编码已被使用。"]})
+        raise ValidationError({"code": [ValidationError("该单位编码已被使用。", code="duplicate")]})
 
 
 def status_errors(status, established_on, ended_on, merged_into) -> dict[str, list[str]]:
@@ -86,7 +86,7 @@ def status_errors(status, established_on, ended_on, merged_into) -> dict[str, li
     if status != S.MERGED and merged_into:
         errors["merged_into"] = ["只有已合并的单位才填写并入单位。"]
     if isinstance(established_on, datetime.date) and isinstance(ended_on, datetime.date) and ended_on < established_on:
-        errors["ended_on"] = ["撤销或并入日期不能早于成立日期。"]
+        errors["ended_on"] = [ValidationError("撤销或并入日期不能早于成立日期。", code="out_of_scope_date")]
     return errors
 
 
@@ -157,12 +157,12 @@ def _leader_validate(leader: OrganizationLeader) -> None:
     if not isinstance(leader.start_on, datetime.date):
         errors["start_on"] = ["请填写任职起始日期。"]
     elif leader.start_on > today:
-        errors["start_on"] = ["任职起始日期不能晚于今天。"]
+        errors["start_on"] = [ValidationError("任职起始日期不能晚于今天。", code="out_of_scope_date")]
     if leader.end_on is not None and isinstance(leader.start_on, datetime.date):
         if leader.end_on < leader.start_on:
-            errors["end_on"] = ["离任日期不能早于任职起始日期。"]
+            errors["end_on"] = [ValidationError("离任日期不能早于任职起始日期。", code="out_of_scope_date")]
         elif leader.end_on > today:
-            errors["end_on"] = ["离任日期不能晚于今天。"]
+            errors["end_on"] = [ValidationError("离任日期不能晚于今天。", code="out_of_scope_date")]
     if errors:
         raise ValidationError(errors)
     leader.full_clean(exclude=["organization"], validate_unique=False)
@@ -177,9 +177,13 @@ def _leader_validate(leader: OrganizationLeader) -> None:
         raise ValidationError(
             {
                 "name": [
-                    f"{clash.name}已任{clash.post}（{clash.start_on:%Y-%m-%d} 至 {until}），与本次填写的任职期间重叠。"
-                    + ("如其已离任，请先记录离任日期；" if clash.end_on is None else "")
-                    + "如原记录有误，请更正原记录。"
+                    ValidationError(
+                        f"{clash.name}已任{clash.post}（{clash.start_on:%Y-%m-%d} 至 {until}），"
+                        "与本次填写的任职期间重叠。"
+                        + ("如其已离任，请先记录离任日期；" if clash.end_on is None else "")
+                        + "如原记录有误，请更正原记录。",
+                        code="duplicate",
+                    )
                 ]
             }
         )
@@ -233,7 +237,13 @@ def organization_leader_end(*, actor, leader: OrganizationLeader, end_on: dateti
     if end_on is None:
         raise ValidationError({"end_on": ["请填写离任日期。"]})
     if leader.end_on is not None:
-        raise ValidationError({"end_on": [f"已记录于 {leader.end_on:%Y-%m-%d} 离任；如有误，请更正该记录。"]})
+        raise ValidationError(
+            {
+                "end_on": [
+                    ValidationError(f"已记录于 {leader.end_on:%Y-%m-%d} 离任；如有误，请更正该记录。", code="duplicate")
+                ]
+            }
+        )
     leader.end_on = end_on
     try:
         _leader_validate(leader)

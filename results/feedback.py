@@ -148,28 +148,38 @@ def feedback_issue(*, actor, inspection: Inspection, issued_on: datetime.date | 
     access.check_authority(actor, "change", Feedback, inspection.authority)
     errors = {}
     if blocker := issue_blocker(inspection):
-        errors["inspection"] = [blocker]
+        errors["inspection"] = [ValidationError(blocker, code="stage_order")]
     today = timezone.localdate()
     if issued_on is None:
         errors["issued_on"] = ["请填写反馈日期。"]
     elif issued_on > today:
-        errors["issued_on"] = ["反馈日期不能晚于今天。"]
+        errors["issued_on"] = [ValidationError("反馈日期不能晚于今天。", code="out_of_scope_date")]
     elif (approved := approved_on(inspection)) and issued_on < approved:
-        errors["issued_on"] = [f"反馈日期不能早于巡察报告审定日期（{approved:%Y-%m-%d}）。"]
+        errors["issued_on"] = [
+            ValidationError(f"反馈日期不能早于巡察报告审定日期（{approved:%Y-%m-%d}）。", code="out_of_scope_date")
+        ]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         Inspection.objects.select_for_update().get(pk=inspection.pk)  # one issuer at a time
         done = Feedback.objects.filter(inspection=inspection).first()
         if done is not None:
-            raise ValidationError({"inspection": [f"该巡察已于{done.issued_on:%Y-%m-%d}反馈，不能重复反馈。"]})
+            raise ValidationError(
+                {
+                    "inspection": [
+                        ValidationError(f"该巡察已于{done.issued_on:%Y-%m-%d}反馈，不能重复反馈。", code="duplicate")
+                    ]
+                }
+            )
         try:
             with transaction.atomic():
                 feedback = Feedback.objects.create(
                     authority_id=inspection.authority_id, inspection=inspection, issued_on=issued_on, issued_by=actor
                 )
         except IntegrityError as e:  # another issuer won the race past the lock (databases without row locks)
-            raise ValidationError({"inspection": ["该巡察已反馈，不能重复反馈。"]}) from e
+            raise ValidationError(
+                {"inspection": [ValidationError("该巡察已反馈，不能重复反馈。", code="duplicate")]}
+            ) from e
         audit_record(
             actor=actor,
             action="feedback.issue",
@@ -192,7 +202,9 @@ def finding_exclusion_set(*, actor, finding: Finding, excluded: str) -> Finding:
         raise PermissionDenied
     excluded = (excluded or "").strip()
     if excluded and excluded not in Exclusion.values:
-        raise ValidationError({"excluded": ["不予公开的理由只能是涉密、正在查办或敏感事项。"]})
+        raise ValidationError(
+            {"excluded": [ValidationError("不予公开的理由只能是涉密、正在查办或敏感事项。", code="unknown_choice")]}
+        )
     with transaction.atomic():
         locked = Finding.objects.select_for_update().get(pk=finding.pk)
         before = locked.excluded
@@ -229,9 +241,11 @@ def feedback_acknowledge(
     if acknowledged_on is None:
         errors["acknowledged_on"] = ["请填写签收日期。"]
     elif acknowledged_on < feedback.issued_on:
-        errors["acknowledged_on"] = [f"签收日期不能早于反馈日期（{feedback.issued_on:%Y-%m-%d}）。"]
+        errors["acknowledged_on"] = [
+            ValidationError(f"签收日期不能早于反馈日期（{feedback.issued_on:%Y-%m-%d}）。", code="out_of_scope_date")
+        ]
     elif acknowledged_on > timezone.localdate():
-        errors["acknowledged_on"] = ["签收日期不能晚于今天。"]
+        errors["acknowledged_on"] = [ValidationError("签收日期不能晚于今天。", code="out_of_scope_date")]
     if not name:
         errors["acknowledged_name"] = ["请填写签收人（单位主要负责人）姓名。"]
     elif len(name) > NAME_MAX:
@@ -240,7 +254,13 @@ def feedback_acknowledge(
         locked = Feedback.objects.select_for_update().get(pk=feedback.pk)
         if locked.acknowledged_at is not None:
             raise ValidationError(
-                {"acknowledged_on": [f"该反馈意见已于{locked.acknowledged_on:%Y-%m-%d}签收，不能重复签收。"]}
+                {
+                    "acknowledged_on": [
+                        ValidationError(
+                            f"该反馈意见已于{locked.acknowledged_on:%Y-%m-%d}签收，不能重复签收。", code="duplicate"
+                        )
+                    ]
+                }
             )
         if errors:
             raise ValidationError(errors)

@@ -51,7 +51,9 @@ class _Facts:
 def _facts(feedback: Feedback) -> _Facts:
     inspection = feedback.inspection
     if inspection.team is None:
-        raise ValidationError({"team": ["该巡察尚未分配巡察组，不能生成反馈意见。"]})
+        raise ValidationError(
+            {"team": [ValidationError("该巡察尚未分配巡察组，不能生成反馈意见。", code="missing_prerequisite")]}
+        )
     committee = f"中共{document_settings_for(inspection.authority).county_name}委"
     rnd = inspection.round
     period = f"于{cn_date(rnd.entry_on)}至{cn_date(rnd.onsite_end_on)}" if rnd.entry_on and rnd.onsite_end_on else ""
@@ -344,7 +346,7 @@ def feedback_document(*, actor, feedback: Feedback, kind: str) -> tuple[str, byt
     """
     access.check(actor, "view", feedback)
     if kind not in DOCUMENTS:
-        raise ValidationError({"kind": ["未知的文书类型。"]})
+        raise ValidationError({"kind": [ValidationError("未知的文书类型。", code="unknown_choice")]})
     spec = DOCUMENTS[kind]
     if not access.roles_on(actor, feedback) & spec.roles:
         raise PermissionDenied

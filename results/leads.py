@@ -128,7 +128,7 @@ def lead_create(
     if sealed and not senior:
         errors["sealed"] = ["只有涉及领导干部的线索可以封存。"]
     if finding is not None and finding.inspection_id != inspection.pk:
-        errors["finding"] = ["所选问题不属于本次巡察。"]
+        errors["finding"] = [ValidationError("所选问题不属于本次巡察。", code="unknown_reference")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

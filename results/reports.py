@@ -202,7 +202,9 @@ def report_create(*, actor, inspection: Inspection) -> InspectionReport:
     access.check(actor, "view", inspection)
     if not may_create(actor, inspection):
         raise PermissionDenied
-    exists = ValidationError({"inspection": ["本次巡察的报告已经起草，请在报告页面修改。"]})
+    exists = ValidationError(
+        {"inspection": [ValidationError("本次巡察的报告已经起草，请在报告页面修改。", code="duplicate")]}
+    )
     if InspectionReport.objects.filter(inspection=inspection).exists():
         raise exists
     body, findings = report_draft(inspection)
@@ -236,7 +238,7 @@ def _writable(actor, report: InspectionReport) -> set[str]:
             why = f"报告正在审议中（待{Step(report.step).label}审议），不能修改；需修改的，由审议环节退回。"
         else:
             why = "报告已审定，不能再修改。"
-        raise ValidationError({"status": [why]})
+        raise ValidationError({"status": [ValidationError(why, code="not_editable")]})
     return roles
 
 
@@ -299,7 +301,9 @@ def report_version_save(
     with transaction.atomic():
         locked = InspectionReport.objects.select_for_update().get(pk=report.pk)
         if locked.status not in EDITABLE:
-            raise ValidationError({"status": ["报告已提交审议，不能修改。请刷新页面。"]})
+            raise ValidationError(
+                {"status": [ValidationError("报告已提交审议，不能修改。请刷新页面。", code="not_editable")]}
+            )
         number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         version = ReportVersion.objects.create(
             report=report, number=number, body=body, special_body=special, note=note, saved_by=actor
@@ -351,9 +355,11 @@ def report_submit(*, actor, report: InspectionReport) -> InspectionReport:
     if access.TEAM_LEADER not in access.roles_on(actor, report):
         raise PermissionDenied
     if report.status == Status.IN_REVIEW:
-        raise ValidationError({"status": [f"报告已在审议中（待{Step(report.step).label}审议）。"]})
+        raise ValidationError(
+            {"status": [ValidationError(f"报告已在审议中（待{Step(report.step).label}审议）。", code="stage_order")]}
+        )
     if report.status == Status.APPROVED:
-        raise ValidationError({"status": ["报告已审定。"]})
+        raise ValidationError({"status": [ValidationError("报告已审定。", code="stage_order")]})
     version = current_version(report)
     errors = {}
     if not report.ecology:
@@ -370,7 +376,7 @@ def report_submit(*, actor, report: InspectionReport) -> InspectionReport:
     with transaction.atomic():
         locked = InspectionReport.objects.select_for_update().get(pk=report.pk)
         if locked.status not in EDITABLE:
-            raise ValidationError({"status": ["报告已提交审议。"]})
+            raise ValidationError({"status": [ValidationError("报告已提交审议。", code="stage_order")]})
         report.status, report.step = Status.IN_REVIEW, Step.TEAM_MEETING
         report.save(update_fields=["status", "step"])
         audit_record(
@@ -386,7 +392,9 @@ def _results_use(values) -> list[str]:
     chosen = []
     for value in values or []:
         if value not in RESULTS_USES:
-            raise ValidationError({"results_use": [f"未知的成果运用方式：{value}。"]})
+            raise ValidationError(
+                {"results_use": [ValidationError(f"未知的成果运用方式：{value}。", code="unknown_choice")]}
+            )
         if value not in chosen:
             chosen.append(value)
     if not chosen:
@@ -413,7 +421,7 @@ def report_decide(
     ``step``, ``ValidationError`` for a skipped or repeated step, a missing date or comments."""
     access.check(actor, "view", report)
     if step not in STEPS:
-        raise ValidationError({"step": ["未知的审议环节。"]})
+        raise ValidationError({"step": [ValidationError("未知的审议环节。", code="unknown_choice")]})
     if not access.roles_on(actor, report) & DECIDERS[step]:
         raise PermissionDenied
     _decidable(report, step)
@@ -429,16 +437,21 @@ def report_decide(
     if decided_on is None:
         errors["decided_on"] = ["请填写会议日期。"]
     elif decided_on > timezone.localdate():
-        errors["decided_on"] = ["会议日期不能晚于今天。"]
+        errors["decided_on"] = [ValidationError("会议日期不能晚于今天。", code="out_of_scope_date")]
     elif last is not None and decided_on < last.decided_on:
-        errors["decided_on"] = [f"会议日期不能早于上一次审议（{last.decided_on:%Y-%m-%d}{Step(last.step).label}）。"]
+        errors["decided_on"] = [
+            ValidationError(
+                f"会议日期不能早于上一次审议（{last.decided_on:%Y-%m-%d}{Step(last.step).label}）。",
+                code="out_of_scope_date",
+            )
+        ]
     final = step == STEPS[-1] and decision == Decision.APPROVED
     uses: list[str] = []
     if final:
         try:
             uses = _results_use(results_use)
         except ValidationError as e:
-            errors.update(e.message_dict)
+            errors.update(e.error_dict)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -482,13 +495,15 @@ def _decidable(report: InspectionReport, step: str) -> None:
             Status.DRAFT: "报告尚未提交审议。",
             Status.RETURNED: "报告已退回修改，待巡察组修改后重新提交。",
             Status.APPROVED: "报告已审定，不能再审议。",
-        }[report.status]
-        raise ValidationError({"step": [why]})
+        }[Status(report.status)]
+        raise ValidationError({"step": [ValidationError(why, code="stage_order")]})
     if step != report.step:
         label, current = Step(step).label, Step(report.step).label
         if STEPS.index(step) < STEPS.index(report.step):
-            raise ValidationError({"step": [f"{label}已审议，不能重复审议；当前待{current}审议。"]})
-        raise ValidationError({"step": [f"须先经{current}审议，不能跳过。"]})
+            raise ValidationError(
+                {"step": [ValidationError(f"{label}已审议，不能重复审议；当前待{current}审议。", code="stage_order")]}
+            )
+        raise ValidationError({"step": [ValidationError(f"须先经{current}审议，不能跳过。", code="stage_order")]})
 
 
 def report_export(*, actor, report: InspectionReport, special: bool = False) -> tuple[str, bytes]:
@@ -502,7 +517,13 @@ def report_export(*, actor, report: InspectionReport, special: bool = False) -> 
     version = current_version(report)
     text = version.special_body if special else version.body
     if special and not text.strip():
-        raise ValidationError({"special_body": ["专题报告尚未撰写，请在“修改报告”中填写后再下载。"]})
+        raise ValidationError(
+            {
+                "special_body": [
+                    ValidationError("专题报告尚未撰写，请在“修改报告”中填写后再下载。", code="missing_prerequisite")
+                ]
+            }
+        )
     trace = f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {current_context().trace_id}"
     name, data = report_docx(report=report, text=text, special=special, trace=trace)
     audit_record(

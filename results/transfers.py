@@ -157,9 +157,14 @@ def transfer_create(
         raise ValidationError({"kind": ["请选择移交内容。"]})
     label = Kind(kind).label
     if receiver.authority_id != inspection.authority_id:
-        errors["receiver"] = ["所选接收单位不属于本机构。"]
+        errors["receiver"] = [ValidationError("所选接收单位不属于本机构。", code="unknown_reference")]
     elif receiver.kind != RECEIVER_KIND[kind]:
-        errors["receiver"] = [WRONG_RECEIVER[kind].format(name=receiver.name, kind=receiver.get_kind_display())]
+        errors["receiver"] = [
+            ValidationError(
+                WRONG_RECEIVER[kind].format(name=receiver.name, kind=receiver.get_kind_display()),
+                code="unknown_reference",
+            )
+        ]
     lead_errors = _lead_errors(kind, inspection, leads)
     if lead_errors:
         errors["leads"] = lead_errors
@@ -168,9 +173,11 @@ def transfer_create(
         finding_errors.append("移交纪委监委的问题线索不附带其他问题，问题请另行移交。")
     for f in findings:
         if f.inspection_id != inspection.pk:
-            finding_errors.append(f"“{f.title}”不是本次巡察发现的问题。")
+            finding_errors.append(ValidationError(f"“{f.title}”不是本次巡察发现的问题。", code="unknown_reference"))
         elif f.transfers.filter(receiver=receiver).exists():
-            finding_errors.append(f"“{f.title}”已移交{receiver.name}，不能重复移交。")
+            finding_errors.append(
+                ValidationError(f"“{f.title}”已移交{receiver.name}，不能重复移交。", code="duplicate")
+            )
     if finding_errors:
         errors["findings"] = finding_errors
     if not leads and not findings and not errors:
@@ -180,7 +187,7 @@ def transfer_create(
     if sent_on is None:
         errors["sent_on"] = ["请填写移交日期。"]
     elif sent_on > today:
-        errors["sent_on"] = ["移交日期不能晚于今天。"]
+        errors["sent_on"] = [ValidationError("移交日期不能晚于今天。", code="out_of_scope_date")]
     if errors:
         raise ValidationError(errors)
     months = deadline_settings_for(inspection.authority_id).transfer_outcome_months
@@ -243,11 +250,15 @@ def transfer_create_from_ids(
     findings = list(access.restrict(Finding.objects.filter(pk__in=finding_ids, inspection=inspection), actor, "view"))
     errors = {}
     if receiver is None:
-        errors["receiver"] = ["所选接收单位不存在。"]
+        errors["receiver"] = [ValidationError("所选接收单位不存在。", code="unknown_reference")]
     if missing := sorted(set(lead_ids) - {x.pk for x in leads}):
-        errors["leads"] = [f"线索 {i} 不存在或不属于本次巡察。" for i in missing]
+        errors["leads"] = [
+            ValidationError(f"线索 {i} 不存在或不属于本次巡察。", code="unknown_reference") for i in missing
+        ]
     if missing := sorted(set(finding_ids) - {f.pk for f in findings}):
-        errors["findings"] = [f"问题 {i} 不存在或不属于本次巡察。" for i in missing]
+        errors["findings"] = [
+            ValidationError(f"问题 {i} 不存在或不属于本次巡察。", code="unknown_reference") for i in missing
+        ]
     if errors:
         raise ValidationError(errors)
     return transfer_create(
@@ -278,11 +289,21 @@ def _lead_errors(kind: str, inspection: Inspection, leads: list[Lead]) -> list[s
     category = LEAD_CATEGORY.get(kind)
     for lead in leads:
         if lead.inspection_id != inspection.pk:
-            errors.append(f"线索 {lead.pk} 不属于本次巡察。")
+            errors.append(ValidationError(f"线索 {lead.pk} 不属于本次巡察。", code="unknown_reference"))
         elif category is not None and lead.category != category:
-            errors.append(f"线索 {lead.pk} 的类别是“{lead.get_category_display()}”，不能作为{Kind(kind).label}移交。")
+            errors.append(
+                ValidationError(
+                    f"线索 {lead.pk} 的类别是“{lead.get_category_display()}”，不能作为{Kind(kind).label}移交。",
+                    code="unknown_choice",
+                )
+            )
         elif (done := lead.transfers.select_related("receiver").first()) is not None:
-            errors.append(f"线索 {lead.pk} 已于{done.sent_on:%Y-%m-%d}移交{done.receiver.name}，不能重复移交。")
+            errors.append(
+                ValidationError(
+                    f"线索 {lead.pk} 已于{done.sent_on:%Y-%m-%d}移交{done.receiver.name}，不能重复移交。",
+                    code="duplicate",
+                )
+            )
     return errors
 
 
@@ -305,9 +326,11 @@ def transfer_receive(*, actor, transfer: Transfer, received_on: datetime.date | 
     if received_on is None:
         errors["received_on"] = ["请填写签收日期。"]
     elif received_on < transfer.sent_on:
-        errors["received_on"] = [f"签收日期不能早于移交日期（{transfer.sent_on:%Y-%m-%d}）。"]
+        errors["received_on"] = [
+            ValidationError(f"签收日期不能早于移交日期（{transfer.sent_on:%Y-%m-%d}）。", code="out_of_scope_date")
+        ]
     elif received_on > timezone.localdate():
-        errors["received_on"] = ["签收日期不能晚于今天。"]
+        errors["received_on"] = [ValidationError("签收日期不能晚于今天。", code="out_of_scope_date")]
     if not received_name:
         errors["received_name"] = ["请填写签收人姓名。"]
     elif len(received_name) > 50:
@@ -317,7 +340,9 @@ def transfer_receive(*, actor, transfer: Transfer, received_on: datetime.date | 
     with transaction.atomic():
         locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
         if locked.received_on is not None:
-            raise ValidationError({"received_on": [f"已于{locked.received_on:%Y-%m-%d}签收。"]})
+            raise ValidationError(
+                {"received_on": [ValidationError(f"已于{locked.received_on:%Y-%m-%d}签收。", code="duplicate")]}
+            )
         transfer.received_on, transfer.received_name, transfer.received_by = received_on, received_name, actor
         transfer.save(update_fields=["received_on", "received_name", "received_by"])
         audit_record(
@@ -342,7 +367,7 @@ def transfer_outcome_record(
     detail = (detail or "").strip()
     errors: dict[str, list[str]] = {}
     if transfer.received_on is None:
-        raise ValidationError({"outcome": ["请先确认签收，再反馈办理结果。"]})
+        raise ValidationError({"outcome": [ValidationError("请先确认签收，再反馈办理结果。", code="stage_order")]})
     if outcome not in Transfer.Outcome.values:
         errors["outcome"] = ["请选择办理结果。"]
     if not detail:
@@ -352,15 +377,19 @@ def transfer_outcome_record(
     if outcome_on is None:
         errors["outcome_on"] = ["请填写反馈日期。"]
     elif outcome_on < transfer.received_on:
-        errors["outcome_on"] = [f"反馈日期不能早于签收日期（{transfer.received_on:%Y-%m-%d}）。"]
+        errors["outcome_on"] = [
+            ValidationError(f"反馈日期不能早于签收日期（{transfer.received_on:%Y-%m-%d}）。", code="out_of_scope_date")
+        ]
     elif outcome_on > timezone.localdate():
-        errors["outcome_on"] = ["反馈日期不能晚于今天。"]
+        errors["outcome_on"] = [ValidationError("反馈日期不能晚于今天。", code="out_of_scope_date")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
         if locked.outcome:
-            raise ValidationError({"outcome": [f"已于{locked.outcome_on:%Y-%m-%d}反馈办理结果。"]})
+            raise ValidationError(
+                {"outcome": [ValidationError(f"已于{locked.outcome_on:%Y-%m-%d}反馈办理结果。", code="duplicate")]}
+            )
         transfer.outcome, transfer.outcome_detail, transfer.outcome_on = outcome, detail, outcome_on
         transfer.outcome_by = actor
         transfer.save(update_fields=["outcome", "outcome_detail", "outcome_on", "outcome_by"])

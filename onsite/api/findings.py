@@ -137,7 +137,9 @@ def focus_area_post(request, payload: FocusAreaIn):
         access.check_authority(user, "change", FocusTaxonomy, user.authority)
         taxonomy = focus_draft(user.authority_id)
         if taxonomy is None:
-            raise ValidationError({"taxonomy": ["尚无草稿版本：请先新建版本，再添加事项。"]})
+            raise ValidationError(
+                {"taxonomy": [ValidationError("尚无草稿版本：请先新建版本，再添加事项。", code="missing_prerequisite")]}
+            )
     area = focus_area_add(
         actor=user, taxonomy=taxonomy, parent=parent, name=payload.name, group=payload.group, code=payload.code
     )

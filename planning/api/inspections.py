@@ -83,12 +83,12 @@ def inspection_post(request, payload: InspectionIn):
         raise PermissionDenied
     org = organizations_for(user=request.user).filter(pk=payload.organization_id, authority_id=rnd.authority_id).first()
     if org is None:
-        raise ValidationError({"organization_id": ["所选单位不存在。"]})
+        raise ValidationError({"organization_id": [ValidationError("所选单位不存在。", code="unknown_reference")]})
     revisits = None
     if payload.revisits_id is not None:
         revisits = _inspections(request.user).filter(pk=payload.revisits_id).first()
         if revisits is None:
-            raise ValidationError({"revisits_id": ["所选原巡察不存在。"]})
+            raise ValidationError({"revisits_id": [ValidationError("所选原巡察不存在。", code="unknown_reference")]})
     inspection = inspection_create(
         actor=request.user,
         round=rnd,

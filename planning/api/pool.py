@@ -79,7 +79,7 @@ def _org(inspector, org_id, field):
         return None
     found = Organization.objects.filter(pk=org_id, authority_id=inspector.authority_id).first()
     if found is None:
-        raise ValidationError({field: ["所选单位不存在。"]})
+        raise ValidationError({field: [ValidationError("所选单位不存在。", code="unknown_reference")]})
     return found
 
 
@@ -169,7 +169,9 @@ def objection_post(request, payload: ObjectionIn):
     inspection = get_object_or_404(rosters_for_unit(user=request.user), pk=payload.inspection_id)
     member = next((m for m in inspection.team.members.all() if m.pk == payload.member_id), None)
     if member is None:
-        raise ValidationError({"member_id": ["所选人员不是本单位巡察组的成员。"]})
+        raise ValidationError(
+            {"member_id": [ValidationError("所选人员不是本单位巡察组的成员。", code="unknown_reference")]}
+        )
     return 201, member_objection_raise(actor=request.user, inspection=inspection, member=member, reason=payload.reason)
 
 

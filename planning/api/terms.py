@@ -53,7 +53,7 @@ def term_post(request, payload: TermIn):
         raise PermissionDenied
     kinds = list(OrganizationKind.objects.filter(authority=authority, pk__in=payload.scope_kind_ids))
     if len(kinds) != len(set(payload.scope_kind_ids)):
-        raise ValidationError({"scope_kinds": ["所选单位类别不存在。"]})
+        raise ValidationError({"scope_kinds": [ValidationError("所选单位类别不存在。", code="unknown_reference")]})
     term = term_create(
         actor=request.user,
         authority=authority,

@@ -48,10 +48,12 @@ def plan_ledger_post(request, plan_id: int, dry_run: bool = False, file: Uploade
     if not is_unit_of(request.user, plan):
         raise PermissionDenied
     if file is None:
-        raise ValidationError({"file": ["请上传整改台账（.xlsx 文件）。"]})
+        raise ValidationError({"file": [ValidationError("请上传整改台账（.xlsx 文件）。", code="file_rejected")]})
     result = ledger_import(actor=request.user, plan=plan, data=file.read(), name=file.name or "", dry_run=dry_run)
     if result.errors:
-        raise ValidationError(result.messages())
+        # The rows and the file refused by their content: every message answers file_rejected.
+        messages = result.messages()
+        raise ValidationError({k: [ValidationError(m, code="file_rejected") for m in v] for k, v in messages.items()})
     return {
         "dry_run": dry_run,
         "updated": len(result.changes),

@@ -43,7 +43,7 @@ def check_choice(field: str, value: str | None, choices, label: str) -> None:
     """422 by ``field`` for a filter value outside ``choices`` (a TextChoices)."""
     if value is not None and value not in choices.values:
         names = "、".join(f"{v}（{lbl}）" for v, lbl in choices.choices)
-        raise ValidationError({field: [f"{label}只能是 {names}。"]})
+        raise ValidationError({field: [ValidationError(f"{label}只能是 {names}。", code="unknown_choice")]})
 
 
 def check_id(field: str, value: int | None, label: str) -> None:

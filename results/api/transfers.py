@@ -120,7 +120,9 @@ def lead_post(request, payload: LeadIn):
     if payload.finding_id is not None:
         finding = Finding.objects.filter(pk=payload.finding_id, inspection=inspection).first()
         if finding is None:
-            raise ValidationError({"finding": ["所选问题不存在或不属于本次巡察。"]})
+            raise ValidationError(
+                {"finding": [ValidationError("所选问题不存在或不属于本次巡察。", code="unknown_reference")]}
+            )
     fields = payload.dict(exclude={"inspection_id", "finding_id"})
     lead = lead_create(actor=request.user, inspection=inspection, finding=finding, **fields)
     visible = list(_leads(request.user).filter(pk=lead.pk))
