@@ -98,14 +98,14 @@ def plan_due_on(inspection: Inspection) -> datetime.date | None:
 def default_deadline(inspection: Inspection) -> datetime.date | None:
     """The default deadline of a task: when the rectification report is due (the feedback
     date plus the office's time limit for it)."""
-PLAN_EXISTS = "该巡察的整改方案已经建立。"
-
-
     feedback = feedback_of(inspection)
     if feedback is None:
         return None
     months = deadline_settings_for(inspection.authority_id).rectification_report_months_after_feedback
     return add_months(feedback.issued_on, months)
+
+
+PLAN_EXISTS = "该巡察的整改方案已经建立。"
 
 
 def create_blocker(inspection: Inspection) -> str | None:
