@@ -4,14 +4,15 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import access
-from core.forms import apply_service_errors
+from core.forms import post_form
 from core.http import XLSX, attachment
 from core.paging import paginate
 from registry.forms.organizations import ImportForm, KindForm, LeaderEndForm, LeaderForm, OrganizationForm
@@ -135,11 +136,14 @@ def organization_leader_add_view(request, pk):
     org, _ = _leader_org(request, pk)
     access.check(request.user, "change", org)
     form = LeaderForm(request.POST, auto_id="id_leader_%s")
-    leader = _save_form(request, form, lambda d: organization_leader_add(actor=request.user, organization=org, **d))
-    if leader:
-        messages.success(request, f"已添加领导班子成员：{leader.name}（{leader.post}）。")
-        return redirect("registry:detail", org.pk)
-    return render(request, "registry/detail.html", _detail_context(request, org, leader_form=form))
+    sent = post_form(
+        request,
+        form,
+        lambda d: organization_leader_add(actor=request.user, organization=org, **d),
+        back=_detail_url(org),
+        done=lambda leader: f"已添加领导班子成员：{leader.name}（{leader.post}）。",
+    )
+    return sent or render(request, "registry/detail.html", _detail_context(request, org, leader_form=form))
 
 
 @login_required
@@ -148,11 +152,15 @@ def organization_leader_end_view(request, pk, leader_id):
     org, leader = _leader_org(request, pk, leader_id)
     access.check(request.user, "change", leader)
     form = LeaderEndForm(request.POST, auto_id=f"id_end{leader.pk}_%s")
-    saved = _save_form(request, form, lambda d: organization_leader_end(actor=request.user, leader=leader, **d))
-    if saved:
-        messages.success(request, f"已记录{saved.name}于 {saved.end_on:%Y-%m-%d} 离任{saved.post}。")
-        return redirect("registry:detail", org.pk)
-    return render(request, "registry/detail.html", _detail_context(request, org, refused=(leader.pk, "end", form)))
+    sent = post_form(
+        request,
+        form,
+        lambda d: organization_leader_end(actor=request.user, leader=leader, **d),
+        back=_detail_url(org),
+        done=lambda saved: f"已记录{saved.name}于 {saved.end_on:%Y-%m-%d} 离任{saved.post}。",
+    )
+    refused = (leader.pk, "end", form)
+    return sent or render(request, "registry/detail.html", _detail_context(request, org, refused=refused))
 
 
 @login_required
@@ -161,20 +169,19 @@ def organization_leader_update_view(request, pk, leader_id):
     org, leader = _leader_org(request, pk, leader_id)
     access.check(request.user, "change", leader)
     form = LeaderForm(request.POST, auto_id=f"id_fix{leader.pk}_%s")
-    saved = _save_form(request, form, lambda d: organization_leader_update(actor=request.user, leader=leader, **d))
-    if saved:
-        messages.success(request, f"已更正{saved.name}（{saved.post}）的任职记录。")
-        return redirect("registry:detail", org.pk)
-    return render(request, "registry/detail.html", _detail_context(request, org, refused=(leader.pk, "fix", form)))
+    sent = post_form(
+        request,
+        form,
+        lambda d: organization_leader_update(actor=request.user, leader=leader, **d),
+        back=_detail_url(org),
+        done=lambda saved: f"已更正{saved.name}（{saved.post}）的任职记录。",
+    )
+    refused = (leader.pk, "fix", form)
+    return sent or render(request, "registry/detail.html", _detail_context(request, org, refused=refused))
 
 
-def _save_form(request, form, save):
-    if form.is_valid():
-        try:
-            return save(form.cleaned_data)
-        except ValidationError as e:
-            apply_service_errors(form, e)
-    return None
+def _detail_url(org) -> str:
+    return reverse("registry:detail", args=[org.pk])
 
 
 @login_required
@@ -183,10 +190,15 @@ def organization_create_view(request):
     authority = _office_authority(request.user)
     form = OrganizationForm(request.POST or None, authority=authority, visible=organizations_for(user=request.user))
     if request.method == "POST":
-        org = _save_form(request, form, lambda d: organization_create(actor=request.user, authority=authority, **d))
-        if org:
-            messages.success(request, f"已新增“{org.name}”。")
-            return redirect("registry:detail", org.pk)
+        sent = post_form(
+            request,
+            form,
+            lambda d: organization_create(actor=request.user, authority=authority, **d),
+            back=_detail_url,
+            done=lambda org: f"已新增“{org.name}”。",
+        )
+        if sent:
+            return sent
     return render(request, "registry/form.html", {"form": form, "title": "新增党组织"})
 
 
@@ -203,10 +215,15 @@ def organization_edit_view(request, pk):
         request.POST or None, instance=copy, authority=org.authority, visible=organizations_for(user=request.user)
     )
     if request.method == "POST":
-        saved = _save_form(request, form, lambda d: organization_update(actor=request.user, organization=org, **d))
-        if saved:
-            messages.success(request, f"已保存“{saved.name}”。")
-            return redirect("registry:detail", saved.pk)
+        sent = post_form(
+            request,
+            form,
+            lambda d: organization_update(actor=request.user, organization=org, **d),
+            back=_detail_url,
+            done=lambda saved: f"已保存“{saved.name}”。",
+        )
+        if sent:
+            return sent
     return render(request, "registry/form.html", {"form": form, "title": title, "org": org})
 
 
@@ -298,14 +315,15 @@ def kind_list(request):
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
-        kind = _save_form(
+        sent = post_form(
             request,
             form,
             lambda d: organization_kind_create(
                 actor=request.user, authority=request.user.authority, name=d["name"], is_village=d["is_village"]
             ),
+            back="registry:kinds",
+            done=lambda kind: f"已新增类别“{kind.name}”。",
         )
-        if kind:
-            messages.success(request, f"已新增类别“{kind.name}”。")
-            return redirect("registry:kinds")
+        if sent:
+            return sent
     return render(request, "registry/kinds.html", {"kinds": kinds, "form": form, "can_change": can_change})
