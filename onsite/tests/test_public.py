@@ -213,7 +213,7 @@ def test_a_wrong_code_answers_like_a_missing_one(inspection):
     missing = api.get(f"/api/v1/public/petitions/{wrong}")
     other = api.get("/api/v1/public/petitions/ZZZZZZZZZZZZZZZZZZZZ")
     assert missing.status_code == other.status_code == 404
-    assert missing.json() == other.json() == {"detail": "未找到。"}
+    assert missing.json() == other.json() == {"detail": "未找到。", "code": "not_found"}
 
 
 def test_guessing_codes_is_rate_limited(inspection):

@@ -124,10 +124,11 @@ def test_advance_through_the_api_and_the_page(world, insp, login):
         f"/api/v1/inspections/{insp.pk}/advance", {"to_stage": "archived"}, content_type="application/json"
     )
     assert skip.status_code == 422 and "只能依次推进" in skip.json()["errors"]["to_stage"][0]
+    assert skip.json()["code"] == "stage_order" and skip.json()["error_codes"] == {"to_stage": ["stage_order"]}
     member = token_client(a.users["team_member"]).post(
         f"/api/v1/inspections/{insp.pk}/advance", {"to_stage": "reporting"}, content_type="application/json"
     )
-    assert member.status_code == 403
+    assert member.status_code == 403 and member.json()["code"] == "forbidden"
     client = login(a.users["team_leader"])
     assert "推进到“报告”" in client.get(f"/planning/inspections/{insp.pk}/").content.decode()
     client.post(f"/planning/inspections/{insp.pk}/", {"to_stage": "reporting"})

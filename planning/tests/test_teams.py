@@ -196,7 +196,7 @@ def test_team_api_answers_409_with_the_conflicts_until_the_office_decides(world)
     assert made.status_code == 201
     url = f"/api/v1/teams/{a.team.pk}/members"
     blocked = api.post(url, {"inspector_id": made.json()["id"]}, content_type="application/json")
-    assert blocked.status_code == 409
+    assert blocked.status_code == 409 and blocked.json()["code"] == "conflict_of_interest"
     assert [c["rule"] for c in blocked.json()["conflicts"]] == ["worked_recently"]
     ok = api.post(
         url,

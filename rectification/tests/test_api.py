@@ -296,6 +296,7 @@ def test_tasks_are_changed_and_removed_only_in_a_draft(world, who):
     post(who["unit"], f"{PLANS}/{p.pk}/submit")
     r = patch(who["unit"], f"{TASKS}/{first.pk}", {"measure": "改了"})
     assert r.status_code == 422 and "不能修改整改任务" in r.json()["errors"]["plan"][0]
+    assert r.json()["code"] == "not_editable"
     assert who["unit"].delete(f"{TASKS}/{first.pk}").status_code == 422
     assert patch(who["unit"], f"{PLANS}/{p.pk}", {"summary": "改了"}).status_code == 422
 
@@ -307,6 +308,7 @@ def test_progress_needs_evidence_to_ask_for_closing(world, who):
     url = f"{TASKS}/{task.pk}/progress"
     r = post(who["unit"], url, {"text": "已完成", "completed": True})
     assert r.status_code == 422 and r.json()["errors"]["files"] == ["申请销号须附佐证材料。"]
+    assert r.json()["error_codes"] == {"files": ["file_rejected"]}
     r = post(who["unit"], url, {"text": "正在修订制度。"})
     assert r.status_code == 201 and r.json()["status"] == "in_progress"
     # Two files at once; a file that is not of an allowed type is refused by name.
@@ -315,10 +317,12 @@ def test_progress_needs_evidence_to_ask_for_closing(world, who):
         {"text": "已完成", "completed": "true", "files": [SimpleUploadedFile("说明.txt", b"just some text")]},
     )
     assert r.status_code == 422 and "说明.txt" in r.json()["errors"]["files"][0]
+    assert r.json()["code"] == "file_rejected"
     # Nor is progress dated before the plan was approved.
     early = (timezone.localdate() - datetime.timedelta(days=4)).isoformat()
     r = post(who["unit"], url, {"text": "早就开始了。", "reported_on": early})
     assert r.status_code == 422 and "不能早于整改方案批准日期" in r.json()["errors"]["reported_on"][0]
+    assert r.json()["error_codes"] == {"reported_on": ["out_of_scope_date"]}
     r = who["unit"].post(
         url,
         {
@@ -412,12 +416,14 @@ def test_ids_out_of_range_of_another_inspection_or_malformed_never_fail(world, w
         f"{TASKS}/{approved.tasks.first().pk}/progress", "{not json", content_type="application/json"
     )
     assert r.status_code == 422 and r.json()["errors"]["__all__"] == ["请求体不是有效的 JSON。"]
+    assert r.json()["code"] == "bad_json"
 
 
 def test_a_plan_is_created_once_and_only_after_acknowledgement(world, who):
     a = world["a"]
     r = post(who["unit"], PLANS, {"inspection": a.inspection.pk})
     assert r.status_code == 422 and "尚未反馈" in r.json()["errors"]["inspection"][0]
+    assert r.json()["code"] == "stage_order"
     fed_back(world)
     assert post(who["office"], PLANS, {"inspection": a.inspection.pk}).status_code == 403
     assert post(who["b_unit"], PLANS, {"inspection": a.inspection.pk}).status_code == 404
@@ -425,6 +431,7 @@ def test_a_plan_is_created_once_and_only_after_acknowledgement(world, who):
     assert post(who["unit"], PLANS, {"inspection": a.inspection.pk, "head_name": "周建国"}).status_code == 201
     r = post(who["unit"], PLANS, {"inspection": a.inspection.pk})
     assert r.status_code == 422 and r.json()["errors"]["inspection"] == ["该巡察的整改方案已经建立。"]
+    assert r.json()["error_codes"] == {"inspection": ["duplicate"]}
 
 
 def test_lists_cost_the_same_few_queries_however_long(world, who, django_assert_max_num_queries):

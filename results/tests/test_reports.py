@@ -236,12 +236,14 @@ def test_the_chain_runs_in_order_and_only_the_right_role_decides_each_step(world
         f"/api/v1/reports/{report.pk}/versions", {"body": CLEAN + "x"}, content_type="application/json"
     )
     assert edit.status_code == 422 and "审议中" in edit.json()["errors"]["status"][0]
+    assert edit.json()["code"] == "not_editable"
 
     # 组务会: the team leader only.
     assert decide(office, report, "team_meeting").status_code == 403
     assert decide(leader, report, "office_review").status_code == 403
     skip = decide(office, report, "office_review")
     assert skip.status_code == 422 and skip.json()["errors"]["step"] == ["须先经组务会审议，不能跳过。"]
+    assert skip.json()["code"] == "stage_order" and skip.json()["error_codes"] == {"step": ["stage_order"]}
     assert decide(head, report, "secretary").json()["errors"]["step"] == ["须先经组务会审议，不能跳过。"]
     assert decide(world["b"].users["office_head"], report, "secretary").status_code == 404
     assert decide(world["city_office"], report, "office_review").status_code == 403  # sees it, does not decide
