@@ -230,7 +230,7 @@ def _spec(model) -> AccessSpec:
 def _grant_q(user, grant: Grant, reach: str, spec: AccessSpec) -> Q | None:
     q = _reach_q(user, grant, reach, spec)
     extra = spec.condition(grant.role, reach) if q is not None else None
-    return q & extra if extra is not None else q
+    return q & extra if q is not None and extra is not None else q
 
 
 def _reach_q(user, grant: Grant, reach: str, spec: AccessSpec) -> Q | None:

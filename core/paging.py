@@ -1,5 +1,7 @@
 """Pagination for list pages: ``?page=`` and ``?per_page=`` (10, 20, 50, 100)."""
 
+from typing import Any
+
 from django.core.paginator import Paginator
 
 PAGE_SIZES = (10, 20, 50, 100)
@@ -13,7 +15,8 @@ def paginate(request, queryset, default: int = 20):
     if per_page not in PAGE_SIZES:
         per_page = default
     paginator = Paginator(queryset, per_page)
-    page = paginator.get_page(request.GET.get("page"))
+    # Any: the page carries extra attributes for the template (querystring, per_page, page_sizes, window).
+    page: Any = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     page.querystring = query.urlencode()

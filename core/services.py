@@ -48,7 +48,7 @@ def user_create(
     """
     access.check_authority(actor, "change", User, authority)
     username = username.strip()
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if not username:
         errors.setdefault("username", []).append("请填写账号。")
     elif User.objects.filter(username=username).exists():
@@ -141,7 +141,7 @@ def role_assign(*, actor, user: User, role: str, authority: Authority, scope_id:
     """Grant ``role`` on a scope. The scope must exist and belong to ``authority``."""
     access.check(actor, "change", user)
     access.check_authority(actor, "change", User, authority)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if role not in Role.values:
         errors["role"] = [ValidationError("未知的角色。", code="unknown_choice")]
     else:

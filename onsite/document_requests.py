@@ -58,7 +58,7 @@ def _title_error(title: str, existing: set[str]) -> str | None:
 
 
 def _date_errors(requested_on, due_on) -> dict:
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if requested_on is None:
         errors["requested_on"] = ["请填写调阅日期。"]
     elif due_on is not None and due_on < requested_on:

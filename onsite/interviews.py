@@ -62,7 +62,7 @@ def interviewers_by_ids(inspection: Inspection, ids) -> list[TeamMember]:
 
 
 def _plan_errors(interviewee: str, post: str, category: str) -> dict:
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if not interviewee:
         errors["interviewee"] = ["请填写谈话对象姓名。"]
     elif len(interviewee) > 50:
@@ -198,7 +198,7 @@ def interview_record(
     attachments, uploads = list(attachments), list(uploads)
     if held_at is not None and timezone.is_naive(held_at):
         held_at = timezone.make_aware(held_at)
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if held_at is None:
         errors["held_at"] = ["请填写谈话时间。"]
     elif held_at > timezone.now() + datetime.timedelta(minutes=5):

@@ -84,6 +84,11 @@ class FocusArea(models.Model):
 
     access = AccessSpec(kind="config", authority="taxonomy__authority")
 
+    # Set by onsite.focus when it builds the tree for a page (not stored).
+    depth: int
+    nodes: list["FocusArea"]
+    leaf: bool
+
     class Meta:
         verbose_name = "监督重点"
         ordering = ["taxonomy", "group", "order", "code"]

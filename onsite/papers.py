@@ -434,7 +434,7 @@ def _finding_values(
     immediate,
     immediate_deadline,
 ) -> dict:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     values: dict = {}
     title = (title or "").strip() or paper.title
     if len(title) > 200:

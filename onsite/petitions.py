@@ -251,7 +251,7 @@ def petition_create(
     for the same inspection. Raises ``ValidationError`` by field; nothing is kept then.
     """
     access.check(actor, "change", inspection)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if inspection.stage == Inspection.Stage.ARCHIVED:
         errors["inspection"] = [ValidationError("该巡察已归档，不能再登记信访件。", code="not_editable")]
     if channel not in STAFF_CHANNELS:
@@ -312,7 +312,7 @@ def petition_triage(
     a focus-area leaf, both of the authority's current taxonomy), out of scope (forwarded: to
     whom and when), or a duplicate of another petition of the same inspection. May be redone."""
     access.check(actor, "change", petition)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     disciplines = list(disciplines)
     forwarded_to = (forwarded_to or "").strip()
     if status == Petition.Status.IN_SCOPE:
@@ -392,7 +392,7 @@ def petition_message_add(
     internal note (never shown to the reporter)."""
     access.check(actor, "change", petition)
     body = _body(body)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     uploads = _count_uploads(errors, uploads)
     if errors:
         raise ValidationError(errors)
@@ -529,7 +529,7 @@ def petition_submit_public(
     hash is kept). Raises ``ValidationError`` by field, and ``RateLimited`` past
     ``XUNCHA["PUBLIC_SUBMISSIONS_PER_HOUR"]`` submissions for the inspection in the hour.
     """
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if not public_open(inspection):
         raise ValidationError(
             {"inspection": [ValidationError("本次巡察已结束受理，网上举报通道已关闭。", code="not_editable")]}
@@ -587,7 +587,7 @@ def reporter_replies(petition: Petition):
 def petition_add_information(*, petition: Petition, body: str, uploads: Iterable = ()) -> PetitionMessage:
     """The reporter (holding the receipt code) adds information, with optional attachments."""
     body = _body(body)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if petition.inspection.stage == Inspection.Stage.ARCHIVED:
         errors["body"] = [ValidationError("本次巡察已归档，不再接收补充材料。", code="not_editable")]
     uploads = _count_uploads(errors, uploads)

@@ -27,10 +27,10 @@ from planning.models import Inspection
 
 DEFAULT_OPTIONS = ["好", "较好", "一般", "差"]
 ITEM_HEADERS = ("测评项目", "问题", "测评项目/问题", "项目")
-ITEM_HEADER_BY_KIND = {Survey.Kind.EVALUATION: "测评项目", Survey.Kind.QUESTIONNAIRE: "问题"}
+ITEM_HEADER_BY_KIND: dict[str, str] = {Survey.Kind.EVALUATION: "测评项目", Survey.Kind.QUESTIONNAIRE: "问题"}
 # Options counted as favourable in the per-item rate (满意率 / 好评率).
 FAVOURABLE = ("好", "较好", "非常满意", "满意", "比较满意", "较满意")
-RATE_LABEL = {Survey.Kind.EVALUATION: "好评率", Survey.Kind.QUESTIONNAIRE: "满意率"}
+RATE_LABEL: dict[str, str] = {Survey.Kind.EVALUATION: "好评率", Survey.Kind.QUESTIONNAIRE: "满意率"}
 MAX_OPTIONS, MAX_ITEMS, MAX_MESSAGES = 20, 500, 100
 FIELDS = ("kind", "title", "held_on", "handed_out", "returned")
 
@@ -47,7 +47,7 @@ def _result_totals(results: dict) -> list[tuple[str, int]]:
 
 
 def _survey_errors(survey: Survey) -> dict:
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if survey.kind not in Survey.Kind.values:
         errors["kind"] = ["请选择类型（问卷调查或民主测评）。"]
     if not survey.title:

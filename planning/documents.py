@@ -58,7 +58,7 @@ def doc_number_format_errors(fmt: str) -> list[str]:
 
 def document_settings_update(*, actor, authority, county_name: str, abbreviation: str, doc_number_format: str):
     access.check_authority(actor, "change", DocumentSettings, authority)
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if not county_name.strip():
         errors["county_name"] = ["请填写县（市、区）名称。"]
     if format_errors := doc_number_format_errors(doc_number_format.strip()):

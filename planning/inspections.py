@@ -13,7 +13,7 @@ def term_create(*, actor, authority, name: str, start_on, end_on, scope_kinds=()
     """Define a term and the organisation kinds it must cover (all kinds when none are given)."""
     access.check_authority(actor, "change", Term, authority)
     term = Term(authority=authority, name=name, start_on=start_on, end_on=end_on, village_target=village_target)
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if start_on and end_on and end_on <= start_on:
         errors["end_on"] = [ValidationError("结束日期须晚于开始日期。", code="out_of_scope_date")]
     if any(k.authority_id != authority.pk for k in scope_kinds):
@@ -42,7 +42,7 @@ def round_create(
     access.check_authority(actor, "change", Round, term.authority)
     if number is None:
         number = (term.rounds.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if not 1 <= number <= 99:
         errors["number"] = ["轮次须在 1 到 99 之间。"]
     elif term.rounds.filter(number=number).exists():

@@ -47,7 +47,7 @@ def member_objection_raise(*, actor, inspection: Inspection, member: TeamMember,
     if access.UNIT_LIAISON not in access.roles_on(actor, inspection):
         raise Http404
     reason = reason.strip()
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if inspection.stage not in OPEN_STAGES:
         errors["inspection"] = [ValidationError("进驻工作结束后不能再提出回避意见。", code="not_editable")]
     if member.team_id is None or member.team_id != inspection.team_id:

@@ -21,7 +21,7 @@ def inspector_create(
 ) -> Inspector:
     """Add a person to the pool with their history; the office of ``authority`` only."""
     access.check_authority(actor, "change", Inspector, authority)
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if not name.strip():
         errors["name"] = ["请填写姓名。"]
     if not unit.strip():
@@ -76,7 +76,7 @@ def inspector_update(*, actor, inspector: Inspector, **values) -> Inspector:
     for field, value in values.items():
         if field in PROFILE_FIELDS:
             setattr(inspector, field, (value or "").strip())
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if not inspector.name:
         errors["name"] = ["请填写姓名。"]
     if not inspector.unit:
@@ -92,7 +92,7 @@ def inspector_update(*, actor, inspector: Inspector, **values) -> Inspector:
 
 
 def _record_errors(kind, start_on, end_on, organization, organization_name) -> dict:
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if kind not in InspectorRecord.Kind.values:
         errors["kind"] = [ValidationError("类别无效。", code="unknown_choice")]
     if start_on is None:
@@ -148,7 +148,7 @@ def inspector_relative_add(
     *, actor, inspector: Inspector, name: str, relation: str, organization=None, organization_name: str = ""
 ) -> InspectorRelative:
     access.check(actor, "change", inspector)
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if not name.strip():
         errors["name"] = ["请填写亲属姓名。"]
     if not relation.strip():

@@ -22,7 +22,14 @@ from core.audit import audit_record
 from planning.models import DeadlineSettings, Inspection, StageChange
 
 Stage = Inspection.Stage
-ORDER = [Stage.PREPARATION, Stage.ONSITE, Stage.REPORTING, Stage.FEEDBACK, Stage.RECTIFICATION, Stage.ARCHIVED]
+ORDER: list[str] = [
+    Stage.PREPARATION,
+    Stage.ONSITE,
+    Stage.REPORTING,
+    Stage.FEEDBACK,
+    Stage.RECTIFICATION,
+    Stage.ARCHIVED,
+]
 OFFICE = (access.OFFICE, access.OFFICE_HEAD)
 # Who may move an inspection into each stage.
 ADVANCE_ROLES = {

@@ -23,13 +23,13 @@ from core.services import role_assign, role_revoke
 from planning.conflicts import Conflict, conflict_check
 from planning.models import Inspection, Inspector, Round, Team, TeamMember
 
-ROLE_GRANTS = {
+ROLE_GRANTS: dict[str, str] = {
     TeamMember.Role.LEADER: access.TEAM_LEADER,
     TeamMember.Role.DEPUTY: access.TEAM_DEPUTY,
     TeamMember.Role.LIAISON: access.TEAM_LIAISON,
     TeamMember.Role.MEMBER: access.TEAM_MEMBER,
 }
-ROLE_LIMITS = {TeamMember.Role.LEADER: 1, TeamMember.Role.DEPUTY: 2, TeamMember.Role.LIAISON: 1}
+ROLE_LIMITS: dict[str, int] = {TeamMember.Role.LEADER: 1, TeamMember.Role.DEPUTY: 2, TeamMember.Role.LIAISON: 1}
 
 
 class ConflictsFound(Exception):

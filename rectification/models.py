@@ -8,6 +8,8 @@ its own organisation's. Who may do what within that (the unit drafts and reports
 office reviews and verifies) is decided by role in the services.
 """
 
+import datetime
+
 from django.db import models
 
 from core.access import AccessSpec, case_spec
@@ -293,6 +295,10 @@ class Assessment(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     access = rectification_spec("plan__inspection")
+
+    # Set by rectification.assessments after recording, for the page's message (not stored).
+    reopened: list[int]  # the tasks reopened for a second rectification
+    new_deadline: datetime.date | None
 
     class Meta:
         verbose_name = "整改评估"

@@ -30,12 +30,12 @@ from planning.models import DocumentNumber
 from rectification.models import ProgressReport, Reminder, TaskCheck
 from rectification.reminders import NOTICE_KINDS, number_kind
 
-TITLES = {
+TITLES: dict[str, str] = {
     Reminder.Kind.SUPERVISE: "巡察整改督办通知书",
     Reminder.Kind.WARN: "巡察整改告诫通知书",
     Reminder.Kind.ACCOUNT: "巡察整改问责建议书",
 }
-REPLY_DAYS = {Reminder.Kind.SUPERVISE: 7, Reminder.Kind.WARN: 5, Reminder.Kind.ACCOUNT: 5}
+REPLY_DAYS: dict[str, int] = {Reminder.Kind.SUPERVISE: 7, Reminder.Kind.WARN: 5, Reminder.Kind.ACCOUNT: 5}
 
 
 def _sentence(text: str) -> str:

@@ -45,7 +45,7 @@ def organization_kind_create(*, actor, authority: Authority, name: str, is_villa
 
 def _validate(org: Organization) -> None:
     """Field and cross-field rules, with Chinese messages keyed by field."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if org.kind_id and org.kind.authority_id != org.authority_id:
         errors["kind"] = [ValidationError("单位类别不属于本机构。", code="unknown_reference")]
     for field in ("parent", "merged_into"):
@@ -73,10 +73,10 @@ def _validate(org: Organization) -> None:
         raise ValidationError({"code": [ValidationError("该单位编码已被使用。", code="duplicate")]})
 
 
-def status_errors(status, established_on, ended_on, merged_into) -> dict[str, list[str]]:
+def status_errors(status, established_on, ended_on, merged_into) -> dict[str, list]:
     """The life-cycle rules shared by the form and the import."""
     S = Organization.Status
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if status in (S.MERGED, S.DISSOLVED) and not ended_on:
         errors["ended_on"] = ["已合并或已撤销的单位须填写撤销或并入日期。"]
     if status == S.MERGED and not merged_into:
@@ -147,7 +147,7 @@ def _leader_validate(leader: OrganizationLeader) -> None:
     (an open tenure runs on without end).
     """
     today = timezone.localdate()
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     leader.name = leader.name.strip() if isinstance(leader.name, str) else leader.name
     leader.post = leader.post.strip() if isinstance(leader.post, str) else leader.post
     if not leader.name:

@@ -146,7 +146,7 @@ def feedback_issue(*, actor, inspection: Inspection, issued_on: datetime.date | 
     """
     access.check(actor, "view", inspection)
     access.check_authority(actor, "change", Feedback, inspection.authority)
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if blocker := issue_blocker(inspection):
         errors["inspection"] = [ValidationError(blocker, code="stage_order")]
     today = timezone.localdate()
@@ -237,7 +237,7 @@ def feedback_acknowledge(
     if access.UNIT_LIAISON not in access.roles_on(actor, feedback):
         raise PermissionDenied
     name = " ".join((acknowledged_name or "").split())
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if acknowledged_on is None:
         errors["acknowledged_on"] = ["请填写签收日期。"]
     elif acknowledged_on < feedback.issued_on:

@@ -112,7 +112,7 @@ def lead_create(
     if not may_record_lead(actor, inspection):
         raise PermissionDenied
     name, post, details = (name or "").strip(), (post or "").strip(), (details or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if category not in Lead.Category.values:
         errors["category"] = ["请选择线索类别。"]
     if not name:

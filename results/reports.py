@@ -61,7 +61,7 @@ DECIDERS: dict[str, set[str]] = {
     Step.LEADING_GROUP: {access.LEADING_GROUP, access.OFFICE_HEAD},
     Step.SECRETARY: {access.OFFICE_HEAD},
 }
-DECIDER_NAMES = {
+DECIDER_NAMES: dict[str, str] = {
     Step.TEAM_MEETING: "组长",
     Step.OFFICE_REVIEW: "巡察办",
     Step.LEADING_GROUP: "领导小组或巡察办主任",
@@ -285,7 +285,7 @@ def report_version_save(
     body = _text(body)
     special = _text(special_body) if special_body is not None and roles & SPECIAL_READERS else current.special_body
     note = (note or "").strip()
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if not body:
         errors["body"] = ["请填写报告正文。"]
     elif len(body) > MAX_TEXT:
@@ -361,7 +361,7 @@ def report_submit(*, actor, report: InspectionReport) -> InspectionReport:
     if report.status == Status.APPROVED:
         raise ValidationError({"status": [ValidationError("报告已审定。", code="stage_order")]})
     version = current_version(report)
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if not report.ecology:
         errors["ecology"] = ["提交审议前，请评价被巡察单位的政治生态（好转、持平或恶化）。"]
     if not report.implementation:
@@ -426,7 +426,7 @@ def report_decide(
         raise PermissionDenied
     _decidable(report, step)
     comments = (comments or "").strip()
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if decision not in Decision.values:
         errors["decision"] = ["请选择审议结论：通过或退回修改。"]
     if decision == Decision.RETURNED and not comments:

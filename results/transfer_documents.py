@@ -18,7 +18,7 @@ from planning.documents import document_number_issue, document_settings_for
 from results.leads import lead_subjects
 from results.models import Lead, Transfer
 
-WHAT = {
+WHAT: dict[str, str] = {
     Transfer.Kind.LEADS: "问题线索",
     Transfer.Kind.CADRE: "选人用人方面问题",
     Transfer.Kind.FINDINGS: "有关问题",

@@ -38,17 +38,17 @@ from results.models import Lead, Transfer
 
 Kind = Transfer.Kind
 # The receiver kind each transfer goes to, and the category of the leads it may carry.
-RECEIVER_KIND = {
+RECEIVER_KIND: dict[str, str] = {
     Kind.LEADS: Receiver.Kind.DISCIPLINE,
     Kind.CADRE: Receiver.Kind.ORGANIZATION_DEPT,
     Kind.FINDINGS: Receiver.Kind.OTHER,
 }
-LEAD_CATEGORY = {
+LEAD_CATEGORY: dict[str, str] = {
     Kind.LEADS: Lead.Category.DISCIPLINE,
     Kind.CADRE: Lead.Category.CADRE,
     Kind.FINDINGS: Lead.Category.OTHER,
 }
-WRONG_RECEIVER = {
+WRONG_RECEIVER: dict[str, str] = {
     Kind.LEADS: "问题线索只能移交纪委监委，“{name}”是{kind}。",
     Kind.CADRE: "选人用人问题移交组织部，“{name}”是{kind}。",
     Kind.FINDINGS: "其他问题移交有关部门或被巡察单位，“{name}”是{kind}：问题线索和选人用人问题请按类别移交。",
@@ -152,7 +152,7 @@ def transfer_create(
     """
     leads, findings = list(leads), list(findings)
     _send_check(actor, inspection, kind, bool(leads))
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if kind not in Kind.values:
         raise ValidationError({"kind": ["请选择移交内容。"]})
     label = Kind(kind).label
@@ -168,7 +168,7 @@ def transfer_create(
     lead_errors = _lead_errors(kind, inspection, leads)
     if lead_errors:
         errors["leads"] = lead_errors
-    finding_errors = []
+    finding_errors: list[str | ValidationError] = []
     if kind == Kind.LEADS and findings:
         finding_errors.append("移交纪委监委的问题线索不附带其他问题，问题请另行移交。")
     for f in findings:
@@ -248,7 +248,7 @@ def transfer_create_from_ids(
     receiver = Receiver.objects.filter(pk=receiver_id, authority_id=inspection.authority_id).first()
     leads = list(access.restrict(Lead.objects.filter(pk__in=lead_ids, inspection=inspection), actor, "view"))
     findings = list(access.restrict(Finding.objects.filter(pk__in=finding_ids, inspection=inspection), actor, "view"))
-    errors = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if receiver is None:
         errors["receiver"] = [ValidationError("所选接收单位不存在。", code="unknown_reference")]
     if missing := sorted(set(lead_ids) - {x.pk for x in leads}):
@@ -322,7 +322,7 @@ def transfer_receive(*, actor, transfer: Transfer, received_on: datetime.date | 
     """
     _receiver_check(actor, transfer)
     received_name = (received_name or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if received_on is None:
         errors["received_on"] = ["请填写签收日期。"]
     elif received_on < transfer.sent_on:
@@ -365,7 +365,7 @@ def transfer_outcome_record(
     """
     _receiver_check(actor, transfer)
     detail = (detail or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if transfer.received_on is None:
         raise ValidationError({"outcome": [ValidationError("请先确认签收，再反馈办理结果。", code="stage_order")]})
     if outcome not in Transfer.Outcome.values:
