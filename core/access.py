@@ -1,6 +1,6 @@
 """The access module: the one place that decides who may see and change what.
 
-Two questions, asked by every selector, service, view and endpoint:
+Three questions, asked by every selector, service, view and endpoint:
 
 - ``restrict(queryset, user, action)``: which of these records may the user see
   (``"view"``) or change (``"change"``)?
@@ -8,6 +8,12 @@ Two questions, asked by every selector, service, view and endpoint:
   ``Http404`` when the record is out of the user's sight (the same answer as a
   missing record) and ``PermissionDenied`` when the user may see it but not
   change it.
+- ``may(user, "report.decide.secretary", report)``: may the user take this step of the work
+  on this record? The second table, ``STEPS``, names for every step the roles that take it
+  (held on the record itself, or on the records a step reaches through: see ``Step``).
+  Views and endpoints ask it to show or hide a button; services enforce it with
+  ``require``. The state of the record (a draft, the current step of a chain) is the
+  service's to check, with its message; ``STEPS`` says only who.
 
 Models do not decide; they only *declare* how they reach their scopes with an
 ``AccessSpec`` class attribute: their data kind and the lookup paths to their
@@ -26,6 +32,7 @@ Reach:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -43,6 +50,7 @@ UNIT_LIAISON, RECEIVER = "unit_liaison", "receiver"
 SYSADMIN, SECADMIN, AUDITOR = "sysadmin", "secadmin", "auditor"
 
 TEAM_ROLES = (TEAM_LEADER, TEAM_DEPUTY, TEAM_LIAISON, TEAM_MEMBER)
+OFFICE_ROLES = frozenset({OFFICE, OFFICE_HEAD})  # the inspection office of an authority
 ADMIN_ROLES = (SYSADMIN, SECADMIN, AUDITOR)  # 三员: each stands alone (core.services.role_assign)
 AUTHORITY_ROLES = (OFFICE, OFFICE_HEAD, LEADING_GROUP, SYSADMIN, SECADMIN, AUDITOR)
 # Which kind of scope_id each role needs (None: the authority alone).
@@ -353,3 +361,115 @@ def authorities_for(user, action: str, model) -> list[int]:
         elif reach == "tree":
             ids.extend(_tree_ids(user, g.authority_path))
     return sorted(set(ids))
+
+
+# Who may take which step ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """The roles that take one step of the work. A role counts when the user holds it on the
+    record asked about (``roles_on``: an office role on its authority, a team role on its
+    inspection, a liaison on its organisation, a receiver on its transfer), or, with
+    ``through``, on one of the records ``through(record)`` gives (a look-back team reads the
+    inspection it revisits through the look-back inspection it is the team of)."""
+
+    roles: frozenset[str]
+    through: Callable[[Model], Iterable[Model]] | None = None
+
+
+def _step(*roles: str | Iterable[str], through=None) -> Step:
+    flat: set[str] = set()
+    for r in roles:
+        flat.update({r} if isinstance(r, str) else r)
+    return Step(frozenset(flat), through)
+
+
+_TEAM = frozenset(TEAM_ROLES)
+_REVISITED_BY = lambda inspection: inspection.lookbacks.all()  # noqa: E731 (look-backs revisiting it)
+
+STEPS: dict[str, Step] = {
+    "system.status": _step(SYSADMIN),  # the system administrator's status page
+    # planning: moving an inspection into each stage (planning.stages)
+    "inspection.advance.onsite": _step(OFFICE_ROLES),
+    "inspection.advance.reporting": _step(OFFICE_ROLES, TEAM_LEADER),
+    "inspection.advance.feedback": _step(OFFICE_ROLES),
+    "inspection.advance.rectification": _step(OFFICE_ROLES),
+    "inspection.advance.archived": _step(OFFICE_ROLES),
+    "document.number": _step(OFFICE_ROLES),  # the office gives official documents their numbers
+    "objection.raise": _step(UNIT_LIAISON),  # the inspected unit objects to a team member
+    "objection.read_all": _step(OFFICE_ROLES, LEADING_GROUP),
+    "objection.decide": _step(OFFICE_ROLES),
+    # onsite: petitions, talks, working papers
+    "petition.designate_intake": _step(TEAM_LEADER, OFFICE_ROLES),
+    "petition.read_identity": _step(TEAM_INTAKE),
+    # talk notes, and the attachments of talks
+    "interview.read_notes": _step(OFFICE_ROLES, _TEAM),
+    "paper.review": _step(TEAM_LEADER, TEAM_DEPUTY),
+    # the office reviews the papers the team leader wrote (onsite.papers)
+    "paper.review_leaders_paper": _step(OFFICE_ROLES),
+    # results: the report and its approval chain, feedback, leads, transfers
+    "report.create": _step(_TEAM),
+    "report.edit": _step(_TEAM, OFFICE_ROLES),
+    "report.submit": _step(TEAM_LEADER),
+    "report.read_special": _step(TEAM_LEADER, OFFICE_HEAD),
+    "report.decide.team_meeting": _step(TEAM_LEADER),
+    "report.decide.office_review": _step(OFFICE_ROLES),
+    "report.decide.leading_group": _step(LEADING_GROUP, OFFICE_HEAD),
+    "report.decide.secretary": _step(OFFICE_HEAD),
+    "feedback.issue": _step(OFFICE_ROLES),
+    "feedback.acknowledge": _step(UNIT_LIAISON),  # the unit signs for it (签收)
+    # the feedback to the leadership and to the head, before it is issued
+    "feedback.read_internal": _step(OFFICE_ROLES, _TEAM),
+    # the public version: masking opens the leads' names (results.feedback_documents)
+    "feedback.read_public_draft": _step(OFFICE_HEAD),
+    "lead.record": _step(TEAM_LEADER, OFFICE_HEAD),
+    "transfer.send": _step(OFFICE_ROLES),
+    "transfer.send_leads": _step(OFFICE_HEAD),  # only the head sees every lead
+    "transfer.answer": _step(RECEIVER),
+    # rectification: the unit drafts its plan and reports on its tasks; the office reviews the
+    # plan, verifies each task and assesses the whole (rectification's services)
+    "plan.draft": _step(UNIT_LIAISON),
+    "plan.review": _step(OFFICE_ROLES),
+    "plan.assess": _step(OFFICE_ROLES),
+    "task.report": _step(UNIT_LIAISON),
+    "task.verify": _step(OFFICE_ROLES),
+    "plan.read_report": _step(OFFICE_ROLES, LEADING_GROUP, _TEAM, UNIT_LIAISON),  # the rectification report
+    "lookback.record": _step(TEAM_LEADER, TEAM_DEPUTY, OFFICE_ROLES),
+    "lookback.read_revisited": _step(_TEAM, through=_REVISITED_BY),
+}
+
+
+def may(user, action: str, obj: Model, *, held: set[str] | None = None) -> bool:
+    """Whether ``user`` holds a role that takes step ``action`` on ``obj``.
+
+    ``held``: the user's ``roles_on(user, obj)`` when the caller has them already (one query
+    for several questions). An unknown ``action`` is a ``KeyError``: a misspelt step is a bug.
+    """
+    step = STEPS[action]
+    if user is None:
+        return False
+    if step.through is not None:
+        return any(roles_on(user, other) & step.roles for other in step.through(obj))
+    return bool((roles_on(user, obj) if held is None else held) & step.roles)
+
+
+def require(user, action: str, obj: Model) -> None:
+    """For services: ``Http404`` if ``obj`` is out of ``user``'s sight, ``PermissionDenied``
+    unless ``user`` takes step ``action`` on it. ``user`` None is the system itself."""
+    if user is None:
+        return
+    check(user, "view", obj)
+    if not may(user, action, obj):
+        raise PermissionDenied
+
+
+def may_somewhere(user, action: str) -> bool:
+    """Whether ``user`` holds any role that takes step ``action`` on some record: for menus
+    and lists; each record is still asked with ``may``."""
+    return bool(roles(user) & STEPS[action].roles)
+
+
+def step_roles(action: str) -> frozenset[str]:
+    """The roles that take step ``action`` (for queries that select by role)."""
+    return STEPS[action].roles

@@ -23,4 +23,6 @@ class CoreConfig(AppConfig):
         menu.register("", menu.MenuItem("工作台", "workbench", lambda u: True))
         menu.register("系统管理", menu.MenuItem("账号与授权", "accounts:list", lambda u: access.can(u, "view", User)))
         menu.register("系统管理", menu.MenuItem("审计日志", "audit:list", lambda u: access.can(u, "view", AuditEvent)))
-        menu.register("系统管理", menu.MenuItem("系统状态", "system", lambda u: access.SYSADMIN in access.roles(u)))
+        menu.register(
+            "系统管理", menu.MenuItem("系统状态", "system", lambda u: access.may_somewhere(u, "system.status"))
+        )

@@ -3,7 +3,7 @@
 A talk is planned (category, name, post, planned date), then held and recorded: when,
 where, by at least two members of the inspection's team, with notes and attachments.
 The plan can be filled from the registry's current leaders of the inspected organisation.
-Notes are read only by the team and the office (``onsite.fieldwork.may_read_notes``).
+Notes are read only by the team and the office (the step ``interview.read_notes`` of ``core.access``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from core import access
 from core.audit import audit_record
-from onsite.fieldwork import attachments_check, attachments_store, inspection_check_open, may_read_notes
+from onsite.fieldwork import attachments_check, attachments_store, inspection_check_open
 from onsite.models import Interview
 from planning.models import Inspection, TeamMember
 from registry.models import OrganizationLeader
@@ -245,7 +245,7 @@ def interview_record(
 def interview_notes_read(*, user, interview: Interview) -> str | None:
     """The talk's notes for ``user``, or None for those who may not read them (the leading
     group, the city). Reading recorded notes is audited."""
-    if not may_read_notes(user, interview.inspection):
+    if not access.may(user, "interview.read_notes", interview.inspection):
         return None
     if interview.notes:
         audit_record(actor=user, action="interview.read", obj=interview, authority=interview.inspection.authority)

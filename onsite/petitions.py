@@ -35,6 +35,7 @@ from core import access
 from core.audit import audit_record
 from core.crypto import SealError, seal_json, unseal_json
 from core.files import file_path
+from core.idnumber import id_number_normalise
 from core.models import RoleAssignment, User
 from core.services import role_assign, role_revoke
 from onsite.attachments import attachment_create
@@ -56,37 +57,6 @@ class RateLimited(Exception):
 
 # --- checks shared by staff and the public --------------------------------------------
 
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
-
-
-def _id_check_char(first17: str) -> str:
-    return ID_CHECK[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
-
-
-def id_number_normalise(value: str) -> str:
-    """A resident ID number (GB 11643) as 18 characters; 15-digit ones are upgraded.
-
-    Raises ``ValueError`` with a Chinese message for a wrong length, birth date or check digit.
-    """
-    v = re.sub(r"\s", "", value or "").upper()
-    if not v:
-        return ""
-    if re.fullmatch(r"\d{15}", v):
-        v = v[:6] + "19" + v[6:]
-        v += _id_check_char(v)
-    elif not re.fullmatch(r"\d{17}[\dX]", v):
-        raise ValueError("身份证号应为18位（或15位旧号码），只含数字，最后一位可以是X。")
-    try:
-        born = datetime.date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
-    except ValueError:
-        raise ValueError("身份证号中的出生日期无效，请核对。")
-    if born < datetime.date(1900, 1, 1) or born > timezone.localdate():
-        raise ValueError("身份证号中的出生日期无效，请核对。")
-    if v[17] != _id_check_char(v[:17]):
-        raise ValueError("身份证号校验位不正确，请核对。")
-    return v
-
 
 def _identity(errors: dict, *, anonymous: bool, name: str, phone: str, id_number: str, address: str) -> dict:
     """The identity to seal (empty when anonymous), collecting Chinese errors by field."""
@@ -103,8 +73,8 @@ def _identity(errors: dict, *, anonymous: bool, name: str, phone: str, id_number
         errors["address"] = ["联系地址不超过 200 字。"]
     try:
         id_number = id_number_normalise(id_number)
-    except ValueError as e:
-        errors["id_number"] = [str(e)]
+    except ValidationError as e:
+        errors["id_number"] = e.error_list
     return {"name": name, "phone": phone, "id_number": id_number, "address": address}
 
 

@@ -404,7 +404,7 @@ def document_number_issue(
     if found:
         return found.text
     values = {"abbr": doc_settings.abbreviation, "year": year}
-    if actor is not None and not access.roles_on(actor, inspection) & {access.OFFICE, access.OFFICE_HEAD}:
+    if actor is not None and not access.may(actor, "document.number", inspection):
         return doc_settings.doc_number_format.format(**values, number="　　")  # the office numbers it
     with transaction.atomic():
         if doc_settings.pk is None:

@@ -8,7 +8,7 @@ or dismisses it with its reasons. Both are on the record.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
@@ -44,7 +44,7 @@ def objections_for(*, user):
 
 def member_objection_raise(*, actor, inspection: Inspection, member: TeamMember, reason: str) -> MemberObjection:
     """The unit's liaison objects to ``member`` of the team inspecting the unit."""
-    if access.UNIT_LIAISON not in access.roles_on(actor, inspection):
+    if not access.may(actor, "objection.raise", inspection):
         raise Http404
     reason = reason.strip()
     errors: dict[str, list] = {}  # messages or ValidationErrors, by field
@@ -83,9 +83,7 @@ def member_objection_raise(*, actor, inspection: Inspection, member: TeamMember,
 
 def member_objection_decide(*, actor, objection: MemberObjection, uphold: bool, answer: str) -> MemberObjection:
     """The office answers an objection; upholding it takes the member off the team."""
-    access.check(actor, "view", objection)
-    if not access.roles_on(actor, objection) & {access.OFFICE, access.OFFICE_HEAD}:
-        raise PermissionDenied
+    access.require(actor, "objection.decide", objection)
     answer = answer.strip()
     if objection.status != MemberObjection.Status.OPEN:
         raise ValidationError({"status": [ValidationError("该回避意见已处理。", code="not_editable")]})
@@ -119,7 +117,7 @@ def todos_for(user) -> list:
 
     from core.workbench import Todo
 
-    if not access.roles(user) & {access.OFFICE, access.OFFICE_HEAD}:
+    if not access.may_somewhere(user, "objection.decide"):
         return []
     qs = access.restrict(MemberObjection.objects.filter(status=MemberObjection.Status.OPEN), user, "change")
     qs = qs.select_related("inspection__organization")

@@ -38,7 +38,7 @@ def register_all():
         return access.can(user, "view", Inspector)
 
     def may_see_objections(user):
-        return bool(access.roles(user) & {access.OFFICE, access.OFFICE_HEAD, access.LEADING_GROUP, access.UNIT_LIAISON})
+        return access.may_somewhere(user, "objection.read_all") or access.may_somewhere(user, "objection.raise")
 
     def is_inspector(user):
         return Inspector.objects.filter(user=user).exists()

@@ -13,7 +13,7 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,15 +30,7 @@ ORDER: list[str] = [
     Stage.RECTIFICATION,
     Stage.ARCHIVED,
 ]
-OFFICE = (access.OFFICE, access.OFFICE_HEAD)
-# Who may move an inspection into each stage.
-ADVANCE_ROLES = {
-    Stage.ONSITE: OFFICE,
-    Stage.REPORTING: (*OFFICE, access.TEAM_LEADER),
-    Stage.FEEDBACK: OFFICE,
-    Stage.RECTIFICATION: OFFICE,
-    Stage.ARCHIVED: OFFICE,
-}
+# Who may move an inspection into each stage: the steps "inspection.advance.<stage>" of core.access.
 
 
 def next_stage(inspection: Inspection) -> str | None:
@@ -47,8 +39,9 @@ def next_stage(inspection: Inspection) -> str | None:
 
 
 def may_advance(user, inspection: Inspection) -> bool:
+    """Whether ``user`` may move ``inspection`` to its next stage (for the button)."""
     nxt = next_stage(inspection)
-    return nxt is not None and bool(access.roles_on(user, inspection) & set(ADVANCE_ROLES[nxt]))
+    return nxt is not None and access.may(user, f"inspection.advance.{nxt}", inspection)
 
 
 # Later stages' conditions on a move: ``check(inspection, to_stage) -> Chinese reason or None``
@@ -86,8 +79,7 @@ def inspection_advance(*, actor, inspection: Inspection, to_stage: str, on: date
         raise ValidationError(
             {"to_stage": [ValidationError(f"只能依次推进到下一阶段：{Stage(nxt).label}。", code="stage_order")]}
         )
-    if actor is not None and not access.roles_on(actor, inspection) & set(ADVANCE_ROLES[nxt]):
-        raise PermissionDenied
+    access.require(actor, f"inspection.advance.{nxt}", inspection)
     if reason := advance_blocker(inspection, to_stage):
         raise ValidationError({"to_stage": [ValidationError(reason, code="stage_order")]})
     last = inspection.stage_changes.order_by("-on", "-id").first()

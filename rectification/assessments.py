@@ -29,7 +29,6 @@ from core import access
 from core.audit import audit_record
 from planning.stages import add_months, deadline_settings_for
 from rectification.models import Assessment, AssessmentCriterion, Grade, RectificationPlan, RectificationTask
-from rectification.plans import is_office_of
 
 TaskStatus = RectificationTask.Status
 DEFAULT_CRITERIA = (
@@ -269,7 +268,7 @@ def assessment_record(
     rectification report (or its own, if later). The assessment records the round it assessed.
     """
     access.check(actor, "view", plan)
-    if not is_office_of(actor, plan):
+    if not access.may(actor, "plan.assess", plan):
         raise PermissionDenied
     today = timezone.localdate()
     on = on or today
@@ -368,7 +367,7 @@ def todos_for(user) -> list:
 
     from core.workbench import Todo
 
-    if not access.roles(user) & {access.OFFICE, access.OFFICE_HEAD}:
+    if not access.may_somewhere(user, "plan.assess"):
         return []
     plans = access.restrict(
         RectificationPlan.objects.filter(status=RectificationPlan.Status.APPROVED).select_related(
@@ -382,7 +381,7 @@ def todos_for(user) -> list:
     )
     items = []
     for plan in plans.distinct()[:50]:
-        if is_office_of(user, plan) and assessment_open(plan):
+        if access.may(user, "plan.assess", plan) and assessment_open(plan):
             url = reverse("rectification:assessment", args=[plan.pk])
             items.append(Todo(f"{plan.inspection.organization.name}：整改评估", url, None, "整改"))
     return items

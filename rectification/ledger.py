@@ -33,7 +33,6 @@ from core import access
 from core.audit import audit_record, current_context
 from core.excel import SpreadsheetRejected, read_rows, safe_cell, workbook_bytes
 from rectification.models import RectificationPlan, RectificationTask
-from rectification.plans import is_unit_of
 from rectification.tasks import PROGRESS_MAX, overdue_q, state_label, task_progress, tasks_for
 
 TaskStatus = RectificationTask.Status
@@ -370,7 +369,7 @@ def ledger_import(
     the unit's liaison. Row problems come back in the result, nothing written.
     """
     access.check(actor, "view", plan)
-    if not is_unit_of(actor, plan):
+    if not access.may(actor, "task.report", plan):
         raise PermissionDenied
     result = LedgerImport()
     err = result.errors

@@ -4,7 +4,8 @@ findings of the inspection it revisits were truly fixed.
 - ``lookback_items_for`` shows the look-back's viewers every finding of the revisited
   inspection with its tasks, latest progress, evidence and status, the plan's status and
   last assessment grade, and the verdict recorded so far. The look-back team holds no role
-  on the old inspection; it reads it through the look-back (``rectification.lookback_access``).
+  on the old inspection; it reads it through the look-back (the step
+  ``lookback.read_revisited`` of ``core.access``).
 - ``lookback_check_record``: the look-back's team (or its office) records or changes the
   verdict on one old finding: 真改实改, 表面整改 or 未整改. The latter two need a note and
   become a new finding of the look-back (once), on an approved working paper written and
@@ -37,7 +38,6 @@ from rectification.models import (
     RectificationPlan,
     RectificationTask,
 )
-from rectification.plans import is_office_of
 from rectification.tasks import finding_state
 from results.models import Feedback
 
@@ -92,15 +92,15 @@ def _revisited(inspection: Inspection) -> Inspection:
 
 
 # A verdict of 表面整改 or 未整改 becomes a finding on an approved paper: the call of those who
-# approve papers (onsite.papers), the look-back's leader and deputy, or of the office.
-RECORDERS = frozenset({access.TEAM_LEADER, access.TEAM_DEPUTY})
+# approve papers (onsite.papers), the look-back's leader and deputy, or of the office (the
+# step ``lookback.record`` of core.access).
 
 
 def may_record(user, inspection: Inspection) -> bool:
     """The look-back's team leader or deputy, or the office of its authority."""
     if inspection.kind != InspectionKind.LOOKBACK or inspection.revisits_id is None:
         return False
-    return bool(access.roles_on(user, inspection) & RECORDERS) or is_office_of(user, inspection)
+    return access.may(user, "lookback.record", inspection)
 
 
 def record_blocker(inspection: Inspection) -> str | None:

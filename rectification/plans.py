@@ -31,7 +31,6 @@ from rectification.models import PlanReview, RectificationPlan, RectificationTas
 from results.models import Feedback
 
 Status = RectificationPlan.Status
-OFFICE_ROLES = frozenset({access.OFFICE, access.OFFICE_HEAD})
 SUMMARY_MAX = 5000
 NAME_MAX = 50
 
@@ -39,22 +38,16 @@ NAME_MAX = 50
 # Who may do what -------------------------------------------------------------------------
 
 
-def is_unit_of(user, obj) -> bool:
-    """Whether ``user`` is the inspected unit's liaison for ``obj`` (a plan, task, inspection…)."""
-    return access.UNIT_LIAISON in access.roles_on(user, obj)
-
-
-def is_office_of(user, obj) -> bool:
-    """Whether ``user`` is the office (or its head) of ``obj``'s own authority."""
-    return bool(access.roles_on(user, obj) & OFFICE_ROLES)
+# Who takes each step is core.access's table (plan.draft, plan.review, plan.assess, task.report,
+# task.verify); these add the plan's state, for the buttons.
 
 
 def may_draft(user, plan: RectificationPlan) -> bool:
-    return plan.editable and is_unit_of(user, plan)
+    return plan.editable and access.may(user, "plan.draft", plan)
 
 
 def may_review(user, plan: RectificationPlan) -> bool:
-    return plan.status == Status.SUBMITTED and is_office_of(user, plan)
+    return plan.status == Status.SUBMITTED and access.may(user, "plan.review", plan)
 
 
 # Reads -----------------------------------------------------------------------------------
@@ -132,7 +125,7 @@ def _clean_text(value, field: str, label: str, limit: int, errors: dict) -> str:
 
 def plan_create(*, actor, inspection: Inspection, summary: str = "", head_name: str = "") -> RectificationPlan:
     """The unit's liaison starts the plan of ``inspection`` (once its feedback is acknowledged)."""
-    if actor is not None and not is_unit_of(actor, inspection):
+    if actor is not None and not access.may(actor, "plan.draft", inspection):
         access.check(actor, "view", inspection)  # Http404 for those who cannot see it
         raise PermissionDenied
     errors: dict = {}
@@ -172,7 +165,7 @@ def _lock(plan: RectificationPlan) -> RectificationPlan:
 def plan_update(*, actor, plan: RectificationPlan, summary: str, head_name: str) -> RectificationPlan:
     """The unit changes the plan's general arrangements while it is a draft or returned."""
     access.check(actor, "change", plan)
-    if not is_unit_of(actor, plan):
+    if not access.may(actor, "plan.draft", plan):
         raise PermissionDenied
     errors: dict = {}
     summary = _clean_text(summary, "summary", "整改工作安排", SUMMARY_MAX, errors)
@@ -195,7 +188,7 @@ def plan_head_report_set(*, actor, plan: RectificationPlan, head_name: str, head
     """The unit records its head's own report on how they led the rectification (for the
     rectification report); any time after the plan is approved."""
     access.check(actor, "change", plan)
-    if not is_unit_of(actor, plan):
+    if not access.may(actor, "plan.draft", plan):
         raise PermissionDenied
     errors: dict = {}
     head_name = _clean_text(head_name, "head_name", "单位主要负责人", NAME_MAX, errors)
@@ -221,7 +214,7 @@ def plan_submit(*, actor, plan: RectificationPlan, on: datetime.date | None = No
     ``on`` dates a submission recorded afterwards (not in the future, not before the
     feedback was acknowledged)."""
     access.check(actor, "change", plan)
-    if not is_unit_of(actor, plan):
+    if not access.may(actor, "plan.draft", plan):
         raise PermissionDenied
     submitted_at = timezone.now()
     if on is not None:
@@ -288,7 +281,7 @@ def plan_review(
     """The office decides on a submitted plan with the other reviewers' opinions: approved
     (the inspection moves to the rectification stage) or returned with comments."""
     access.check(actor, "view", plan)
-    if not is_office_of(actor, plan):
+    if not access.may(actor, "plan.review", plan):
         raise PermissionDenied
     on = on or timezone.localdate()
     errors: dict = {}

@@ -33,8 +33,8 @@ def register_all():
             return []
         if (
             plans.plan_of(user=user, inspection=inspection) is not None
-            or plans.is_unit_of(user, inspection)
-            or plans.is_office_of(user, inspection)
+            or access.may(user, "plan.draft", inspection)
+            or access.may(user, "plan.review", inspection)
         ):
             return [("整改", reverse("rectification:inspection_plan", args=[inspection.pk]))]
         return []

@@ -38,8 +38,6 @@ from core import access
 from core.audit import audit_record
 from rectification.models import RectificationPlan, RectificationTask, Reminder, ReminderSettings
 
-OFFICE_ROLES = (access.OFFICE, access.OFFICE_HEAD)
-
 Kind = Reminder.Kind
 # The steps, lowest first, with the setting that says when each is due.
 LADDER = (
@@ -292,7 +290,7 @@ def todos_for(user) -> list:
     from core.workbench import Todo
 
     grants = access.grants(user)
-    offices = {g.authority_id for g in grants if g.role in OFFICE_ROLES}
+    offices = {g.authority_id for g in grants if g.role in access.OFFICE_ROLES}
     units = {(g.authority_id, g.scope_id) for g in grants if g.role == access.UNIT_LIAISON and g.scope_id}
     if not offices and not units:
         return []

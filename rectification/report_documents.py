@@ -297,7 +297,6 @@ def _masked(document: OfficialDocument, names: list[str]) -> OfficialDocument:
 # Kinds and the download ----------------------------------------------------------------
 
 # The report goes to the leading group, which reads it as the office, the team and the unit do.
-READERS = frozenset({access.OFFICE, access.OFFICE_HEAD, access.LEADING_GROUP, *access.TEAM_ROLES, access.UNIT_LIAISON})
 
 
 @dataclass(frozen=True)
@@ -314,7 +313,7 @@ DOCUMENTS = {
 
 def documents_allowed(user, plan: RectificationPlan) -> list[str]:
     """The kinds ``user`` may download now (none before the plan is approved)."""
-    if plan.status != RectificationPlan.Status.APPROVED or not access.roles_on(user, plan) & READERS:
+    if plan.status != RectificationPlan.Status.APPROVED or not access.may(user, "plan.read_report", plan):
         return []
     return list(DOCUMENTS)
 
@@ -337,7 +336,7 @@ def report_document(*, actor, plan: RectificationPlan, kind: str) -> tuple[str, 
                 ]
             }
         )
-    if not access.roles_on(actor, plan) & READERS:
+    if not access.may(actor, "plan.read_report", plan):
         raise PermissionDenied
     if plan.status != RectificationPlan.Status.APPROVED:
         raise ValidationError(

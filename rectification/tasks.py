@@ -28,11 +28,8 @@ from planning.models import Inspection
 from rectification.evidence import evidence_check, evidence_store
 from rectification.models import ProgressReport, RectificationPlan, RectificationTask, TaskCheck
 from rectification.plans import (
-    OFFICE_ROLES,
     default_deadline,
     findings_without_tasks,
-    is_office_of,
-    is_unit_of,
     plan_due_on,
 )
 
@@ -157,7 +154,7 @@ def _check_drafting(actor, plan: RectificationPlan, *, late_finding: Finding | N
     or, for a finding that has no task yet (one found after the plan was approved), a
     supplementary task on the approved plan."""
     access.check(actor, "change", plan)
-    if not is_unit_of(actor, plan):
+    if not access.may(actor, "task.report", plan):
         raise PermissionDenied
     locked = RectificationPlan.objects.select_for_update().select_related("inspection").get(pk=plan.pk)
     if locked.editable or (late_finding is not None and may_supplement(locked, late_finding)):
@@ -165,6 +162,21 @@ def _check_drafting(actor, plan: RectificationPlan, *, late_finding: Finding | N
     raise ValidationError(
         {"plan": [ValidationError(f"整改方案{locked.get_status_display()}，不能修改整改任务。", code="not_editable")]}
     )
+
+
+def may_report(user, task: RectificationTask) -> bool:
+    """Whether ``user`` may report progress on ``task`` now (the unit, on an approved plan,
+    until the task is verified): for the page's form; ``task_progress`` checks again."""
+    return (
+        access.may(user, "task.report", task)
+        and task.plan.status == RectificationPlan.Status.APPROVED
+        and task.status != RectificationTask.Status.VERIFIED
+    )
+
+
+def may_verify(user, task: RectificationTask) -> bool:
+    """Whether ``user`` may verify or reject ``task`` now (the office, once it is reported done)."""
+    return task.status == RectificationTask.Status.REPORTED and access.may(user, "task.verify", task)
 
 
 def may_supplement(plan: RectificationPlan, finding: Finding) -> bool:
@@ -257,7 +269,7 @@ def task_progress(
     """The unit reports progress on a task of its approved plan, with evidence; ``completed``
     asks the office to verify and close it (the task waits as 待核验)."""
     access.check(actor, "change", task)
-    if not is_unit_of(actor, task):
+    if not access.may(actor, "task.report", task):
         raise PermissionDenied
     on = on or timezone.localdate()
     text = (text or "").strip()
@@ -361,7 +373,7 @@ def _check_date(task: RectificationTask, on: datetime.date) -> None:
 
 def _check_office(actor, task: RectificationTask) -> None:
     access.check(actor, "view", task)
-    if not is_office_of(actor, task):
+    if not access.may(actor, "task.verify", task):
         raise PermissionDenied
 
 
@@ -442,7 +454,7 @@ def todos_for(user) -> list:
     from core.workbench import Todo
 
     grants = access.grants(user)
-    offices = {g.authority_id for g in grants if g.role in OFFICE_ROLES}
+    offices = {g.authority_id for g in grants if g.role in access.OFFICE_ROLES}
     units = {(g.authority_id, g.scope_id) for g in grants if g.role == access.UNIT_LIAISON}
     if not offices and not units:
         return []

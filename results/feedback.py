@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,9 +31,6 @@ from planning.models import Inspection
 from planning.stages import add_months, deadline_settings_for
 from results.models import Feedback, InspectionReport, ReportDecision, Step
 
-OFFICE_ROLES = frozenset({access.OFFICE, access.OFFICE_HEAD})
-# Who reads the feedback to the leadership and to the head: the office and the team.
-INTERNAL_ROLES = OFFICE_ROLES | frozenset(access.TEAM_ROLES)
 NAME_MAX = 50  # Feedback.acknowledged_name
 
 
@@ -110,11 +107,6 @@ def secretary_meeting_on(inspection: Inspection) -> datetime.date | None:
         .first()
     )
     return decision.decided_on if decision else None
-
-
-def is_office_of(user, obj) -> bool:
-    """Whether ``user`` is the office (or its head) of ``obj``'s own authority."""
-    return bool(access.roles_on(user, obj) & OFFICE_ROLES)
 
 
 @dataclass(frozen=True)
@@ -197,9 +189,7 @@ def finding_exclusion_set(*, actor, finding: Finding, excluded: str) -> Finding:
     ``Http404`` if the actor cannot see the finding, ``PermissionDenied`` unless they are
     the office of its authority, ``ValidationError`` for any other value.
     """
-    access.check(actor, "view", finding)
-    if not is_office_of(actor, finding):
-        raise PermissionDenied
+    access.require(actor, "feedback.issue", finding)
     excluded = (excluded or "").strip()
     if excluded and excluded not in Exclusion.values:
         raise ValidationError(
@@ -233,9 +223,7 @@ def feedback_acknowledge(
     organisation, ``ValidationError`` for a second acknowledgement, a missing name, or a date
     missing, before the feedback or in the future.
     """
-    access.check(actor, "view", feedback)
-    if access.UNIT_LIAISON not in access.roles_on(actor, feedback):
-        raise PermissionDenied
+    access.require(actor, "feedback.acknowledge", feedback)
     name = " ".join((acknowledged_name or "").split())
     errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if acknowledged_on is None:
@@ -290,7 +278,7 @@ def todos_for(user) -> list:
 
     from core.workbench import Todo
 
-    if access.UNIT_LIAISON not in access.roles(user):
+    if not access.may_somewhere(user, "feedback.acknowledge"):
         return []
     qs = unit_feedback_for(user=user).filter(acknowledged_at__isnull=True)
     url = reverse("results:unit")

@@ -29,7 +29,7 @@ from core.crypto import SealError, unseal_json
 from core.documents import OfficialDocument, cn_date, cn_number, document_render
 from onsite.models import Finding, FocusArea
 from planning.documents import document_number_issue, document_settings_for
-from results.feedback import INTERNAL_ROLES, rectification_due, report_of, secretary_meeting_on
+from results.feedback import rectification_due, report_of, secretary_meeting_on
 from results.models import Feedback, InspectionReport, Lead
 
 MASK = "××"
@@ -312,16 +312,16 @@ def _masked(document: OfficialDocument, names: list[str]) -> OfficialDocument:
 class DocumentKind:
     label: str  # in file names and on the page
     build: Callable[[_Facts], OfficialDocument]
-    roles: frozenset[str]  # who may download it
+    step: str  # who may download it: a step of core.access
     numbered: bool
 
 
 DOCUMENTS = {
-    "leadership": DocumentKind("反馈意见（领导班子）", leadership, INTERNAL_ROLES, numbered=True),
-    "head": DocumentKind("反馈意见（主要负责人）", head, INTERNAL_ROLES, numbered=True),
+    "leadership": DocumentKind("反馈意见（领导班子）", leadership, "feedback.read_internal", numbered=True),
+    "head": DocumentKind("反馈意见（主要负责人）", head, "feedback.read_internal", numbered=True),
     # The office head only: masking opens the leads' names, and comparing the public text
     # with the leadership version would tell the office which names are leads' subjects.
-    "public": DocumentKind("反馈情况公开稿", public, frozenset({access.OFFICE_HEAD}), numbered=False),
+    "public": DocumentKind("反馈情况公开稿", public, "feedback.read_public_draft", numbered=False),
 }
 
 
@@ -333,7 +333,7 @@ def number_kind(kind: str) -> str:
 def documents_allowed(user, feedback: Feedback) -> list[str]:
     """The kinds of feedback document ``user`` may download."""
     held = access.roles_on(user, feedback)
-    return [kind for kind, spec in DOCUMENTS.items() if held & spec.roles]
+    return [kind for kind, spec in DOCUMENTS.items() if access.may(user, spec.step, feedback, held=held)]
 
 
 def feedback_document(*, actor, feedback: Feedback, kind: str) -> tuple[str, bytes]:
@@ -348,7 +348,7 @@ def feedback_document(*, actor, feedback: Feedback, kind: str) -> tuple[str, byt
     if kind not in DOCUMENTS:
         raise ValidationError({"kind": [ValidationError("未知的文书类型。", code="unknown_choice")]})
     spec = DOCUMENTS[kind]
-    if not access.roles_on(actor, feedback) & spec.roles:
+    if not access.may(actor, spec.step, feedback):
         raise PermissionDenied
     inspection = feedback.inspection
     facts = _facts(feedback)

@@ -49,11 +49,6 @@ def may_view_leads(user, inspection: Inspection) -> bool:
     )
 
 
-def may_record_lead(user, inspection: Inspection) -> bool:
-    """Whether ``user`` may record a lead on ``inspection`` (its team leader, the office head of its authority)."""
-    return bool(access.roles_on(user, inspection) & {access.TEAM_LEADER, access.OFFICE_HEAD})
-
-
 def lead_subjects(*, actor, leads) -> dict[int, dict]:
     """The unsealed subjects (``{"name", "post", "details"}``) of ``leads``, by lead id.
 
@@ -109,7 +104,7 @@ def lead_create(
     (only a lead on a senior leader may be sealed; the finding must be of this inspection).
     """
     access.check(actor, "view", inspection)
-    if not may_record_lead(actor, inspection):
+    if not access.may(actor, "lead.record", inspection):
         raise PermissionDenied
     name, post, details = (name or "").strip(), (post or "").strip(), (details or "").strip()
     errors: dict[str, list] = {}  # messages or ValidationErrors, by field

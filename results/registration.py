@@ -17,9 +17,12 @@ def register_all():
 
     menu.register("问题与报告", menu.MenuItem("巡察报告", "results:reports", may_view_reports))
     menu.register("移交", menu.MenuItem("移交台账", "results:transfer_list", may_view_transfers))
-    menu.register("移交", menu.MenuItem("接收移交", "results:received", lambda u: access.RECEIVER in access.roles(u)))
     menu.register(
-        "问题与报告", menu.MenuItem("反馈意见", "results:unit", lambda u: access.UNIT_LIAISON in access.roles(u))
+        "移交", menu.MenuItem("接收移交", "results:received", lambda u: access.may_somewhere(u, "transfer.answer"))
+    )
+    menu.register(
+        "问题与报告",
+        menu.MenuItem("反馈意见", "results:unit", lambda u: access.may_somewhere(u, "feedback.acknowledge")),
     )
     workbench.register(reports.todos_for)
     workbench.register(feedback.todos_for)

@@ -8,7 +8,7 @@ be compared with the one before. The ratings (政治生态, 贯彻落实情况) 
 
 The special report (专题报告: leads on named leaders) is a second text in the same
 version. Only the team leader of the inspection and the office head of its authority read
-or write it (``SPECIAL_READERS``, through ``access.roles_on``); for everyone else it is as
+or write it (the step ``report.read_special`` of ``core.access``); for everyone else it is as
 if it did not exist, and their saves carry it over unchanged. Each showing of it is audited.
 
 Who may write the text: the team of the inspection and the office of its authority, while
@@ -18,9 +18,9 @@ or once approved.
 The chain. The team leader submits (status ``in_review``, step ``team_meeting``); then, in
 order (``results.models.Step``), 组务会 is decided by the team leader, 组办会商 by the office
 or the office head, 领导小组会议 is recorded by a leading-group user or the office head, and
-书记专题会 by the office head (``DECIDERS``). Each decision records the meeting date,
-approved or returned, comments (required when returned) and who recorded it, against the
-current version. No step is skipped or decided twice; the wrong role gets
+书记专题会 by the office head (the steps ``report.decide.<step>`` of ``core.access``). Each
+decision records the meeting date, approved or returned, comments (required when returned)
+and who recorded it, against the current version. No step is skipped or decided twice; the wrong role gets
 ``PermissionDenied``, a record out of sight ``Http404``.
 
 A return sends the report back to the team (status ``returned``) with the comments shown
@@ -39,7 +39,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import Http404
@@ -55,22 +55,12 @@ Status = InspectionReport.Status
 Decision = ReportDecision.Decision
 
 STEPS: list[str] = list(Step.values)  # the chain, in order
-DECIDERS: dict[str, set[str]] = {
-    Step.TEAM_MEETING: {access.TEAM_LEADER},
-    Step.OFFICE_REVIEW: {access.OFFICE, access.OFFICE_HEAD},
-    Step.LEADING_GROUP: {access.LEADING_GROUP, access.OFFICE_HEAD},
-    Step.SECRETARY: {access.OFFICE_HEAD},
-}
 DECIDER_NAMES: dict[str, str] = {
     Step.TEAM_MEETING: "组长",
     Step.OFFICE_REVIEW: "巡察办",
     Step.LEADING_GROUP: "领导小组或巡察办主任",
     Step.SECRETARY: "巡察办主任",
 }
-TEAM = set(access.TEAM_ROLES)
-WRITERS = TEAM | {access.OFFICE, access.OFFICE_HEAD}
-SPECIAL_READERS = {access.TEAM_LEADER, access.OFFICE_HEAD}
-AUTHORITY_DECIDERS = {access.OFFICE, access.OFFICE_HEAD, access.LEADING_GROUP}
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 # How the results are used, fixed by the last step (书记专题会).
 RESULTS_USES = {
@@ -117,32 +107,38 @@ class Permissions:
 
     roles: set[str]
     special: bool  # read and write the special report
-    edit: bool
+    writer: bool  # a role that writes the report (whatever its state)
+    edit: bool  # a writer, while the report is editable
     submit: bool
     decide: str  # the current step, if the user may decide it; "" otherwise
+
+    def decides(self, step: str) -> bool:
+        """Whether the user's roles decide ``step`` (whether or not it is the current one)."""
+        return step in STEPS and bool(self.roles & access.step_roles(f"report.decide.{step}"))
 
 
 def permissions(user, report: InspectionReport) -> Permissions:
     roles = access.roles_on(user, report)
+
+    def may(action: str) -> bool:
+        return access.may(user, action, report, held=roles)
+
     editable = report.status in EDITABLE
     step = report.step if report.status == Status.IN_REVIEW else ""
     return Permissions(
         roles=roles,
-        special=bool(roles & SPECIAL_READERS),
-        edit=editable and bool(roles & WRITERS),
-        submit=editable and access.TEAM_LEADER in roles,
-        decide=step if step and roles & DECIDERS.get(step, set()) else "",
+        special=may("report.read_special"),
+        writer=may("report.edit"),
+        edit=editable and may("report.edit"),
+        submit=editable and may("report.submit"),
+        decide=step if step and may(f"report.decide.{step}") else "",
     )
-
-
-def may_create(user, inspection: Inspection) -> bool:
-    return bool(access.roles_on(user, inspection) & TEAM)
 
 
 def special_text(*, actor, report: InspectionReport, version: ReportVersion) -> str | None:
     """The special report of ``version`` for a reader allowed to see it (the showing is
     audited); ``None`` for anyone else, who must not learn what it says."""
-    if not access.roles_on(actor, report) & SPECIAL_READERS:
+    if not access.may(actor, "report.read_special", report):
         return None
     if version.special_body:
         audit_record(actor=actor, action="report.special_view", obj=report, detail={"version": version.number})
@@ -199,9 +195,7 @@ def report_create(*, actor, inspection: Inspection) -> InspectionReport:
 
     Raises ``Http404`` if the inspection is out of sight, ``PermissionDenied`` for anyone
     but the team, ``ValidationError`` if the report exists already."""
-    access.check(actor, "view", inspection)
-    if not may_create(actor, inspection):
-        raise PermissionDenied
+    access.require(actor, "report.create", inspection)
     exists = ValidationError(
         {"inspection": [ValidationError("本次巡察的报告已经起草，请在报告页面修改。", code="duplicate")]}
     )
@@ -229,10 +223,8 @@ def _text(value: str | None) -> str:
 
 
 def _writable(actor, report: InspectionReport) -> set[str]:
-    access.check(actor, "view", report)
+    access.require(actor, "report.edit", report)
     roles = access.roles_on(actor, report)
-    if not roles & WRITERS:
-        raise PermissionDenied
     if report.status not in EDITABLE:
         if report.status == Status.IN_REVIEW:
             why = f"报告正在审议中（待{Step(report.step).label}审议），不能修改；需修改的，由审议环节退回。"
@@ -276,14 +268,15 @@ def report_version_save(
     *, actor, report: InspectionReport, body: str, special_body: str | None = None, note: str = ""
 ) -> ReportVersion:
     """Save a new version of the text. ``special_body`` None keeps the special report as it
-    is; from anyone but ``SPECIAL_READERS`` it is ignored and carried over.
+    is; from anyone who does not take ``report.read_special`` it is ignored and carried over.
 
     Raises ``ValidationError`` for an empty or unchanged text, a too long note, and while
     the report is under review or approved."""
     roles = _writable(actor, report)
     current = current_version(report)
     body = _text(body)
-    special = _text(special_body) if special_body is not None and roles & SPECIAL_READERS else current.special_body
+    special_allowed = access.may(actor, "report.read_special", report, held=roles)
+    special = _text(special_body) if special_body is not None and special_allowed else current.special_body
     note = (note or "").strip()
     errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if not body:
@@ -333,7 +326,9 @@ def report_edit(
     values = _ratings(ecology, implementation)
     current = current_version(report)
     special_changed = (
-        special_body is not None and bool(roles & SPECIAL_READERS) and _text(special_body) != current.special_body
+        special_body is not None
+        and access.may(actor, "report.read_special", report, held=roles)
+        and _text(special_body) != current.special_body
     )
     text_changed = _text(body) != current.body or special_changed
     rated = any(getattr(report, k) != v for k, v in values.items())
@@ -351,9 +346,7 @@ def report_submit(*, actor, report: InspectionReport) -> InspectionReport:
     """The team leader submits the report (again, after a return): the chain starts at 组务会.
 
     Requires both ratings, no 【请填写…】 left in the text, and after a return a new version."""
-    access.check(actor, "view", report)
-    if access.TEAM_LEADER not in access.roles_on(actor, report):
-        raise PermissionDenied
+    access.require(actor, "report.submit", report)
     if report.status == Status.IN_REVIEW:
         raise ValidationError(
             {"status": [ValidationError(f"报告已在审议中（待{Step(report.step).label}审议）。", code="stage_order")]}
@@ -412,8 +405,8 @@ def report_decide(
     comments: str = "",
     results_use: list[str] | None = None,
 ) -> ReportDecision:
-    """Record the decision of ``step``, which must be the report's current step, by a role of
-    ``DECIDERS[step]``. Approval moves to the next step; the last step's approval fixes
+    """Record the decision of ``step``, which must be the report's current step, by a role that
+    takes the step ``report.decide.<step>``. Approval moves to the next step; the last step's approval fixes
     ``results_use`` (required then, ignored otherwise) and approves the report. A return
     sends it back to the team.
 
@@ -422,8 +415,7 @@ def report_decide(
     access.check(actor, "view", report)
     if step not in STEPS:
         raise ValidationError({"step": [ValidationError("未知的审议环节。", code="unknown_choice")]})
-    if not access.roles_on(actor, report) & DECIDERS[step]:
-        raise PermissionDenied
+    access.require(actor, f"report.decide.{step}", report)
     _decidable(report, step)
     comments = (comments or "").strip()
     errors: dict[str, list] = {}  # messages or ValidationErrors, by field
@@ -509,10 +501,10 @@ def _decidable(report: InspectionReport, step: str) -> None:
 def report_export(*, actor, report: InspectionReport, special: bool = False) -> tuple[str, bytes]:
     """The current version as .docx in the official format (file name, bytes); audited.
 
-    The special report only for ``SPECIAL_READERS`` (``Http404`` for anyone else, as if it
+    The special report only for those who take ``report.read_special`` (``Http404`` for anyone else, as if it
     did not exist); ``ValidationError`` while it is empty."""
     access.check(actor, "view", report)
-    if special and not access.roles_on(actor, report) & SPECIAL_READERS:
+    if special and not access.may(actor, "report.read_special", report):
         raise Http404
     version = current_version(report)
     text = version.special_body if special else version.body
@@ -556,7 +548,7 @@ def version_compare(*, user, report: InspectionReport, number: int) -> Compariso
     if previous is None:
         return Comparison(version, None, None, None)
     special = None
-    if access.roles_on(user, report) & SPECIAL_READERS:
+    if access.may(user, "report.read_special", report):
         special = text_diff(previous.special_body, version.special_body)
         if special.added or special.removed:
             audit_record(actor=user, action="report.special_view", obj=report, detail={"version": number})
@@ -575,11 +567,11 @@ def todos_for(user) -> list:
     from planning.stages import add_months, deadline_settings_for
 
     grants = access.grants(user)
-    team_on = {g.scope_id for g in grants if g.role in TEAM}
+    team_on = {g.scope_id for g in grants if g.role in access.TEAM_ROLES}
     leader_on = {g.scope_id for g in grants if g.role == access.TEAM_LEADER}
     own: dict[int, set[str]] = {}  # authority id → the user's roles over the whole authority there
     for g in grants:
-        if g.role in AUTHORITY_DECIDERS:
+        if g.role in access.AUTHORITY_ROLES:  # roles over a whole authority; the steps pick the deciders
             own.setdefault(g.authority_id, set()).add(g.role)
     if not (team_on or own):
         return []
@@ -594,7 +586,7 @@ def todos_for(user) -> list:
             title = f"{inspection.organization.name}的巡察报告已退回修改，请修改后重新提交"
         else:
             mine = own.get(report.authority_id, set()) | ({access.TEAM_LEADER} if inspection.pk in leader_on else set())
-            if not mine & DECIDERS[report.step]:
+            if not mine & access.step_roles(f"report.decide.{report.step}"):
                 continue
             title = f"{inspection.organization.name}的巡察报告待{Step(report.step).label}审议"
         due = None

@@ -53,7 +53,6 @@ WRONG_RECEIVER: dict[str, str] = {
     Kind.CADRE: "选人用人问题移交组织部，“{name}”是{kind}。",
     Kind.FINDINGS: "其他问题移交有关部门或被巡察单位，“{name}”是{kind}：问题线索和选人用人问题请按类别移交。",
 }
-OFFICE_ROLES = {access.OFFICE, access.OFFICE_HEAD}
 DETAIL_MAX = 5000
 SOON_DAYS = 14
 
@@ -113,19 +112,6 @@ def receivers_for(*, user, action: str = "view"):
     """Receivers of the authorities whose transfers the user may see (``view``) or send (``change``)."""
     ids = access.authorities_for(user, action, Transfer)
     return Receiver.objects.filter(authority_id__in=ids).order_by("kind", "name")
-
-
-def may_send(user, inspection: Inspection) -> bool:
-    """Whether ``user`` may transfer matters of ``inspection`` (the office of its authority)."""
-    return bool(access.roles_on(user, inspection) & OFFICE_ROLES)
-
-
-def may_send_leads(user, inspection: Inspection) -> bool:
-    return access.OFFICE_HEAD in access.roles_on(user, inspection)
-
-
-def is_receiver_of(user, transfer: Transfer) -> bool:
-    return access.RECEIVER in access.roles_on(user, transfer)
 
 
 # Writes --------------------------------------------------------------------------------
@@ -277,13 +263,13 @@ def _send_check(actor, inspection: Inspection, kind: str, with_leads: bool) -> N
     authority, and the office head for anything carrying leads (only the head sees every lead)."""
     access.check(actor, "view", inspection)
     roles = access.roles_on(actor, inspection)
-    if not roles & OFFICE_ROLES:
+    if not access.may(actor, "transfer.send", inspection, held=roles):
         raise PermissionDenied
-    if (kind == Kind.LEADS or with_leads) and access.OFFICE_HEAD not in roles:
+    if (kind == Kind.LEADS or with_leads) and not access.may(actor, "transfer.send_leads", inspection, held=roles):
         raise PermissionDenied
 
 
-def _lead_errors(kind: str, inspection: Inspection, leads: list[Lead]) -> list[str]:
+def _lead_errors(kind: str, inspection: Inspection, leads: list[Lead]) -> list[ValidationError]:
     """What is wrong with the leads of a transfer; the messages name a lead by its number, never by name."""
     errors = []
     category = LEAD_CATEGORY.get(kind)
@@ -309,7 +295,7 @@ def _lead_errors(kind: str, inspection: Inspection, leads: list[Lead]) -> list[s
 
 def _receiver_check(actor, transfer: Transfer) -> None:
     access.check(actor, "view", transfer)
-    if not is_receiver_of(actor, transfer):
+    if not access.may(actor, "transfer.answer", transfer):
         raise PermissionDenied
 
 

@@ -34,7 +34,6 @@ from onsite.petitions import (
     intake_designate,
     intake_members,
     intake_revoke,
-    may_designate_intake,
     petition_add_information,
     petition_create,
     petition_identity,
@@ -75,7 +74,7 @@ def petition_list(request, pk):
         channel=f.get("channel", ""),
         search=f.get("q", ""),
     )
-    designate = may_designate_intake(user, inspection)
+    designate = access.may(user, "petition.designate_intake", inspection)
     context = {
         "inspection": inspection,
         "page": paginate(request, qs),
@@ -95,7 +94,7 @@ def petition_list(request, pk):
 def petition_intake(request, pk):
     """Designate a team member for intake (``user``), or end a designation (``revoke``)."""
     inspection = _inspection(request, pk)
-    if not may_designate_intake(request.user, inspection):
+    if not access.may(request.user, "petition.designate_intake", inspection):
         raise PermissionDenied
     revoke = request.POST.get("revoke", "")
     try:

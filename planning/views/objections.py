@@ -17,8 +17,8 @@ from planning.objections import member_objection_decide, member_objection_raise,
 @login_required
 def objection_list(request):
     user = request.user
-    liaison = access.UNIT_LIAISON in access.roles(user)
-    office = bool(access.roles(user) & {access.OFFICE, access.OFFICE_HEAD, access.LEADING_GROUP})
+    liaison = access.may_somewhere(user, "objection.raise")
+    office = access.may_somewhere(user, "objection.read_all")
     if not (liaison or office):
         raise Http404
     rosters = list(rosters_for_unit(user=user)) if liaison else []

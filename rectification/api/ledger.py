@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
+from core import access
 from core.http import XLSX, attachment
 from rectification.ledger import ledger_import, plan_ledger_export
-from rectification.plans import is_unit_of, plans_for
+from rectification.plans import plans_for
 
 router = Router(tags=["整改"])
 OPTIONAL_FILE = File(None)  # answered with a Chinese message when missing, after the access check
@@ -45,7 +46,7 @@ def plan_ledger_post(request, plan_id: int, dry_run: bool = False, file: Uploade
     Every row is checked first; any problem answers 422 with ``errors.rows`` (each naming
     the row and column) or ``errors.file``, and nothing is written. ``dry_run`` checks only."""
     plan = get_object_or_404(plans_for(user=request.user), pk=plan_id)
-    if not is_unit_of(request.user, plan):
+    if not access.may(request.user, "task.report", plan):
         raise PermissionDenied
     if file is None:
         raise ValidationError({"file": [ValidationError("请上传整改台账（.xlsx 文件）。", code="file_rejected")]})

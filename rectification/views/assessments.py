@@ -35,7 +35,7 @@ from rectification.assessments import (
 )
 from rectification.forms.assessments import AssessmentForm, CriterionEditForm, CriterionForm
 from rectification.models import AssessmentCriterion, RectificationPlan
-from rectification.plans import is_office_of, is_unit_of, plans_for
+from rectification.plans import plans_for
 from rectification.report_documents import DOCUMENTS, documents_allowed, figures_of, report_document
 
 # The assessment page of a plan ---------------------------------------------------------------
@@ -45,7 +45,7 @@ from rectification.report_documents import DOCUMENTS, documents_allowed, figures
 def assessment_page(request, pk):
     user = request.user
     plan = get_object_or_404(plans_for(user=user).select_related("authority"), pk=pk)
-    office = is_office_of(user, plan)
+    office = access.may(user, "plan.assess", plan)
     approved = plan.status == RectificationPlan.Status.APPROVED
     form = None
     if request.method == "POST" and not office:
@@ -110,7 +110,7 @@ def _context(request, plan: RectificationPlan, office: bool, form) -> dict:
         "plan": plan,
         "inspection": plan.inspection,
         "office": office,
-        "unit": is_unit_of(user, plan),
+        "unit": access.may(user, "task.report", plan),
         "approved": plan.status == RectificationPlan.Status.APPROVED,
         "blocker": assessment_blocker(plan),
         "form": form,

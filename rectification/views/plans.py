@@ -28,7 +28,7 @@ from planning.models import Inspection, Round
 from rectification import plans as plan_services
 from rectification.forms.plans import HeadReportForm, ReviewForm, SummaryForm
 from rectification.models import PlanReview, RectificationPlan, RectificationTask
-from rectification.plans import is_office_of, is_unit_of, may_draft, may_review, plans_for
+from rectification.plans import may_draft, may_review, plans_for
 from rectification.tasks import finding_states, is_overdue, overdue_q, tasks_for
 
 TaskStatus = RectificationTask.Status
@@ -53,13 +53,13 @@ def _waiting(user):
         "round__term", "organization", "feedback"
     )
     seen = inspections_for(user=user).filter(feedback__isnull=False, rectification_plan__isnull=True)
-    own = [i for i in qs.filter(organization_id__in=units) if is_unit_of(user, i)] if units else []
+    own = [i for i in qs.filter(organization_id__in=units) if access.may(user, "plan.draft", i)] if units else []
     found = {i.pk: i for i in [*own, *seen.select_related("feedback")]}
     rows = sorted(found.values(), key=lambda i: (i.feedback.issued_on, i.pk))
     for i in rows:
         i.plan_due = plan_services.plan_due_on(i)
         i.overdue = i.plan_due is not None and i.plan_due < timezone.localdate()
-        i.unit = is_unit_of(user, i)
+        i.unit = access.may(user, "plan.draft", i)
     return rows
 
 
@@ -111,7 +111,7 @@ def _inspection(request, pk) -> Inspection:
     found = Inspection.objects.select_related("round__term", "organization").filter(pk=pk).first()
     if found is None:
         raise Http404
-    if not (inspections_for(user=user).filter(pk=pk).exists() or is_unit_of(user, found)):
+    if not (inspections_for(user=user).filter(pk=pk).exists() or access.may(user, "plan.draft", found)):
         raise Http404
     return found
 
@@ -123,7 +123,7 @@ def inspection_plan(request, pk):
     plan = plans_for(user=user).filter(inspection=inspection).first()
     if plan is not None:
         return redirect("rectification:plan", plan.pk)
-    unit = is_unit_of(user, inspection)
+    unit = access.may(user, "plan.draft", inspection)
     if request.method == "POST":
         if not unit:
             raise PermissionDenied
@@ -186,7 +186,7 @@ def _render_plan(request, plan: RectificationPlan, *, summary=None, review=None,
     plan.refresh_from_db()
     drafting = may_draft(user, plan)
     reviewing = may_review(user, plan)
-    unit = is_unit_of(user, plan)
+    unit = access.may(user, "plan.draft", plan)
     approved = plan.status == RectificationPlan.Status.APPROVED
     if drafting and summary is None:
         summary = SummaryForm(initial={"summary": plan.summary, "head_name": plan.head_name})
@@ -210,7 +210,7 @@ def _render_plan(request, plan: RectificationPlan, *, summary=None, review=None,
         "drafting": drafting,
         "reviewing": reviewing,
         "unit": unit,
-        "office": is_office_of(user, plan),
+        "office": access.may(user, "plan.review", plan),
         "summary_form": summary if drafting else None,
         "review_form": review if reviewing else None,
         "head_form": head if approved and unit else None,
@@ -233,7 +233,7 @@ def _post(request, plan: RectificationPlan, form, act, done):
 @require_POST
 def plan_summary_view(request, pk):
     plan = _plan(request, pk)
-    if not is_unit_of(request.user, plan):
+    if not access.may(request.user, "plan.draft", plan):
         raise PermissionDenied
     form = SummaryForm(request.POST)
 
@@ -247,7 +247,7 @@ def plan_summary_view(request, pk):
 @require_POST
 def plan_submit_view(request, pk):
     plan = _plan(request, pk)
-    if not is_unit_of(request.user, plan):
+    if not access.may(request.user, "plan.draft", plan):
         raise PermissionDenied
     try:
         plan_services.plan_submit(actor=request.user, plan=plan)
@@ -262,7 +262,7 @@ def plan_submit_view(request, pk):
 @require_POST
 def plan_review_view(request, pk):
     plan = _plan(request, pk)
-    if not is_office_of(request.user, plan):
+    if not access.may(request.user, "plan.review", plan):
         raise PermissionDenied
     form = ReviewForm(request.POST)
 
@@ -288,7 +288,7 @@ def plan_review_view(request, pk):
 @require_POST
 def plan_head_report_view(request, pk):
     plan = _plan(request, pk)
-    if not is_unit_of(request.user, plan):
+    if not access.may(request.user, "plan.draft", plan):
         raise PermissionDenied
     form = HeadReportForm(request.POST)
 

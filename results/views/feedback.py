@@ -32,7 +32,6 @@ from results.feedback import (
     feedback_of,
     finding_exclusion_set,
     findings_for_feedback,
-    is_office_of,
     issue_blocker,
     rectification_due,
     report_of,
@@ -58,7 +57,7 @@ def feedback_page(request, pk):
     user = request.user
     inspection = get_object_or_404(inspections_for(user=user).select_related("team"), pk=pk)
     feedback = feedback_of(user=user, inspection=inspection)
-    office = is_office_of(user, inspection)
+    office = access.may(user, "feedback.issue", inspection)
     form = None
     if request.method == "POST":
         if not office:
@@ -170,7 +169,7 @@ def unit_page(request):
 @login_required
 @require_POST
 def unit_acknowledge_view(request, pk):
-    if access.UNIT_LIAISON not in access.roles(request.user):
+    if not access.may_somewhere(request.user, "feedback.acknowledge"):
         raise Http404
     feedback = get_object_or_404(unit_feedback_for(user=request.user), pk=pk)
     done = f"{reverse('results:unit')}#feedback-{feedback.pk}"
@@ -197,7 +196,7 @@ def unit_acknowledge_view(request, pk):
 
 def _unit(request, *, bound=None, bound_pk=None):
     user = request.user
-    if access.UNIT_LIAISON not in access.roles(user):
+    if not access.may_somewhere(user, "feedback.acknowledge"):
         raise Http404
     page = paginate(request, unit_feedback_for(user=user), default=10)
     shown = [f.inspection_id for f in page if f.acknowledged_at is not None]

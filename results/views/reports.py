@@ -24,16 +24,12 @@ from planning.inspections import inspections_for
 from results.forms.reports import DecisionForm, ReportEditForm
 from results.models import InspectionReport, ReportDecision, Step
 from results.reports import (
-    DECIDERS,
     RESULTS_USES,
     STEPS,
-    TEAM,
-    WRITERS,
     chain,
     current_version,
     decisions_of,
     last_return,
-    may_create,
     permissions,
     report_create,
     report_decide,
@@ -61,7 +57,7 @@ def report_list(request):
     qs = qs.order_by(
         "-inspection__round__term__start_on", "-inspection__round__number", "inspection__organization__code"
     )
-    team_scopes = [i for role in TEAM for i in access.scope_ids(user, role)]
+    team_scopes = [i for role in access.step_roles("report.create") for i in access.scope_ids(user, role)]
     waiting = inspections_for(user=user).filter(pk__in=team_scopes, report__isnull=True).select_related("team")
     context = {
         "page": paginate(request, qs),
@@ -84,7 +80,11 @@ def _report_of(request, inspection) -> InspectionReport | None:
 def _render_report(request, inspection, report, decision_form=None, status=200):
     user = request.user
     if report is None:
-        context = {"inspection": inspection, "report": None, "may_create": may_create(user, inspection)}
+        context = {
+            "inspection": inspection,
+            "report": None,
+            "may_create": access.may(user, "report.create", inspection),
+        }
         return render(request, "results/report.html", context)
     perms = permissions(user, report)
     version = current_version(report)
@@ -135,7 +135,7 @@ def report_edit_view(request, pk):
     if report is None:
         raise Http404
     perms = permissions(request.user, report)
-    if not perms.roles & WRITERS:
+    if not perms.writer:
         raise PermissionDenied
     if not perms.edit:
         messages.error(request, f"报告{report.get_status_display()}，不能修改。")
@@ -199,7 +199,7 @@ def report_decide_view(request, report_id):
         messages.error(request, "未知的审议环节，请刷新页面后重试。")
         return redirect("results:report", report.inspection_id)
     perms = permissions(request.user, report)
-    if not perms.roles & DECIDERS[step]:
+    if not perms.decides(step):
         raise PermissionDenied
     form = DecisionForm(request.POST, last_step=step == STEPS[-1])
     if form.is_valid():

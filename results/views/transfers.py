@@ -16,14 +16,11 @@ from core.paging import paginate
 from onsite.models import Finding
 from planning.inspections import inspections_for
 from results.forms.transfers import LeadForm, OutcomeForm, ReceiptForm, TransferFilterForm, TransferForm
-from results.leads import lead_create, lead_subjects, leads_for, may_record_lead, may_view_leads
+from results.leads import lead_create, lead_subjects, leads_for, may_view_leads
 from results.models import Lead, Transfer
 from results.transfer_documents import transfer_letter
 from results.transfers import (
     STATUSES,
-    is_receiver_of,
-    may_send,
-    may_send_leads,
     received_for,
     receivers_for,
     transfer_create,
@@ -61,7 +58,7 @@ def lead_list(request, pk):
     inspection = get_object_or_404(inspections_for(user=user), pk=pk)
     if not may_view_leads(user, inspection):
         raise Http404
-    can_record = may_record_lead(user, inspection)
+    can_record = access.may(user, "lead.record", inspection)
     form = LeadForm(request.POST or None, findings=_findings(user, inspection))
     if request.method == "POST":
         if not can_record:
@@ -90,7 +87,7 @@ def lead_list(request, pk):
         "page": page,
         "form": form,
         "can_record": can_record,
-        "can_transfer": may_send_leads(user, inspection),
+        "can_transfer": access.may(user, "transfer.send_leads", inspection),
     }
     return render(request, "results/leads.html", context)
 
@@ -115,8 +112,9 @@ def transfer_inspection(request, pk):
     inspection = get_object_or_404(inspections_for(user=user), pk=pk)
     if inspection.authority_id not in access.authorities_for(user, "view", Transfer):
         raise Http404
-    can_send = may_send(user, inspection)
-    head = may_send_leads(user, inspection)
+    held = access.roles_on(user, inspection)
+    can_send = access.may(user, "transfer.send", inspection, held=held)
+    head = access.may(user, "transfer.send_leads", inspection, held=held)
     form = None
     if can_send:
         kinds = list(Transfer.Kind.values) if head else [Transfer.Kind.CADRE, Transfer.Kind.FINDINGS]
@@ -165,7 +163,7 @@ def transfer_inspection(request, pk):
 def transfer_detail(request, pk):
     user = request.user
     transfer = get_object_or_404(transfers_for(user=user), pk=pk)
-    receiver = is_receiver_of(user, transfer)
+    receiver = access.may(user, "transfer.answer", transfer)
     receipt = ReceiptForm(request.POST if request.POST.get("action") == "receipt" else None)
     outcome = OutcomeForm(request.POST if request.POST.get("action") == "outcome" else None)
     if request.method == "POST":
@@ -228,7 +226,7 @@ def transfer_letter_view(request, pk):
 @login_required
 def received_list(request):
     """What was transferred to the user's receiving body."""
-    if access.RECEIVER not in access.roles(request.user):
+    if not access.may_somewhere(request.user, "transfer.answer"):
         raise Http404
     status = request.GET.get("status", "")
     page = paginate(request, received_for(user=request.user, status=status).prefetch_related(*ITEMS))
