@@ -50,6 +50,7 @@ screenshots: install
 check: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py check
 	XUNCHA_SECRET_KEY=$$($(PY) -c "import secrets;print(secrets.token_urlsafe(50))") XUNCHA_HTTPS=1 $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
