@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook
 
+from core.idnumber import id_number_check_char
 from core.models import User
 from onsite.document_requests import document_request_create, document_request_receive, document_request_review
 from onsite.focus import focus_current
@@ -70,8 +71,7 @@ def user(username: str) -> User:
 
 def id_number(first17: str) -> str:
     """A resident ID number with its GB 11643 check digit."""
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
+    return first17 + id_number_check_char(first17)
 
 
 def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:

@@ -37,8 +37,9 @@ def _top(area):
 
 
 def test_demo_round_seven_on_site(db, settings, tmp_path):
+    from core.idnumber import id_number_normalise
     from onsite.duplicates import similar_petitions
-    from onsite.petitions import id_number_normalise, intake_members, petition_identity, reporter_replies
+    from onsite.petitions import intake_members, petition_identity, reporter_replies
     from onsite.surveys import survey_table
 
     settings.DATA_DIR = tmp_path

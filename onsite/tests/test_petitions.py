@@ -16,7 +16,6 @@ from onsite.duplicates import similar_petitions
 from onsite.models import Attachment, FocusArea, Petition
 from onsite.petitions import (
     IDENTITY_HIDDEN,
-    id_number_normalise,
     intake_designate,
     intake_revoke,
     petition_create,
@@ -44,23 +43,6 @@ def _petition(county, subject="反映县委办公室公车私用问题", content
 
 def _secrets_in(text: str) -> list[str]:
     return [s for s in (NAME, PHONE, ID_NUMBER, ADDRESS) if s in text]
-
-
-# --- ID numbers (GB 11643) -------------------------------------------------------------
-
-
-def test_id_numbers_are_checked_and_old_ones_upgraded():
-    assert id_number_normalise("11010519491231002x") == "11010519491231002X"
-    assert id_number_normalise("110105491231002") == "11010519491231002X"
-    assert id_number_normalise(" ") == ""
-    for bad, message in [
-        ("110105194912310021", "校验位不正确"),
-        ("110105194913310023", "出生日期无效"),
-        ("1101051949", "应为18位"),
-        ("11010519491231002Y", "应为18位"),
-    ]:
-        with pytest.raises(ValueError, match=message):
-            id_number_normalise(bad)
 
 
 def test_a_wrong_id_number_is_named_next_to_its_field(world, login):
