@@ -10,7 +10,7 @@ from django.http import Http404
 
 from core import access
 from core.models import Role
-from planning.inspections import inspection_create
+from planning.inspections import inspection_create, round_create
 from planning.models import InspectionKind
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -77,8 +77,9 @@ def test_may_somewhere_is_for_menus(world):
 def test_a_lookback_team_reads_the_inspection_it_revisits_and_no_other(world):
     a = world["a"]
     old = a.inspection
+    later = round_create(actor=None, term=old.round.term, number=8)
     lookback = inspection_create(
-        actor=None, round=old.round, organization=old.organization, kind=InspectionKind.LOOKBACK, revisits=old
+        actor=None, round=later, organization=old.organization, kind=InspectionKind.LOOKBACK, revisits=old
     )
     from conftest import make_user
     from core.services import role_assign
