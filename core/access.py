@@ -171,7 +171,7 @@ RULES: dict[str, dict[str, dict[str, str]]] = {
     },
     # Rectification: the unit's liaison drafts its plan and reports progress on its own
     # organisation's; the office reviews, verifies and assesses; the team and the leading
-    # group read. Which of these a role may do is decided by role in rectification's services.
+    # group read. Which of these steps a role takes is the second table's (STEPS: plan.draft, …).
     "rectification": {
         "view": {
             OFFICE: "tree",

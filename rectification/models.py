@@ -5,7 +5,8 @@ responsibilities), progress with evidence, the office's verification item by ite
 Access (core/access.py, kind ``rectification``): the office and the leading group see
 every plan of their authority, the team its own inspection's, the inspected unit's liaison
 its own organisation's. Who may do what within that (the unit drafts and reports, only the
-office reviews and verifies) is decided by role in the services.
+office reviews and verifies) is the steps table of core.access (plan.draft, plan.review,
+task.report, task.verify, plan.assess).
 """
 
 import datetime
