@@ -3,23 +3,11 @@ rectification plans and tasks. The records are made with the real services
 (``rectification/tests/factories.py``)."""
 
 from core.tests.permissions import Case
-from rectification.tests.factories import TITLES, fed_back, plan, progress
+from rectification.tests.factories import TITLES, fed_back, plan, reported, task
 
 
 def dept(w):
     return w["a"].orgs["dept"].name
-
-
-def task(w, status="approved"):
-    return plan(w, status=status).tasks.order_by("number").first()
-
-
-def reported(w):
-    """County A's first task, reported completed with a PDF: what the office checks."""
-    found = task(w)
-    if found.status != "reported":
-        progress(w, found, completed=True)
-    return found
 
 
 def task_body(w):

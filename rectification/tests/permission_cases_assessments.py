@@ -4,49 +4,16 @@ page, the rectification documents, the criteria and their API."""
 from django.utils import timezone
 
 from core.tests.permissions import Case
-
-CRITERION = "甲县整改公开情况"  # a criterion only county A has
-
-
-def _plan(w):
-    from rectification.tests.factories import plan
-
-    return plan(w, "a")
+from rectification.tests.factories import CRITERION, assessed, criterion, full_marks, plan
 
 
 def _org(w):
     return w["a"].orgs["dept"].name
 
 
-def _scores(w) -> dict:
-    from rectification.assessments import criteria_of
-
-    return {str(c.pk): c.max_score for c in criteria_of(w["a"].authority, active_only=True)}
-
-
-def _criterion(w):
-    from rectification.assessments import criteria_of
-    from rectification.models import AssessmentCriterion
-
-    criteria_of(w["a"].authority)
-    found, _ = AssessmentCriterion.objects.get_or_create(
-        authority=w["a"].authority, name=CRITERION, defaults={"max_score": 10, "order": 100}
-    )
-    return found
-
-
-def _assessed(w):
-    from rectification.assessments import assessment_record
-
-    p = _plan(w)
-    if not p.assessments.exists():
-        assessment_record(actor=w["a"].users["office"], plan=p, grade="good", scores=_scores(w))
-    return p
-
-
 def _assessment_body(w) -> dict:
     body = {"grade": "fair_good", "assessed_on": timezone.localdate().isoformat(), "comments": "整改较好。"}
-    body.update({f"score_{k}": v for k, v in _scores(w).items()})
+    body.update({f"score_{k}": v for k, v in full_marks(w).items()})
     return body
 
 
@@ -54,7 +21,7 @@ CASES = [
     Case(
         "rectification assessment page",
         "get",
-        lambda w: f"/rectification/plans/{_plan(w).pk}/assessment/",
+        lambda w: f"/rectification/plans/{plan(w, 'a').pk}/assessment/",
         "office",
         200,
         marker=_org,
@@ -62,7 +29,7 @@ CASES = [
     Case(
         "rectification assessment record",
         "post",
-        lambda w: f"/rectification/plans/{_plan(w).pk}/assessment/",
+        lambda w: f"/rectification/plans/{plan(w, 'a').pk}/assessment/",
         "office",
         302,
         body=_assessment_body,
@@ -70,7 +37,7 @@ CASES = [
     Case(
         "rectification report document",
         "get",
-        lambda w: f"/rectification/plans/{_plan(w).pk}/documents/report.docx",
+        lambda w: f"/rectification/plans/{plan(w, 'a').pk}/documents/report.docx",
         "team_member",
         200,
         marker=lambda w: "word/document.xml",  # a Word file, not a page
@@ -78,7 +45,7 @@ CASES = [
     Case(
         "rectification criteria page",
         "get",
-        lambda w: _criterion(w) and "/rectification/criteria/",
+        lambda w: criterion(w) and "/rectification/criteria/",
         "office",
         200,
         marker=lambda w: CRITERION,
@@ -96,7 +63,7 @@ CASES = [
     Case(
         "rectification criterion edit",
         "post",
-        lambda w: f"/rectification/criteria/{_criterion(w).pk}/",
+        lambda w: f"/rectification/criteria/{criterion(w).pk}/",
         "office",
         302,
         body=lambda w: {"name": CRITERION, "max_score": "8", "order": "1", "active": "on"},
@@ -104,7 +71,7 @@ CASES = [
     Case(
         "api rectification assessment list",
         "get",
-        lambda w: f"/api/v1/rectification-assessments?plan={_assessed(w).pk}",
+        lambda w: f"/api/v1/rectification-assessments?plan={assessed(w).pk}",
         "unit_liaison",
         200,
         api=True,
@@ -118,13 +85,13 @@ CASES = [
         "office",
         201,
         api=True,
-        body=lambda w: {"plan": _plan(w).pk, "grade": "good", "scores": _scores(w)},
+        body=lambda w: {"plan": plan(w, "a").pk, "grade": "good", "scores": full_marks(w)},
         denied=404,  # the plan it names is out of sight
     ),
     Case(
         "api rectification report document",
         "get",
-        lambda w: f"/api/v1/rectification-plans/{_plan(w).pk}/documents/public.docx",
+        lambda w: f"/api/v1/rectification-plans/{plan(w, 'a').pk}/documents/public.docx",
         "unit_liaison",
         200,
         api=True,
@@ -133,7 +100,7 @@ CASES = [
     Case(
         "api assessment criteria list",
         "get",
-        lambda w: _criterion(w) and "/api/v1/assessment-criteria",
+        lambda w: criterion(w) and "/api/v1/assessment-criteria",
         "office",
         200,
         api=True,
@@ -153,7 +120,7 @@ CASES = [
     Case(
         "api assessment criterion update",
         "patch",
-        lambda w: f"/api/v1/assessment-criteria/{_criterion(w).pk}",
+        lambda w: f"/api/v1/assessment-criteria/{criterion(w).pk}",
         "office",
         200,
         api=True,

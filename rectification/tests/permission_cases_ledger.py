@@ -5,12 +5,7 @@ imports (the office is refused with 403), and county B sees nothing of county A.
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.tests.permissions import Case
-
-
-def _plan(w):
-    from rectification.tests.factories import plan
-
-    return plan(w)
+from rectification.tests.factories import plan
 
 
 def _unit_name(w):
@@ -21,16 +16,16 @@ def _ledger_file(w):
     """County A's ledger as exported (uploaded back unchanged)."""
     from rectification.ledger import plan_ledger_export
 
-    _, data = plan_ledger_export(actor=w["a"].users["office"], plan=_plan(w))
+    _, data = plan_ledger_export(actor=w["a"].users["office"], plan=plan(w))
     return {"file": SimpleUploadedFile("整改台账.xlsx", data)}
 
 
 def _import_url(w):
-    return f"/rectification/plans/{_plan(w).pk}/ledger/import/"
+    return f"/rectification/plans/{plan(w).pk}/ledger/import/"
 
 
 def _api_url(w):
-    return f"/api/v1/rectification-plans/{_plan(w).pk}/ledger"
+    return f"/api/v1/rectification-plans/{plan(w).pk}/ledger"
 
 
 XLSX_MARKER = "xl/workbook.xml"  # an Excel file, not a page
@@ -39,7 +34,7 @@ CASES = [
     Case(
         "ledger page",
         "get",
-        lambda w: _plan(w) and "/rectification/ledger/",
+        lambda w: plan(w) and "/rectification/ledger/",
         "office",
         200,
         list_view=True,
@@ -48,7 +43,7 @@ CASES = [
     Case(
         "ledger page unit",
         "get",
-        lambda w: _plan(w) and "/rectification/ledger/",
+        lambda w: plan(w) and "/rectification/ledger/",
         "unit_liaison",
         200,
         list_view=True,
@@ -57,7 +52,7 @@ CASES = [
     Case(
         "ledger export",
         "get",
-        lambda w: _plan(w) and "/rectification/ledger/export.xlsx",
+        lambda w: plan(w) and "/rectification/ledger/export.xlsx",
         "office",
         200,
         list_view=True,
@@ -65,7 +60,7 @@ CASES = [
     Case(
         "plan ledger download",
         "get",
-        lambda w: f"/rectification/plans/{_plan(w).pk}/ledger.xlsx",
+        lambda w: f"/rectification/plans/{plan(w).pk}/ledger.xlsx",
         "team_leader",
         200,
         marker=lambda w: XLSX_MARKER,

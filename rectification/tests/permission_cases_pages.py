@@ -4,7 +4,7 @@ task pages; the records come from rectification/tests/factories.py."""
 from django.utils import timezone
 
 from core.tests.permissions import Case
-from rectification.tests.factories import PDF, TITLES, fed_back, pdf, plan, progress
+from rectification.tests.factories import PDF, TITLES, evidence, fed_back, pdf, plan, reported, task
 
 R = "/rectification"
 MEASURE = "整改措施1：建立制度，逐项清理。"
@@ -14,22 +14,6 @@ def today() -> str:
     return timezone.localdate().isoformat()
 
 
-def _task(w, status="approved"):
-    return plan(w, "a", status=status).tasks.order_by("number").first()
-
-
-def _reported(w):
-    task = _task(w)
-    if task.status != "reported":
-        progress(w, task, completed=True)
-        task.refresh_from_db()
-    return task
-
-
-def _evidence(w):
-    return _reported(w).progress_reports.first().evidence.first()
-
-
 def _inspection_plan(w):
     fed_back(w, "a")
     return f"{R}/inspections/{w['a'].inspection.pk}/plan/"
@@ -37,7 +21,7 @@ def _inspection_plan(w):
 
 def _task_body(w):
     return {
-        "finding": _task(w, "draft").finding_id,
+        "finding": task(w, "draft").finding_id,
         "measure": "修订接待制度。",
         "deadline": today(),
         "responsible_leader": "王书记",
@@ -139,7 +123,7 @@ CASES = [
     Case(
         "rectification task edit form",
         "get",
-        lambda w: f"{R}/tasks/{_task(w, 'draft').pk}/edit/",
+        lambda w: f"{R}/tasks/{task(w, 'draft').pk}/edit/",
         "unit_liaison",
         200,
         marker=lambda w: MEASURE,
@@ -147,7 +131,7 @@ CASES = [
     Case(
         "rectification task edit",
         "post",
-        lambda w: f"{R}/tasks/{_task(w, 'draft').pk}/edit/",
+        lambda w: f"{R}/tasks/{task(w, 'draft').pk}/edit/",
         "unit_liaison",
         302,
         body=_task_body,
@@ -155,14 +139,14 @@ CASES = [
     Case(
         "rectification task delete",
         "post",
-        lambda w: f"{R}/tasks/{_task(w, 'draft').pk}/delete/",
+        lambda w: f"{R}/tasks/{task(w, 'draft').pk}/delete/",
         "unit_liaison",
         302,
     ),
     Case(
         "rectification task page",
         "get",
-        lambda w: f"{R}/tasks/{_task(w).pk}/",
+        lambda w: f"{R}/tasks/{task(w).pk}/",
         "office",
         200,
         marker=lambda w: MEASURE,
@@ -170,7 +154,7 @@ CASES = [
     Case(
         "rectification task page unit",
         "get",
-        lambda w: f"{R}/tasks/{_task(w).pk}/",
+        lambda w: f"{R}/tasks/{task(w).pk}/",
         "unit_liaison",
         200,
         marker=lambda w: MEASURE,
@@ -178,7 +162,7 @@ CASES = [
     Case(
         "rectification task progress",
         "post",
-        lambda w: f"{R}/tasks/{_task(w).pk}/progress/",
+        lambda w: f"{R}/tasks/{task(w).pk}/progress/",
         "unit_liaison",
         302,
         body=lambda w: {"text": "已修订制度。", "completed": "on", "files": [pdf()]},
@@ -186,7 +170,7 @@ CASES = [
     Case(
         "rectification task verify",
         "post",
-        lambda w: f"{R}/tasks/{_reported(w).pk}/verify/",
+        lambda w: f"{R}/tasks/{reported(w).pk}/verify/",
         "office",
         302,
         body=lambda w: {"reason": "佐证齐全。"},
@@ -194,7 +178,7 @@ CASES = [
     Case(
         "rectification task reject",
         "post",
-        lambda w: f"{R}/tasks/{_reported(w).pk}/reject/",
+        lambda w: f"{R}/tasks/{reported(w).pk}/reject/",
         "office",
         302,
         body=lambda w: {"reason": "缺少印发文件。"},
@@ -202,7 +186,7 @@ CASES = [
     Case(
         "rectification evidence download",
         "get",
-        lambda w: f"{R}/evidence/{_evidence(w).pk}/",
+        lambda w: f"{R}/evidence/{evidence(w).pk}/",
         "team_member",
         200,
         marker=lambda w: PDF.decode()[:8],

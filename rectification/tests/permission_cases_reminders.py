@@ -1,24 +1,8 @@
 """Rows of the four-permission-cases table (core/tests/test_permissions.py) for the reminder
 pages and API: county A's approved plan with its tasks five days overdue, reminded (督办)."""
 
-import datetime
-
-from django.utils import timezone
-
 from core.tests.permissions import Case
-
-
-def reminded(w, key="a"):
-    """County ``key``'s 督办 on task 1 of its approved plan, five days overdue."""
-    from rectification.models import RectificationTask, Reminder
-    from rectification.reminders import reminders_raise
-    from rectification.tests.factories import plan
-
-    p = plan(w, key)
-    today = timezone.localdate()
-    RectificationTask.objects.filter(plan=p).update(deadline=today - datetime.timedelta(days=5))
-    reminders_raise(on=today)
-    return Reminder.objects.filter(task__plan=p, kind="supervise").order_by("task__number").first()
+from rectification.tests.factories import reminded
 
 
 def org(w):

@@ -9,11 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from conftest import token_client
+from conftest import finding, token_client
 from core.models import AuditEvent
 from rectification.models import Evidence, RectificationPlan, RectificationTask
 from rectification.tests.factories import TITLES, fed_back, plan, progress
-from results.tests.permission_cases_feedback import finding
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from core.models import AuditEvent
 from onsite.models import Finding, WorkingPaper
 from rectification.lookback import lookback_check_record, lookback_items_for
 from rectification.models import LookbackCheck
-from rectification.tests.permission_cases_lookback import lookback, member, old_finding
+from rectification.tests.factories import lookback, lookback_member, old_finding
 from rectification.views.lookback import evidence_url
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_lookback_team_reads_the_old_findings_tasks_and_evidence(world, login):
     a = world["a"]
-    inspection, user = lookback(world), member(world)
+    inspection, user = lookback(world), lookback_member(world)
     assert not access.roles_on(user, a.inspection)  # no role on the old inspection
     view = lookback_items_for(user=user, inspection=inspection)
     assert [i.finding.title for i in view.items] == ["公务接待超标准", "“三重一大”事项未经集体决策"]
@@ -78,7 +78,7 @@ def test_the_old_team_and_another_county_see_nothing_and_the_leading_group_only_
 
 def test_surface_and_not_fixed_become_linked_new_findings_once_and_fixed_none(world, login):
     a = world["a"]
-    inspection, user = lookback(world), member(world)
+    inspection, user = lookback(world), lookback_member(world)
     first, second = lookback_items_for(user=user, inspection=inspection).items
     client = login(user)
     url = f"/rectification/lookbacks/{inspection.pk}/findings/{first.finding.pk}/check/"
@@ -127,7 +127,7 @@ def test_surface_and_not_fixed_become_linked_new_findings_once_and_fixed_none(wo
 
 def test_wrong_input_is_refused_in_chinese(world, login):
     a = world["a"]
-    inspection, user = lookback(world), member(world)
+    inspection, user = lookback(world), lookback_member(world)
     finding = old_finding(world)
     with pytest.raises(ValidationError) as e:
         lookback_check_record(actor=user, inspection=inspection, finding=finding, verdict="surface", note="")
@@ -160,7 +160,7 @@ def test_wrong_input_is_refused_in_chinese(world, login):
 
 def test_the_api(world):
     a, b = world["a"], world["b"]
-    inspection, user = lookback(world), member(world)
+    inspection, user = lookback(world), lookback_member(world)
     finding = old_finding(world)
     client = token_client(user)
     body = client.get(f"/api/v1/lookbacks/{inspection.pk}").json()
@@ -210,7 +210,7 @@ def test_verdicts_are_settled_once_the_lookback_has_fed_back(world, login):
     from results.models import Feedback
 
     a = world["a"]
-    inspection, user = lookback(world), member(world)
+    inspection, user = lookback(world), lookback_member(world)
     lookback_check_record(
         actor=user, inspection=inspection, finding=old_finding(world), verdict="not_fixed", note="仍未整改。"
     )

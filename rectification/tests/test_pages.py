@@ -10,13 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import feedback, finding
 from core import menu
 from core.workbench import todos_for
 from planning.models import Inspection
 from rectification import plans as plan_services
 from rectification.models import PlanReview, RectificationPlan, RectificationTask
 from rectification.tests.factories import PDF, TITLES, fed_back, pdf, plan, progress
-from results.tests.permission_cases_feedback import feedback, finding
 
 pytestmark = pytest.mark.django_db
 

@@ -292,8 +292,8 @@ def test_dates_in_the_future_and_deadlines_before_the_feedback_are_refused(world
 
 
 def test_a_finding_made_after_approval_gets_a_supplementary_task_before_archiving(world):
+    from conftest import finding
     from core.workbench import todos_for
-    from results.tests.permission_cases_feedback import finding
 
     a = world["a"]
     unit = a.users["unit_liaison"]
