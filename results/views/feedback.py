@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import access
-from core.forms import apply_service_errors, error_text
+from core.forms import apply_service_errors, error_text, post_form
 from core.http import DOCX, attachment
 from core.paging import paginate
 from onsite.models import Exclusion, Finding, FocusArea
@@ -66,16 +66,15 @@ def feedback_page(request, pk):
             messages.error(request, f"该巡察已于{feedback.issued_on:%Y-%m-%d}反馈，不能重复反馈。")
             return redirect("results:feedback", inspection.pk)
         form = IssueForm(request.POST)
-        if form.is_valid():
-            try:
-                feedback_issue(actor=user, inspection=inspection, issued_on=form.cleaned_data["issued_on"])
-            except ValidationError as e:
-                apply_service_errors(form, e)
-            else:
-                messages.success(
-                    request, "已反馈。请下载反馈意见送达被巡察党组织，并由单位联络员在平台登记主要负责人签收。"
-                )
-                return redirect("results:feedback", inspection.pk)
+        sent = post_form(
+            request,
+            form,
+            lambda d: feedback_issue(actor=user, inspection=inspection, issued_on=d["issued_on"]),
+            back=reverse("results:feedback", args=[inspection.pk]),
+            done="已反馈。请下载反馈意见送达被巡察党组织，并由单位联络员在平台登记主要负责人签收。",
+        )
+        if sent:
+            return sent
     elif feedback is None and office:
         form = IssueForm(initial={"issued_on": timezone.localdate()})
     return render(request, "results/feedback.html", _context(request, inspection, feedback, office, form))

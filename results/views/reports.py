@@ -13,11 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import access
-from core.forms import apply_service_errors, error_text
+from core.forms import error_text, post_form
 from core.http import DOCX, attachment
 from core.paging import paginate
 from planning.inspections import inspections_for
@@ -145,10 +146,10 @@ def report_edit_view(request, pk):
     if perms.special and request.method != "POST":
         initial["special_body"] = special_text(actor=request.user, report=report, version=version)
     form = ReportEditForm(request.POST or None, special=perms.special, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            saved = report_edit(
+    if request.method == "POST":
+
+        def act(d):
+            return report_edit(
                 actor=request.user,
                 report=report,
                 body=d["body"],
@@ -157,11 +158,12 @@ def report_edit_view(request, pk):
                 ecology=d["ecology"],
                 implementation=d["implementation"],
             )
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, f"已保存为第{saved.number}版。" if saved else "评价已保存。")
-            return redirect("results:report", inspection.pk)
+
+        def done(saved):
+            return f"已保存为第{saved.number}版。" if saved else "评价已保存。"
+
+        if sent := post_form(request, form, act, back=reverse("results:report", args=[inspection.pk]), done=done):
+            return sent
     context = {
         "inspection": inspection,
         "report": report,
@@ -202,26 +204,29 @@ def report_decide_view(request, report_id):
     if not perms.decides(step):
         raise PermissionDenied
     form = DecisionForm(request.POST, last_step=step == STEPS[-1])
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            report_decide(
-                actor=request.user,
-                report=report,
-                step=step,
-                decision=d["decision"],
-                decided_on=d["decided_on"],
-                comments=d["comments"],
-                results_use=d.get("results_use"),
-            )
-        except ValidationError as e:
-            if "step" in e.message_dict:  # decided meanwhile, or a stale page: say so and show the chain
-                messages.error(request, error_text(e))
-                return redirect("results:report", report.inspection_id)
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, _decided(step, d["decision"]))
-            return redirect("results:report", report.inspection_id)
+
+    def act(d):
+        return report_decide(
+            actor=request.user,
+            report=report,
+            step=step,
+            decision=d["decision"],
+            decided_on=d["decided_on"],
+            comments=d["comments"],
+            results_use=d.get("results_use"),
+        )
+
+    sent = post_form(
+        request,
+        form,
+        act,
+        back=reverse("results:report", args=[report.inspection_id]),
+        done=lambda _: _decided(step, form.cleaned_data["decision"]),
+        # decided meanwhile, or a stale page: say so and show the chain
+        record_errors="step",
+    )
+    if sent:
+        return sent
     if perms.decide != step:
         messages.error(request, "该环节已审议或尚未轮到，请查看当前审议状态。")
         return redirect("results:report", report.inspection_id)

@@ -3,14 +3,15 @@ office transfers, the receiver signs for what it received and answers with the o
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from core import access
-from core.forms import apply_service_errors
+from core.forms import post_form
 from core.http import DOCX, attachment
 from core.paging import paginate
 from onsite.models import Finding
@@ -63,17 +64,20 @@ def lead_list(request, pk):
     if request.method == "POST":
         if not can_record:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                lead = lead_create(actor=user, inspection=inspection, **form.cleaned_data)
-            except ValidationError as e:
-                apply_service_errors(form, e)
-            else:
-                done = f"已记录问题线索（编号 {lead.pk}）。"
-                if lead.sealed:
-                    done += "该线索已封存，移交前仅巡察办主任可以查看。"
-                messages.success(request, done)
-                return redirect("results:leads", inspection.pk)
+
+        def done(lead):
+            sealed = "该线索已封存，移交前仅巡察办主任可以查看。" if lead.sealed else ""
+            return f"已记录问题线索（编号 {lead.pk}）。{sealed}"
+
+        sent = post_form(
+            request,
+            form,
+            lambda d: lead_create(actor=user, inspection=inspection, **d),
+            back=reverse("results:leads", args=[inspection.pk]),
+            done=done,
+        )
+        if sent:
+            return sent
     qs = leads_for(user=user, inspection=inspection).prefetch_related(
         Prefetch("transfers", queryset=Transfer.objects.order_by("sent_on"))
     )
@@ -90,6 +94,10 @@ def lead_list(request, pk):
         "can_transfer": access.may(user, "transfer.send_leads", inspection),
     }
     return render(request, "results/leads.html", context)
+
+
+def _transfer_url(pk: int) -> str:
+    return reverse("results:transfer", args=[pk])
 
 
 def _lead_choices(user, inspection) -> list[tuple[str, str]]:
@@ -128,29 +136,28 @@ def transfer_inspection(request, pk):
     if request.method == "POST":
         if not can_send:
             raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def act(data):
             ids = [int(x) for x in data.get("leads") or []]
             leads = list(leads_for(user=user, inspection=inspection).filter(pk__in=ids)) if ids else []
-            try:
-                transfer = transfer_create(
-                    actor=user,
-                    inspection=inspection,
-                    receiver=data["receiver"],
-                    kind=data["kind"],
-                    leads=leads,
-                    findings=list(data["findings"]),
-                    sent_on=data["sent_on"],
-                )
-            except ValidationError as e:
-                apply_service_errors(form, e)
-            else:
-                messages.success(
-                    request,
-                    f"已移交{transfer.receiver.name}，移交函文号 {transfer.letter_number}，"
-                    f"办理结果反馈期限为 {transfer.due_on:%Y-%m-%d}。",
-                )
-                return redirect("results:transfer", transfer.pk)
+            return transfer_create(
+                actor=user,
+                inspection=inspection,
+                receiver=data["receiver"],
+                kind=data["kind"],
+                leads=leads,
+                findings=list(data["findings"]),
+                sent_on=data["sent_on"],
+            )
+
+        def done(transfer):
+            return (
+                f"已移交{transfer.receiver.name}，移交函文号 {transfer.letter_number}，"
+                f"办理结果反馈期限为 {transfer.due_on:%Y-%m-%d}。"
+            )
+
+        if sent := post_form(request, form, act, back=lambda transfer: _transfer_url(transfer.pk), done=done):
+            return sent
     rows = _tag(list(transfers_for(user=user, inspection=inspection).prefetch_related(*ITEMS)), user)
     seen = set(leads_for(user=user, inspection=inspection).values_list("pk", flat=True))
     for t in rows:
@@ -174,28 +181,23 @@ def transfer_detail(request, pk):
         if form is None:
             messages.error(request, "未知的操作。")
             return redirect("results:transfer", transfer.pk)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                if action == "receipt":
-                    transfer_receive(
-                        actor=user, transfer=transfer, received_on=d["received_on"], received_name=d["received_name"]
-                    )
-                    done = "已确认签收。办理结束后请在此反馈办理结果。"
-                else:
-                    transfer_outcome_record(
-                        actor=user,
-                        transfer=transfer,
-                        outcome=d["outcome"],
-                        detail=d["detail"],
-                        outcome_on=d["outcome_on"],
-                    )
-                    done = "已反馈办理结果。"
-            except ValidationError as e:
-                apply_service_errors(form, e)
-            else:
-                messages.success(request, done)
-                return redirect("results:transfer", transfer.pk)
+
+        def receive(d):
+            return transfer_receive(
+                actor=user, transfer=transfer, received_on=d["received_on"], received_name=d["received_name"]
+            )
+
+        def answer(d):
+            return transfer_outcome_record(
+                actor=user, transfer=transfer, outcome=d["outcome"], detail=d["detail"], outcome_on=d["outcome_on"]
+            )
+
+        if action == "receipt":
+            act, done = receive, "已确认签收。办理结束后请在此反馈办理结果。"
+        else:
+            act, done = answer, "已反馈办理结果。"
+        if sent := post_form(request, form, act, back=_transfer_url(transfer.pk), done=done):
+            return sent
     all_leads = list(transfer.leads.order_by("id"))
     visible = list(leads_for(user=user).filter(pk__in=[x.pk for x in all_leads]).order_by("id"))
     subjects = lead_subjects(actor=user, leads=visible)
