@@ -12,7 +12,7 @@ The reporter's identity (name, phone, ID number, address) is stored only sealed
 The public channel (``petition_submit_public``) needs no account and records no address.
 It answers with a receipt code that is shown once and stored only as its SHA-256; with it
 the reporter reads the team's replies and adds information, and nothing else. Submissions
-are rate-limited per inspection, lookups per browser session (``rate_take``), in the cache.
+are rate-limited per inspection, lookups per browser session (``core.ratelimit``), in the cache.
 """
 
 from __future__ import annotations
@@ -20,12 +20,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-import time
 from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -37,6 +35,7 @@ from core.crypto import SealError, seal_json, unseal_json
 from core.files import file_path
 from core.idnumber import id_number_normalise
 from core.models import RoleAssignment, User
+from core.ratelimit import RateLimited, rate_take
 from core.services import role_assign, role_revoke
 from onsite.attachments import attachment_create
 from onsite.models import Attachment, FocusArea, FocusTaxonomy, Petition, PetitionMessage, new_receipt_code
@@ -49,10 +48,6 @@ IDENTITY_HIDDEN = "（反映人信息仅信访受理人员可见）"
 MAX_ATTACHMENTS = 10
 MAX_CONTENT = 10_000
 TRIAGE_FIELDS = ["status", "focus_area", "forwarded_to", "forwarded_on", "duplicate_of", "triaged_by", "triaged_at"]
-
-
-class RateLimited(Exception):
-    """Too many submissions or lookups in the window; the message is for the reporter."""
 
 
 # --- checks shared by staff and the public --------------------------------------------
@@ -439,19 +434,6 @@ def intake_revoke(*, actor, inspection: Inspection, user: User) -> None:
 
 
 # --- the public channel ------------------------------------------------------------------
-
-
-def rate_take(key: str, limit: int, window: int) -> bool:
-    """Count one use of ``key`` in the current window of ``window`` seconds (in the cache);
-    False when the ``limit`` is already reached. Keys name no person and no address."""
-    name = f"xuncha:rate:{key}:{int(time.time() // window)}"
-    cache.add(name, 0, timeout=window + 5)
-    try:
-        used = cache.incr(name)
-    except ValueError:  # expired between add and incr
-        cache.set(name, 1, timeout=window + 5)
-        used = 1
-    return used <= limit
 
 
 def lookups_per_minute() -> int:

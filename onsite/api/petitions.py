@@ -11,11 +11,11 @@ from django.views.decorators.debug import sensitive_variables
 from ninja import Router, Schema
 
 from core.api.common import page
+from core.ratelimit import RateLimited
 from onsite.duplicates import similar_petitions
 from onsite.models import Attachment, FocusArea, Petition
 from onsite.petitions import (
     IDENTITY_FIELDS,
-    RateLimited,
     identity_inspections,
     petition_create,
     petition_identity,

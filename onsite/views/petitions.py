@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from core import access
 from core.forms import apply_service_errors, error_text, is_id, post_form
 from core.paging import paginate
+from core.ratelimit import RateLimited
 from onsite.duplicates import similar_petitions
 from onsite.forms.petitions import (
     FollowUpForm,
@@ -29,7 +30,6 @@ from onsite.models import Petition
 from onsite.petitions import (
     IDENTITY_FIELDS,
     IDENTITY_HIDDEN,
-    RateLimited,
     intake_candidates,
     intake_designate,
     intake_members,
