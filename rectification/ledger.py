@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core import access
 from core.audit import audit_record, current_context
+from core.documents import cn_date
 from core.excel import SpreadsheetRejected, read_rows, safe_cell, workbook_bytes
 from rectification.models import RectificationPlan, RectificationTask
 from rectification.tasks import PROGRESS_MAX, overdue_q, state_label, task_progress, tasks_for
@@ -230,17 +231,13 @@ def _footer(actor) -> str:
     return f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {current_context().trace_id}"
 
 
-def _date_cn(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def plan_ledger_export(*, actor, plan: RectificationPlan) -> tuple[str, bytes]:
     """The ledger of one plan (file name, .xlsx) for those who may see the plan."""
     access.check(actor, "view", plan)
     tasks = list(ledger_tasks(user=actor, plan=plan))
     name = plan.inspection.organization.name
     today = timezone.localdate()
-    title = f"{name}巡察整改台账（{plan.inspection.round}，截至{_date_cn(today)}）"
+    title = f"{name}巡察整改台账（{plan.inspection.round}，截至{cn_date(today)}）"
     data = ledger_workbook(title=title, tasks=tasks, with_unit=False, footer=_footer(actor))
     with transaction.atomic():
         audit_record(
@@ -259,7 +256,7 @@ def ledger_export(*, actor, filters: LedgerFilter | None = None) -> tuple[str, b
     units = {t.plan.inspection.organization.name for t in tasks}
     today = timezone.localdate()
     head = next(iter(units)) if len(units) == 1 else ""
-    title = f"{head}巡察整改台账（截至{_date_cn(today)}）"
+    title = f"{head}巡察整改台账（截至{cn_date(today)}）"
     data = ledger_workbook(
         title=title, tasks=tasks, with_unit=len(units) != 1, footer=_footer(actor), numbered_by_task=False
     )

@@ -1,6 +1,14 @@
 from django import forms, template
 
+from core import documents
+
 register = template.Library()
+
+
+@register.filter
+def cn_date(day):
+    """A date as documents write it (``core.documents.cn_date``: 2026年11月29日); blank for none."""
+    return documents.cn_date(day) if day else ""
 
 
 @register.filter

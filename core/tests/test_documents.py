@@ -90,3 +90,10 @@ def test_signature_date_and_trace(doc):
 
 def test_cn_date():
     assert cn_date(datetime.date(2025, 9, 3)) == "2025年9月3日"
+
+
+def test_cn_date_in_templates():
+    from django.template import Context, Template
+
+    page = Template("{% load xuncha %}{{ on|cn_date }}·{{ none|cn_date }}")
+    assert page.render(Context({"on": datetime.date(2025, 9, 30), "none": None})) == "2025年9月30日·"

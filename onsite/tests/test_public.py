@@ -1,6 +1,7 @@
 """The public reporting channel, as a reporter meets it: the page behind the notice's QR code,
 the receipt code shown once, the follow-up with it, and the API of the same channel."""
 
+import datetime
 import hashlib
 import re
 
@@ -318,3 +319,10 @@ def test_the_public_api_is_not_cached_or_logged_and_huge_ids_are_not_errors(worl
     huge = office.get("/api/v1/petitions?inspection_id=" + "9" * 30)
     # SQLite refuses the number (answered 422), PostgreSQL finds nothing: never a 500.
     assert huge.status_code == 422 or (huge.status_code == 200 and huge.json()["count"] == 0)
+
+
+def test_the_page_shows_the_dates_of_the_round_as_documents_write_them(inspection):
+    rnd = inspection.round
+    rnd.entry_on, rnd.onsite_end_on = datetime.date(2026, 9, 1), datetime.date(2026, 10, 15)
+    rnd.save(update_fields=["entry_on", "onsite_end_on"])
+    assert "<dt>受理时间</dt><dd>2026年9月1日至2026年10月15日</dd>" in Client().get(_url(inspection)).content.decode()
