@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import access
-from core.forms import apply_service_errors, error_text
+from core.forms import error_text, post_form
 from core.http import DOCX, attachment
 from rectification.assessments import (
     REOPENING,
@@ -54,21 +54,20 @@ def assessment_page(request, pk):
         criteria = criteria_of(plan.authority, active_only=True)
         if request.method == "POST":
             form = AssessmentForm(request.POST, criteria=criteria)
-            if form.is_valid():
-                try:
-                    done = assessment_record(
-                        actor=user,
-                        plan=plan,
-                        grade=form.cleaned_data["grade"],
-                        scores=form.scores(),
-                        comments=form.cleaned_data["comments"],
-                        on=form.cleaned_data["assessed_on"],
-                    )
-                except ValidationError as e:
-                    apply_service_errors(form, e)
-                else:
-                    messages.success(request, _done_message(done))
-                    return redirect("rectification:assessment", plan.pk)
+
+            def act(d):
+                return assessment_record(
+                    actor=user,
+                    plan=plan,
+                    grade=d["grade"],
+                    scores=form.scores(),
+                    comments=d["comments"],
+                    on=d["assessed_on"],
+                )
+
+            back = reverse("rectification:assessment", args=[plan.pk])
+            if sent := post_form(request, form, act, back=back, done=_done_message):
+                return sent
         else:
             form = AssessmentForm(criteria=criteria, initial={"assessed_on": timezone.localdate()})
     elif request.method == "POST":
@@ -157,14 +156,15 @@ def criteria_page(request):
         if not can_change:
             raise PermissionDenied
         form = CriterionForm(request.POST)
-        if form.is_valid():
-            try:
-                criterion_create(actor=request.user, authority=authority, **form.cleaned_data)
-            except ValidationError as e:
-                apply_service_errors(form, e)
-            else:
-                messages.success(request, f"已添加评估项目“{form.cleaned_data['name']}”。")
-                return redirect("rectification:criteria")
+        sent = post_form(
+            request,
+            form,
+            lambda d: criterion_create(actor=request.user, authority=authority, **d),
+            back="rectification:criteria",
+            done=lambda _: f"已添加评估项目“{form.cleaned_data['name']}”。",
+        )
+        if sent:
+            return sent
     return render(request, "rectification/criteria.html", _criteria_context(request, authority, can_change, form))
 
 
@@ -197,13 +197,14 @@ def criterion_edit_view(request, pk):
         raise PermissionDenied
     form = CriterionEditForm(request.POST, auto_id=f"id_{criterion.pk}_%s")
     form.criterion_pk = criterion.pk
-    if form.is_valid():
-        try:
-            criterion_update(actor=request.user, criterion=criterion, **form.cleaned_data)
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, f"评估项目“{form.cleaned_data['name']}”已保存。")
-            return redirect("rectification:criteria")
+    sent = post_form(
+        request,
+        form,
+        lambda d: criterion_update(actor=request.user, criterion=criterion, **d),
+        back="rectification:criteria",
+        done=lambda _: f"评估项目“{form.cleaned_data['name']}”已保存。",
+    )
+    if sent:
+        return sent
     context = _criteria_context(request, authority, can_change, CriterionForm(), bound=form)
     return render(request, "rectification/criteria.html", context)

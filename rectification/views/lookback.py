@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_service_errors, error_text
+from core.forms import error_text, post_form
 from onsite.models import Finding
 from planning.inspections import inspections_for
 from rectification.forms.lookback import LookbackCheckForm
@@ -50,26 +50,23 @@ def lookback_check_view(request, pk, finding_pk):
     if not may_record(request.user, inspection):
         raise PermissionDenied
     form = LookbackCheckForm(request.POST, prefix=f"f{finding.pk}")
-    if form.is_valid():
-        try:
-            check = lookback_check_record(
-                actor=request.user,
-                inspection=inspection,
-                finding=finding,
-                verdict=form.cleaned_data["verdict"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            text = f"已记录“{finding.title}”的核查结论：{check.get_verdict_display()}。"
-            if check.verdict != Verdict.FIXED:
-                text += f"已形成回头看新发现问题“{check.new_finding.title}”。"
-            elif check.new_finding_id:
-                text += "此前形成的回头看新发现问题仍保留，如不再需要请在问题清单中处理。"
-            messages.success(request, text)
-            return redirect(f"{reverse('rectification:lookback', args=[inspection.pk])}#finding-{finding.pk}")
-    return _render(request, inspection, bound=form, bound_pk=finding.pk)
+
+    def act(d):
+        return lookback_check_record(
+            actor=request.user, inspection=inspection, finding=finding, verdict=d["verdict"], note=d["note"]
+        )
+
+    def done(check):
+        text = f"已记录“{finding.title}”的核查结论：{check.get_verdict_display()}。"
+        if check.verdict != Verdict.FIXED:
+            text += f"已形成回头看新发现问题“{check.new_finding.title}”。"
+        elif check.new_finding_id:
+            text += "此前形成的回头看新发现问题仍保留，如不再需要请在问题清单中处理。"
+        return text
+
+    back = f"{reverse('rectification:lookback', args=[inspection.pk])}#finding-{finding.pk}"
+    sent = post_form(request, form, act, back=back, done=done)
+    return sent or _render(request, inspection, bound=form, bound_pk=finding.pk)
 
 
 def _render(request, inspection, *, bound=None, bound_pk=None):

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from core.forms import apply_service_errors, error_text, is_id
+from core.forms import error_text, is_id, post_form
 from core.http import DOCX, attachment
 from core.paging import paginate
 from rectification.forms.reminders import ReminderFilterForm, ReminderSettingsForm
@@ -85,12 +85,14 @@ def reminder_settings_view(request):
         raise Http404
     current = reminder_settings_for(user.authority)
     form = ReminderSettingsForm(request.POST or None, initial={f: getattr(current, f) for f in SETTING_FIELDS})
-    if request.method == "POST" and form.is_valid():
-        try:
-            reminder_settings_update(actor=user, authority=user.authority, **form.cleaned_data)
-        except ValidationError as e:
-            apply_service_errors(form, e)
-        else:
-            messages.success(request, "整改督促设置已保存，自下次每日检查起按新设置发出提醒、督办、告诫和问责。")
-            return redirect("rectification:reminder_settings")
+    if request.method == "POST":
+        sent = post_form(
+            request,
+            form,
+            lambda d: reminder_settings_update(actor=user, authority=user.authority, **d),
+            back="rectification:reminder_settings",
+            done="整改督促设置已保存，自下次每日检查起按新设置发出提醒、督办、告诫和问责。",
+        )
+        if sent:
+            return sent
     return render(request, "rectification/reminder_settings.html", {"form": form})

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core import access
 from core.files import ALLOWED_TEXT, file_response
-from core.forms import apply_service_errors, error_text, is_id, post_form
+from core.forms import error_text, is_id, post_form
 from rectification import tasks as task_services
 from rectification.evidence import MAX_FILES, evidence_open
 from rectification.forms.tasks import ProgressForm, RejectForm, TaskForm, VerifyForm
@@ -66,15 +66,15 @@ def task_new(request, pk):
         return refused
     if request.method == "POST":
         form = TaskForm(request.POST, findings=findings)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                task = task_services.task_create(actor=request.user, plan=plan, **d)
-            except ValidationError as e:
-                apply_service_errors(form, e)
-            else:
-                messages.success(request, f"已添加整改任务 {task.number}。")
-                return redirect(_back(plan, task.finding_id))
+        sent = post_form(
+            request,
+            form,
+            lambda d: task_services.task_create(actor=request.user, plan=plan, **d),
+            back=lambda task: _back(plan, task.finding_id),
+            done=lambda task: f"已添加整改任务 {task.number}。",
+        )
+        if sent:
+            return sent
     else:
         raw = request.GET.get("finding", "")
         finding = findings.filter(pk=int(raw)).first() if is_id(raw) else None
@@ -94,14 +94,15 @@ def task_edit(request, pk):
     findings = findings_of(plan)
     if request.method == "POST":
         form = TaskForm(request.POST, findings=findings)
-        if form.is_valid():
-            try:
-                task = task_services.task_update(actor=request.user, task=task, **form.cleaned_data)
-            except ValidationError as e:
-                apply_service_errors(form, e)
-            else:
-                messages.success(request, f"已保存整改任务 {task.number}。")
-                return redirect(_back(plan, task.finding_id))
+        sent = post_form(
+            request,
+            form,
+            lambda d: task_services.task_update(actor=request.user, task=task, **d),
+            back=lambda saved: _back(plan, saved.finding_id),
+            done=lambda saved: f"已保存整改任务 {saved.number}。",
+        )
+        if sent:
+            return sent
     else:
         form = TaskForm(
             findings=findings,
