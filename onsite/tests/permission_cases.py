@@ -1,23 +1,7 @@
 """Rows of the four-permission-cases table for the on-site desk and attachments."""
 
 from core.tests.permissions import Case
-
-PDF = b"%PDF-1.4\n%%EOF\n"
-
-
-def attachment(w):
-    """County A's inspection's attachment (made once per test)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from onsite.attachments import attachment_create
-    from onsite.models import Attachment
-
-    a = w["a"]
-    found = Attachment.objects.filter(inspection=a.inspection).first()
-    return found or attachment_create(
-        actor=a.users["team_member"], inspection=a.inspection, upload=SimpleUploadedFile("谈话提纲.pdf", PDF)
-    )
-
+from onsite.tests.factories import attachment
 
 CASES = [
     Case(

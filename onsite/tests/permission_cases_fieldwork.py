@@ -1,97 +1,9 @@
 """Rows of the four-permission-cases table for talks, document requests and surveys.
 
-The helpers make county A's records once per test (the same record on each call)."""
-
-import datetime
+County A's records come from onsite/tests/factories.py, once per test (the same record on each call)."""
 
 from core.tests.permissions import Case
-
-PDF = b"%PDF-1.4\n%%EOF\n"
-
-
-def members(w):
-    """Two members of county A's team (interviewers need at least two)."""
-    from planning.models import Inspector, TeamMember
-
-    a = w["a"]
-    found = list(TeamMember.objects.filter(team=a.team).order_by("id")[:2])
-    for name in ("赵敏", "钱进")[len(found) :]:
-        inspector = Inspector.objects.create(authority=a.authority, name=name, unit="县审计局")
-        found.append(TeamMember.objects.create(team=a.team, inspector=inspector, role="member"))
-    return found
-
-
-def interview(w):
-    from onsite.interviews import interview_create
-    from onsite.models import Interview
-
-    a = w["a"]
-    return Interview.objects.filter(inspection=a.inspection).first() or interview_create(
-        actor=a.users["team_member"], inspection=a.inspection, interviewee="孙立新", category="leadership", post="主任"
-    )
-
-
-def leader(w):
-    from registry.models import OrganizationLeader
-
-    a = w["a"]
-    return OrganizationLeader.objects.get_or_create(
-        organization=a.orgs["dept"], name="周建国", post="党组书记", defaults={"start_on": datetime.date(2022, 1, 1)}
-    )[0]
-
-
-def document_request(w):
-    from onsite.document_requests import document_request_create
-    from onsite.models import DocumentRequest
-
-    a = w["a"]
-    return DocumentRequest.objects.filter(inspection=a.inspection).first() or document_request_create(
-        actor=a.users["team_member"],
-        inspection=a.inspection,
-        title="2024年度党组会议记录",
-        requested_on=datetime.date(2026, 1, 5),
-    )
-
-
-def received(w):
-    from onsite.document_requests import document_request_receive
-
-    found = document_request(w)
-    if found.received_on is None:
-        document_request_receive(
-            actor=w["a"].users["team_member"], document_request=found, received_on=datetime.date(2026, 1, 6)
-        )
-    return found
-
-
-def survey(w):
-    from onsite.models import Survey
-    from onsite.surveys import survey_create
-
-    a = w["a"]
-    return Survey.objects.filter(inspection=a.inspection).first() or survey_create(
-        actor=a.users["team_member"],
-        inspection=a.inspection,
-        kind="evaluation",
-        title="领导班子民主测评",
-        held_on=datetime.date(2026, 1, 8),
-        handed_out=40,
-        returned=38,
-    )
-
-
-def results_xlsx():
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.active.append(["测评项目", "好", "较好", "一般", "差"])
-    wb.active.append(["领导班子总体评价", 20, 10, 5, 3])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return SimpleUploadedFile("测评结果.xlsx", buf.getvalue())
+from onsite.tests.factories import document_request, interview, leader, members, received_request, results_xlsx, survey
 
 
 def _inspection_url(w, part):
@@ -195,7 +107,7 @@ CASES = [
     Case(
         "document request review",
         "post",
-        lambda w: f"/onsite/document-requests/{received(w).pk}/review/",
+        lambda w: f"/onsite/document-requests/{received_request(w).pk}/review/",
         "office",
         302,
     ),
@@ -374,7 +286,7 @@ CASES = [
     Case(
         "api document request review",
         "post",
-        lambda w: f"/api/v1/document-requests/{received(w).pk}/review",
+        lambda w: f"/api/v1/document-requests/{received_request(w).pk}/review",
         "office",
         200,
         api=True,

@@ -1,97 +1,19 @@
 """Rows of the four-permission-cases table for working papers, findings, the immediate notice,
-the focus-area taxonomy and the tallies; and the builders of their records (used by the
-tests of this part too). Records are made with the real services, once per test."""
-
-import datetime
+the focus-area taxonomy and the tallies. Their records come from onsite/tests/factories.py,
+made with the real services, once per test."""
 
 from core.tests.permissions import Case
-
-TITLE = "违规发放津补贴"
-FACTS = "2025年1月至6月，该单位以加班补助名义向班子成员发放津贴12800元。"
-
-
-def talk(w, county="a"):
-    """A held talk of the county's inspection (evidence)."""
-    from django.utils import timezone
-
-    from onsite.models import Interview
-
-    c = w[county]
-    found = Interview.objects.filter(inspection=c.inspection).first()
-    return found or Interview.objects.create(
-        authority=c.authority,
-        inspection=c.inspection,
-        interviewee="王会计",
-        post="财务室主任",
-        category=Interview.Category.KEY_POST,
-        held_at=timezone.now(),
-        notes="反映津贴发放情况",
-    )
-
-
-def leaf(authority):
-    """The first leaf of group focus in the authority's current version."""
-    from onsite.focus import focus_current
-    from onsite.models import FocusArea
-
-    taxonomy = focus_current(authority.pk)
-    return (
-        FocusArea.objects.filter(taxonomy=taxonomy, group="focus", children__isnull=True)
-        .order_by("parent__order", "order")
-        .first()
-    )
-
-
-def paper(w, status="draft", county="a"):
-    """A paper of the county's inspection by its team member, in ``status`` (made once)."""
-    from onsite.models import WorkingPaper
-    from onsite.papers import working_paper_approve, working_paper_create, working_paper_submit
-
-    c = w[county]
-    found = WorkingPaper.objects.filter(inspection=c.inspection, status=status).first()
-    if found:
-        return found
-    made = working_paper_create(
-        actor=c.users["team_member"], inspection=c.inspection, title=TITLE, facts=FACTS, interviews=[talk(w, county)]
-    )
-    if status in ("submitted", "approved"):
-        working_paper_submit(actor=c.users["team_member"], paper=made)
-    if status == "approved":
-        working_paper_approve(
-            actor=c.users["team_leader"],
-            paper=made,
-            focus_area=leaf(c.authority),
-            immediate=True,
-            immediate_deadline=datetime.date(2026, 10, 10),
-            amount="12800",
-        )
-    made.refresh_from_db()
-    return made
-
-
-def finding(w, county="a"):
-    """An immediate finding of the county's inspection."""
-    return paper(w, "approved", county).finding
-
-
-def draft(w, county="a"):
-    """The county's draft taxonomy (version 2, copied from version 1), made once."""
-    from onsite.focus import focus_draft, focus_taxonomy_draft
-
-    c = w[county]
-    return focus_draft(c.authority.pk) or focus_taxonomy_draft(actor=c.users["office"], authority=c.authority)
-
-
-def draft_leaf(w):
-    from onsite.models import FocusArea
-
-    return FocusArea.objects.filter(taxonomy=draft(w), children__isnull=True, group="focus").order_by("-id").first()
-
-
-def current_area(w):
-    from onsite.focus import focus_current
-
-    return focus_current(w["a"].authority.pk).areas.order_by("id").first()
+from onsite.tests.factories import (
+    FACTS,
+    TITLE,
+    current_area,
+    current_leaf,
+    draft_leaf,
+    draft_taxonomy,
+    immediate_finding,
+    paper,
+    talk,
+)
 
 
 def _inspection(w):
@@ -161,7 +83,7 @@ CASES = [
         lambda w: f"/onsite/working-papers/{paper(w, 'submitted').pk}/approve/",
         "team_leader",
         302,
-        body=lambda w: {"focus_area": leaf(w["a"].authority).pk, "severity": "serious", "amount": "12800.50"},
+        body=lambda w: {"focus_area": current_leaf(w["a"].authority).pk, "severity": "serious", "amount": "12800.50"},
     ),
     Case(
         "working paper return",
@@ -175,7 +97,7 @@ CASES = [
     Case(
         "findings list",
         "get",
-        lambda w: finding(w) and f"/onsite/inspections/{_inspection(w)}/findings/",
+        lambda w: immediate_finding(w) and f"/onsite/inspections/{_inspection(w)}/findings/",
         "team_member",
         200,
         marker=lambda w: TITLE,
@@ -183,7 +105,7 @@ CASES = [
     Case(
         "finding page",
         "get",
-        lambda w: f"/onsite/findings/{finding(w).pk}/",
+        lambda w: f"/onsite/findings/{immediate_finding(w).pk}/",
         "leading_group",
         200,
         marker=lambda w: FACTS,
@@ -191,7 +113,7 @@ CASES = [
     Case(
         "finding notice",
         "get",
-        lambda w: f"/onsite/findings/{finding(w).pk}/immediate-notice.docx",
+        lambda w: f"/onsite/findings/{immediate_finding(w).pk}/immediate-notice.docx",
         "team_member",
         200,
         marker=lambda w: "word/document.xml",
@@ -210,14 +132,14 @@ CASES = [
     Case(
         "focus version publish",
         "post",
-        lambda w: f"/onsite/focus-areas/versions/{draft(w).pk}/publish/",
+        lambda w: f"/onsite/focus-areas/versions/{draft_taxonomy(w).pk}/publish/",
         "office",
         302,
     ),
     Case(
         "focus area new",
         "post",
-        lambda w: f"/onsite/focus-areas/versions/{draft(w).pk}/areas/new/",
+        lambda w: f"/onsite/focus-areas/versions/{draft_taxonomy(w).pk}/areas/new/",
         "office",
         302,
         body=lambda w: {"name": "落实耕地保护责任不到位", "group": "focus"},
@@ -263,7 +185,7 @@ CASES = [
         "office",
         201,
         api=True,
-        body=lambda w: {"taxonomy_id": draft(w).pk, "name": "落实耕地保护责任不到位"},
+        body=lambda w: {"taxonomy_id": draft_taxonomy(w).pk, "name": "落实耕地保护责任不到位"},
     ),
     Case(
         "api focus area patch",
@@ -304,7 +226,7 @@ CASES = [
     Case(
         "api focus version publish",
         "post",
-        lambda w: f"/api/v1/focus-areas/versions/{draft(w).pk}/publish",
+        lambda w: f"/api/v1/focus-areas/versions/{draft_taxonomy(w).pk}/publish",
         "office",
         200,
         api=True,
@@ -373,7 +295,7 @@ CASES = [
     Case(
         "api findings",
         "get",
-        lambda w: finding(w) and "/api/v1/findings",
+        lambda w: immediate_finding(w) and "/api/v1/findings",
         "leading_group",
         200,
         api=True,
@@ -390,14 +312,14 @@ CASES = [
         denied=404,  # the paper it names is out of sight
         body=lambda w: {
             "working_paper_id": paper(w, "submitted").pk,
-            "focus_area_id": leaf(w["a"].authority).pk,
+            "focus_area_id": current_leaf(w["a"].authority).pk,
             "severity": "general",
         },
     ),
     Case(
         "api finding",
         "get",
-        lambda w: f"/api/v1/findings/{finding(w).pk}",
+        lambda w: f"/api/v1/findings/{immediate_finding(w).pk}",
         "team_member",
         200,
         api=True,
@@ -406,7 +328,7 @@ CASES = [
     Case(
         "api finding notice",
         "get",
-        lambda w: f"/api/v1/findings/{finding(w).pk}/immediate-notice.docx",
+        lambda w: f"/api/v1/findings/{immediate_finding(w).pk}/immediate-notice.docx",
         "office",
         200,
         api=True,

@@ -3,31 +3,8 @@
 The public channel (/p/…, /api/v1/public/…) needs no login by design, so it has no row
 here: onsite/tests/test_public.py covers who may do what there."""
 
-import datetime
-
 from core.tests.permissions import Case
-
-SUBJECT = "反映县委办公室公车私用问题"
-
-
-def petition(w):
-    """County A's inspection's petition (made once per test)."""
-    from onsite.models import Petition
-    from onsite.petitions import petition_create
-
-    a = w["a"]
-    found = Petition.objects.filter(inspection=a.inspection).first()
-    return found or petition_create(
-        actor=a.users["team_member"],
-        inspection=a.inspection,
-        channel="letter",
-        received_on=datetime.date(2026, 9, 3),
-        subject=SUBJECT,
-        content="有干部周末开公车去钓鱼。",
-        anonymous=False,
-        name="李四",
-        phone="13800000000",
-    )
+from onsite.tests.factories import SUBJECT, designated_intake, petition
 
 
 def _list_url(w):
@@ -36,16 +13,6 @@ def _list_url(w):
 
 def _intake_user(w):
     return w["a"].users["team_member"]
-
-
-def _designated(w):
-    """The member designated for intake, so that the revocation has something to end."""
-    from onsite.petitions import intake_designate, intake_members
-
-    a = w["a"]
-    if not intake_members(a.inspection).filter(pk=_intake_user(w).pk).exists():
-        intake_designate(actor=a.users["team_leader"], inspection=a.inspection, user=_intake_user(w))
-    return _intake_user(w)
 
 
 def _triage_body(w):
@@ -115,7 +82,7 @@ CASES = [
         lambda w: f"{_list_url(w)}intake/",
         "office",
         302,
-        body=lambda w: {"revoke": _designated(w).pk},
+        body=lambda w: {"revoke": designated_intake(w).pk},
     ),
     Case(
         "api petitions",

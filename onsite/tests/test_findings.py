@@ -17,7 +17,7 @@ from conftest import token_client
 from core.models import AuditEvent
 from onsite.models import DocumentRequest, Finding, Interview, Petition, Survey
 from onsite.tallies import tallies_for
-from onsite.tests.permission_cases_findings import FACTS, TITLE, finding, leaf, paper, talk
+from onsite.tests.factories import FACTS, TITLE, current_leaf, immediate_finding, paper, talk
 from planning.documents import document_settings_update
 
 
@@ -27,7 +27,7 @@ def a(world):
 
 
 def _approve(a, paper_id, **fields):
-    body = {"working_paper_id": paper_id, "focus_area_id": leaf(a.authority).pk, **fields}
+    body = {"working_paper_id": paper_id, "focus_area_id": current_leaf(a.authority).pk, **fields}
     return token_client(a.users["team_leader"]).post("/api/v1/findings", body, content_type="application/json")
 
 
@@ -51,7 +51,7 @@ def test_an_amount_that_is_no_number_is_refused_in_chinese(world, a, login):
     submitted = paper(world, "submitted")
     r = login(a.users["team_leader"]).post(
         f"/onsite/working-papers/{submitted.pk}/approve/",
-        {"focus_area": leaf(a.authority).pk, "severity": "general", "amount": "一万元"},
+        {"focus_area": current_leaf(a.authority).pk, "severity": "general", "amount": "一万元"},
     )
     assert r.status_code == 200 and "金额须为数字，例如 12800.50。" in r.content.decode()
 
@@ -79,15 +79,18 @@ def test_severity_and_the_focus_leaf_are_checked(world, a):
     assert r.json()["errors"] == {"severity": ["请选择严重程度（一般、较重、严重）。"]}
     r = _approve(a, submitted.pk, focus_area_id=None)
     assert r.json()["errors"] == {"focus_area": ["请选择监督重点（“四个聚焦”下的末级事项）。"]}
-    r = _approve(a, submitted.pk, focus_area_id=leaf(world["b"].authority).pk)  # county B's taxonomy
+    r = _approve(a, submitted.pk, focus_area_id=current_leaf(world["b"].authority).pk)  # county B's taxonomy
     assert r.json()["errors"] == {"focus_area": ["所选监督重点不存在。"]}
 
 
 def test_the_findings_page_lists_by_focus_area_with_markers(world, a, login):
-    immediate = finding(world)
+    immediate = immediate_finding(world)
     second = paper(world, "submitted")
     other_leaf = (
-        leaf(a.authority).taxonomy.areas.filter(parent__code="F3", children__isnull=True).order_by("order").first()
+        current_leaf(a.authority)
+        .taxonomy.areas.filter(parent__code="F3", children__isnull=True)
+        .order_by("order")
+        .first()
     )
     r = _approve(a, second.pk, focus_area_id=other_leaf.pk, title="“三重一大”事项未经集体研究", severity="grave")
     assert r.status_code == 201
@@ -114,7 +117,7 @@ def test_the_immediate_notice_is_an_official_document(world, a):
         abbreviation="青",
         doc_number_format="青巡发〔{year}〕{number}号",
     )
-    found = finding(world)
+    found = immediate_finding(world)
     r = token_client(a.users["team_member"]).get(f"/api/v1/findings/{found.pk}/immediate-notice.docx")
     assert r.status_code == 200, r.content[:300]
     assert r["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -154,7 +157,7 @@ def test_the_immediate_notice_is_an_official_document(world, a):
 
 
 def test_the_notice_button_downloads_and_a_plain_finding_has_none(world, a, login):
-    found = finding(world)
+    found = immediate_finding(world)
     client = login(a.users["team_member"])
     r = client.get(f"/onsite/findings/{found.pk}/immediate-notice.docx")
     assert r.status_code == 200 and r.content.startswith(b"PK")
@@ -206,7 +209,7 @@ def _records(world, n):
 
 
 def test_the_tallies_cost_the_same_few_queries_however_many_records(world, a):
-    finding(world)
+    immediate_finding(world)
     _records(world, 1)
     with CaptureQueriesContext(connection) as few:
         tallies_for(a.inspection)
@@ -220,7 +223,7 @@ def test_the_tallies_cost_the_same_few_queries_however_many_records(world, a):
 
 
 def test_the_tallies_on_the_desk_and_in_the_api(world, a, login):
-    finding(world)
+    immediate_finding(world)
     talk(world)
     r = token_client(a.users["leading_group"]).get(f"/api/v1/inspections/{a.inspection.pk}/tallies")
     assert r.status_code == 200

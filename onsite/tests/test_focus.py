@@ -19,7 +19,7 @@ from onsite.focus import (
 )
 from onsite.models import FocusArea, FocusTaxonomy
 from onsite.papers import working_paper_approve
-from onsite.tests.permission_cases_findings import finding, leaf, paper
+from onsite.tests.factories import current_leaf, immediate_finding, paper
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_a_published_version_refuses_edits(world, a):
 
 def test_a_finding_keeps_its_node_after_a_new_version_is_published(world, a):
     office = a.users["office"]
-    tagged = finding(world)
+    tagged = immediate_finding(world)
     node = tagged.focus_area
     assert node.taxonomy.version == 1
 
@@ -131,7 +131,7 @@ def test_a_finding_keeps_its_node_after_a_new_version_is_published(world, a):
     with pytest.raises(ValidationError) as e:
         working_paper_approve(actor=leader, paper=submitted, focus_area=node)
     assert "不是现行版本" in _message(e)
-    made = working_paper_approve(actor=leader, paper=submitted, focus_area=leaf(a.authority))
+    made = working_paper_approve(actor=leader, paper=submitted, focus_area=current_leaf(a.authority))
     assert made.focus_area.taxonomy == draft
 
 

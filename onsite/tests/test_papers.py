@@ -13,7 +13,7 @@ from conftest import make_user, token_client
 from core.models import AuditEvent
 from onsite.models import Attachment, Finding, Interview, Petition, WorkingPaper
 from onsite.papers import working_paper_create, working_paper_return, working_paper_submit
-from onsite.tests.permission_cases_findings import FACTS, TITLE, leaf, paper, talk
+from onsite.tests.factories import FACTS, TITLE, current_leaf, paper, talk
 from planning.inspections import inspection_create
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -35,7 +35,7 @@ def _post_paper(client, a, **extra):
 
 
 def _approve(client, paper_id, a, **extra):
-    body = {"working_paper_id": paper_id, "focus_area_id": leaf(a.authority).pk, **extra}
+    body = {"working_paper_id": paper_id, "focus_area_id": current_leaf(a.authority).pk, **extra}
     return client.post("/api/v1/findings", body, content_type="application/json")
 
 
@@ -207,14 +207,16 @@ def test_the_leader_approves_on_the_page_with_errors_next_to_the_fields(world, a
     assert "审核通过，形成问题" in page and "退回修改" in page
     assert "聚焦群众身边腐败问题和不正之风" in page  # the leaves, grouped under their focus
     url = f"/onsite/working-papers/{submitted.pk}/approve/"
-    r = leader.post(url, {"focus_area": leaf(a.authority).pk, "severity": "general", "amount": "-5", "immediate": "on"})
+    r = leader.post(
+        url, {"focus_area": current_leaf(a.authority).pk, "severity": "general", "amount": "-5", "immediate": "on"}
+    )
     text = r.content.decode()
     assert r.status_code == 200 and "金额不能为负数。" in text and "立行立改的问题须填写整改期限。" in text
     assert not Finding.objects.exists()
     r = leader.post(
         url,
         {
-            "focus_area": leaf(a.authority).pk,
+            "focus_area": current_leaf(a.authority).pk,
             "severity": "grave",
             "amount": "3000",
             "immediate": "on",
@@ -288,7 +290,7 @@ def test_lists_cost_the_same_queries_for_few_and_many_papers(world, a, login):
                 interviews=[talk(world)],
             )
             working_paper_submit(actor=a.users["team_member"], paper=made)
-            working_paper_approve(actor=a.users["team_leader"], paper=made, focus_area=leaf(a.authority))
+            working_paper_approve(actor=a.users["team_leader"], paper=made, focus_area=current_leaf(a.authority))
 
     api = token_client(a.users["team_member"])
     page = login(a.users["team_member"])
