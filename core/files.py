@@ -23,6 +23,7 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils.http import content_disposition_header
 
@@ -67,6 +68,23 @@ def sniff(upload) -> str | None:
             if "xl/workbook.xml" in names:
                 return "xlsx"
     return None
+
+
+def file_check(upload, *, field: str) -> str:
+    """The kind of ``upload`` (a key of ``CONTENT_TYPES``), or a ``ValidationError`` on
+    ``field`` naming the file when it is over the size cap, empty, or of a type outside the
+    allow-list (code ``file_rejected``). Nothing is written."""
+    limit = settings.XUNCHA["UPLOAD_MAX_BYTES"]
+    label = upload.name or "文件"
+    if upload.size > limit:
+        why = f"“{label}”超过 {limit // (1024 * 1024)} MB 的上限。"
+    elif upload.size == 0:
+        why = f"“{label}”是空文件。"
+    elif (kind := sniff(upload)) is None:
+        why = f"“{label}”的内容不是允许的类型。只接受 {ALLOWED_TEXT} 文件。"
+    else:
+        return kind
+    raise ValidationError({field: [ValidationError(why, code="file_rejected")]})
 
 
 def sanitise_name(name: str, kind: str) -> str:

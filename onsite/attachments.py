@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 
 from core import access
 from core.audit import audit_record
-from core.files import ALLOWED_TEXT, file_path, file_relative, file_write, sanitise_name, sniff
+from core.files import file_check, file_path, file_relative, file_write, sanitise_name
 from onsite.models import Attachment
 
 
@@ -35,25 +33,8 @@ def attachment_create(*, actor, inspection, upload, public: bool = False) -> Att
     """
     if not public:
         access.check(actor, "change", inspection)
-    limit = settings.XUNCHA["UPLOAD_MAX_BYTES"]
+    kind = file_check(upload, field="file")
     label = upload.name or "文件"
-    if upload.size > limit:
-        raise ValidationError(
-            {"file": [ValidationError(f"“{label}”超过 {limit // (1024 * 1024)} MB 的上限。", code="file_rejected")]}
-        )
-    if upload.size == 0:
-        raise ValidationError({"file": [ValidationError(f"“{label}”是空文件。", code="file_rejected")]})
-    kind = sniff(upload)
-    if kind is None:
-        raise ValidationError(
-            {
-                "file": [
-                    ValidationError(
-                        f"“{label}”的内容不是允许的类型。只接受 {ALLOWED_TEXT} 文件。", code="file_rejected"
-                    )
-                ]
-            }
-        )
     relative = file_relative(inspection.authority_id, inspection.pk)
     target = file_path(relative)
     sha256 = file_write(upload, relative)

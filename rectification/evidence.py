@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from core import access
 from core.audit import audit_record
-from core.files import ALLOWED_TEXT, file_path, file_relative, file_write, sanitise_name, sniff
+from core.files import file_check, file_path, file_relative, file_write, sanitise_name, sniff
 from rectification.models import Evidence, ProgressReport
 
 MAX_FILES = 10
@@ -28,33 +27,12 @@ def _path(evidence: Evidence) -> Path:
 def evidence_check(uploads) -> None:
     """Raise ``ValidationError`` naming the first file that is too big, empty or of a type
     outside the allow-list, before anything is written."""
-    limit = settings.XUNCHA["UPLOAD_MAX_BYTES"]
     if len(uploads) > MAX_FILES:
         raise ValidationError(
             {"files": [ValidationError(f"一次最多上传 {MAX_FILES} 个佐证材料。", code="file_rejected")]}
         )
     for upload in uploads:
-        label = upload.name or "文件"
-        if upload.size > limit:
-            raise ValidationError(
-                {
-                    "files": [
-                        ValidationError(f"“{label}”超过 {limit // (1024 * 1024)} MB 的上限。", code="file_rejected")
-                    ]
-                }
-            )
-        if upload.size == 0:
-            raise ValidationError({"files": [ValidationError(f"“{label}”是空文件。", code="file_rejected")]})
-        if sniff(upload) is None:
-            raise ValidationError(
-                {
-                    "files": [
-                        ValidationError(
-                            f"“{label}”的内容不是允许的类型。只接受 {ALLOWED_TEXT} 文件。", code="file_rejected"
-                        )
-                    ]
-                }
-            )
+        file_check(upload, field="files")
 
 
 def evidence_store(*, actor, progress: ProgressReport, uploads, written: list[Path]) -> list[Evidence]:

@@ -7,11 +7,12 @@ import zipfile
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
 from openpyxl import Workbook
 
-from core.files import file_path, file_relative, file_response, file_write, sanitise_name, sniff
+from core.files import file_check, file_path, file_relative, file_response, file_write, sanitise_name, sniff
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -52,6 +53,22 @@ def _zip() -> bytes:
 )
 def test_the_type_comes_from_the_content(data, kind):
     assert sniff(io.BytesIO(data)) == kind
+
+
+def test_a_file_is_checked_before_anything_is_written(settings):
+    settings.XUNCHA = {**settings.XUNCHA, "UPLOAD_MAX_BYTES": 1024}
+    assert file_check(SimpleUploadedFile("报告.pdf", PDF), field="file") == "pdf"
+    refusals = {
+        "大.pdf": (PDF + b"0" * 1024, "超过 0 MB 的上限"),
+        "空.pdf": (b"", "是空文件"),
+        "脚本.pdf": (b"#!/bin/sh\nrm -rf /\n", "不是允许的类型"),
+    }
+    for name, (data, why) in refusals.items():
+        with pytest.raises(ValidationError) as refused:
+            file_check(SimpleUploadedFile(name, data), field="files")
+        (error,) = refused.value.error_dict["files"]
+        assert f"“{name}”" in error.message and why in error.message and error.code == "file_rejected"
+    assert not list(settings.FILE_DIR.iterdir())
 
 
 def test_names_are_sanitised():
