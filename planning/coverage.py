@@ -120,7 +120,7 @@ def term_coverage(term: Term, *, today: datetime.date | None = None) -> Coverage
         if (o.established_on and o.established_on > term.end_on) or (o.ended_on and o.ended_on < term.start_on):
             continue  # did not exist during the term
         if o.status != Organization.Status.ACTIVE and o.ended_on and o.ended_on <= term.end_on:
-            if o.status == Organization.Status.MERGED and o.merged_into_id:
+            if o.status == Organization.Status.MERGED and o.merged_into is not None:
                 note = f"已于{cn_date(o.ended_on)}并入{o.merged_into.name}，其巡察情况计入后者"
             else:
                 note = f"已于{cn_date(o.ended_on)}撤销，不再计入全覆盖"

@@ -27,7 +27,7 @@ from django.utils import timezone
 from core import access
 from core.audit import audit_record, current_context
 from core.documents import OfficialDocument, cn_date, cn_number, document_render
-from planning.models import DocumentNumber, DocumentSettings, Inspection, InspectionKind, TeamMember
+from planning.models import DocumentNumber, DocumentSettings, Inspection, InspectionKind, Team, TeamMember
 from planning.stages import deadline_settings_for, deadlines
 
 FORMAT_FIELDS = {"abbr", "year", "number"}
@@ -92,6 +92,8 @@ class _Facts:
     """What the four documents say about an inspection, worked out once."""
 
     inspection: Inspection
+    inspection_team: Team  # the inspection's team, which _facts requires
+    entry_on: datetime.date  # the round's entry date, which _facts requires
     committee: str  # 中共青禾县委
     leading_group: str
     team: str  # 中共青禾县委第一巡察组
@@ -130,6 +132,8 @@ def _facts(inspection: Inspection, doc_settings: DocumentSettings) -> _Facts:
     items = deadlines(inspection, deadline_settings_for(inspection.authority_id), list(inspection.stage_changes.all()))
     return _Facts(
         inspection=inspection,
+        inspection_team=inspection.team,
+        entry_on=rnd.entry_on,
         committee=committee,
         leading_group=f"{committee}巡察工作领导小组",
         team=f"{committee}{inspection.team.name}",
@@ -162,7 +166,7 @@ def _scope_sentence(f: _Facts) -> str:
     i = f.inspection
     if i.kind == InspectionKind.SPECIAL:
         return f"本次为专项巡察，主题为“{i.theme}”，围绕主题开展监督。"
-    if i.kind == InspectionKind.LOOKBACK and i.revisits_id:
+    if i.kind == InspectionKind.LOOKBACK and i.revisits is not None:
         r = i.revisits.round
         return f"本次为巡察“回头看”，重点检查{r.term.name}第{cn_number(r.number)}轮巡察反馈问题的整改落实情况。"
     return ""
@@ -244,7 +248,7 @@ def authorization(f: _Facts) -> OfficialDocument:
             {
                 "team": [
                     ValidationError(
-                        f"{f.inspection.team.name}尚未确定组长，不能生成组长授权任职决定。", code="missing_prerequisite"
+                        f"{f.inspection_team.name}尚未确定组长，不能生成组长授权任职决定。", code="missing_prerequisite"
                     )
                 ]
             }
@@ -255,7 +259,7 @@ def authorization(f: _Facts) -> OfficialDocument:
         (
             "p",
             f"根据《中国共产党巡视工作条例》和{f.committee}巡察工作有关规定，经研究，"
-            f"决定对{f.committee}第{cn_number(rnd.number)}轮巡察{f.inspection.team.name}实行组长授权负责制，"
+            f"决定对{f.committee}第{cn_number(rnd.number)}轮巡察{f.inspection_team.name}实行组长授权负责制，"
             f"并明确任务分工如下。",
         ),
         ("h1", "一、巡察对象"),
@@ -274,7 +278,7 @@ def authorization(f: _Facts) -> OfficialDocument:
         ],
     ]
     return OfficialDocument(
-        title=f"{f.leading_group}关于{f.inspection.team.name}组长授权任职及任务分工的决定",
+        title=f"{f.leading_group}关于{f.inspection_team.name}组长授权任职及任务分工的决定",
         blocks=blocks,
         signature=f.leading_group,
         date=timezone.localdate(),
@@ -282,12 +286,12 @@ def authorization(f: _Facts) -> OfficialDocument:
 
 
 def _team_targets(f: _Facts) -> str:
-    names = f.inspection.team.inspections.order_by("organization__code").values_list("organization__name", flat=True)
+    names = f.inspection_team.inspections.order_by("organization__code").values_list("organization__name", flat=True)
     return "、".join(f"{n}党组织" for n in names)
 
 
 def _contacts(f: _Facts) -> tuple[str, str, str]:
-    team = f.inspection.team
+    team = f.inspection_team
     blank = "＿＿＿＿＿＿"
     return team.duty_phone or blank, team.mailbox or blank, team.email or blank
 
@@ -295,7 +299,7 @@ def _contacts(f: _Facts) -> tuple[str, str, str]:
 def entry_notice(f: _Facts) -> OfficialDocument:
     phone, _, _ = _contacts(f)
     liaison = _names(f.of_role(TeamMember.Role.LIAISON))
-    meeting_list_due = f.inspection.round.entry_on - datetime.timedelta(days=2)
+    meeting_list_due = f.entry_on - datetime.timedelta(days=2)
     blocks = [
         (
             "p",
@@ -397,6 +401,8 @@ def document_number_issue(
     ``kind`` names the document within the inspection (later stages use e.g. ``transfer-12``)."""
     same = DocumentNumber.objects.filter(kind=kind)
     if kind in TEAM_DOCUMENTS:  # one decision for the whole team, whichever of its inspections it is made from
+        # Only inspection_document issues these, after _facts has refused an inspection without a team.
+        assert inspection.team_id is not None
         same = same.filter(inspection__team_id=inspection.team_id)
     else:
         same = same.filter(inspection=inspection)
@@ -439,6 +445,7 @@ def inspection_document(*, actor, inspection: Inspection, kind: str) -> tuple[st
     doc_settings = document_settings_for(inspection.authority)
     document = spec.build(_facts(inspection, doc_settings))
     if spec.numbered:
+        assert document.date is not None  # every builder above dates its document
         document.doc_number = document_number_issue(
             actor=actor, inspection=inspection, kind=kind, doc_settings=doc_settings, year=document.date.year
         )

@@ -191,6 +191,7 @@ def inspection_assign_team(
     if team.round_id != inspection.round_id:
         raise ValidationError({"team": [ValidationError("巡察组须属于同一轮次。", code="unknown_reference")]})
     if inspection.team_id and inspection.team_id != team.pk:
+        assert inspection.team is not None  # team_id is set
         raise ValidationError(
             {
                 "team": [
