@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -213,7 +214,7 @@ def _parse(rows: list[tuple], authority: Authority, result: ImportResult) -> lis
         cells = {name: (raw[i] if i < len(raw) else None) for name, i in index.items()}
         if not any(_text(v) for v in cells.values()):
             continue
-        rec = {"row": n}
+        rec: dict[str, Any] = {"row": n}
         code = _text(cells.get("单位编码"))
         name = _text(cells.get("单位名称"))
         if not code:
@@ -316,8 +317,8 @@ def _apply(actor, authority: Authority, parsed: list[dict], result: ImportResult
             org.parent, org.merged_into = parent, merged
             org.save(update_fields=["parent", "merged_into", "updated_at"])
             touched[org.code] = True
-    for code, changed in touched.items():
-        if not changed:
+    for code, was_touched in touched.items():
+        if not was_touched:
             continue
         org, after = by_code[code], organization_snapshot(by_code[code])
         if code in created:

@@ -7,7 +7,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core import access
@@ -55,7 +55,8 @@ def _validate(org: Organization) -> None:
         elif other is not None and org.pk is not None and other.pk == org.pk:
             errors[field] = ["不能选择单位自身。"]
     if org.parent is not None and org.pk is not None and "parent" not in errors:
-        seen, node = {org.pk}, org.parent
+        seen = {org.pk}
+        node: Organization | None = org.parent
         while node is not None:
             if node.pk in seen:
                 errors["parent"] = ["上级单位不能是本单位的下级（会形成循环）。"]
@@ -127,11 +128,11 @@ def organization_snapshot(org: Organization) -> dict:
         "code": org.code,
         "name": org.name,
         "kind": org.kind.name if org.kind_id else None,
-        "parent": org.parent.code if org.parent_id else None,
+        "parent": org.parent.code if org.parent is not None else None,
         "status": org.status,
         "established_on": org.established_on.isoformat() if org.established_on else None,
         "ended_on": org.ended_on.isoformat() if org.ended_on else None,
-        "merged_into": org.merged_into.code if org.merged_into_id else None,
+        "merged_into": org.merged_into.code if org.merged_into is not None else None,
         "note": org.note,
     }
 
@@ -303,7 +304,7 @@ def organizations_for(*, user, action="view", search=None, kind=None, status=Non
 
     Filters that are not ids (a hand-edited URL) are ignored rather than failing.
     """
-    qs = Organization.objects.select_related("kind", "parent", "merged_into", "authority")
+    qs: QuerySet[Organization] = Organization.objects.select_related("kind", "parent", "merged_into", "authority")
     qs = access.restrict(qs, user, action)
     kind, parent = _id(kind), _id(parent)
     if status not in (None, "", *Organization.Status.values):
