@@ -208,7 +208,7 @@ def _copy_current(actor, authority) -> FocusTaxonomy:
                         continue
                     copies[area.pk] = FocusArea.objects.create(
                         taxonomy=draft,
-                        parent=copies.get(area.parent_id),
+                        parent=copies[area.parent_id] if area.parent_id is not None else None,
                         group=area.group,
                         code=area.code,
                         name=area.name,
@@ -276,7 +276,9 @@ def _next_code(taxonomy: FocusTaxonomy, parent: FocusArea | None, group: str) ->
 def _depth(area: FocusArea) -> int:
     depth, node = 1, area
     while node.parent_id is not None and depth <= MAX_DEPTH:
-        node = node.parent
+        parent = node.parent
+        assert parent is not None  # parent_id is set
+        node = parent
         depth += 1
     return depth
 

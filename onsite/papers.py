@@ -39,7 +39,8 @@ from onsite.focus import focus_leaf_check
 from onsite.models import Attachment, DocumentRequest, Finding, FocusArea, Interview, Petition, WorkingPaper
 from planning.models import Inspection
 
-EVIDENCE = {  # field: (model, what a user calls it)
+EVIDENCE: dict[str, tuple[type[Interview | Petition | DocumentRequest | Attachment], str]] = {
+    # field: (model, what a user calls it)
     "interviews": (Interview, "谈话"),
     "petitions": (Petition, "信访举报"),
     "document_requests": (DocumentRequest, "调阅资料"),

@@ -233,6 +233,7 @@ def petition_create(
         errors["attachments"] = [ValidationError("附件须属于本次巡察。", code="unknown_reference")]
     if errors:
         raise ValidationError(errors)
+    assert received_on is not None  # a missing date is one of the errors raised above
     with _stored_files() as stored, transaction.atomic():
         petition = Petition.objects.create(
             authority_id=inspection.authority_id,
@@ -341,10 +342,10 @@ def petition_triage(
             detail={
                 "status": status,
                 "disciplines": [d.name for d in disciplines] if in_scope else [],
-                "focus_area": focus_area.name if in_scope else "",
+                "focus_area": focus_area.name if in_scope and focus_area is not None else "",
                 "forwarded_to": petition.forwarded_to,
                 "forwarded_on": petition.forwarded_on,
-                "duplicate_of": duplicate_of.pk if dup else None,
+                "duplicate_of": duplicate_of.pk if dup and duplicate_of is not None else None,
             },
         )
     return petition
@@ -380,9 +381,9 @@ def petition_message_add(
 def intake_candidates(inspection: Inspection):
     """Members of the inspection's team who have an account: those on the team's roster, and
     those holding a team role on the inspection (the roles the roster grants)."""
-    roster = TeamMember.objects.filter(team_id=inspection.team_id, inspector__user__isnull=False).values(
-        "inspector__user"
-    )
+    roster = TeamMember.objects.filter(inspector__user__isnull=False).values("inspector__user")
+    # An inspection not yet given a team has no roster (as team_id=None, i.e. IS NULL, found before).
+    roster = roster.filter(team_id=inspection.team_id) if inspection.team_id is not None else roster.none()
     roles = RoleAssignment.objects.filter(
         role__in=access.TEAM_ROLES, scope_id=inspection.pk, authority_id=inspection.authority_id
     ).values("user")

@@ -84,7 +84,9 @@ def survey_create(
 ) -> Survey:
     """A questionnaire or democratic evaluation of ``inspection``. The team or the office only."""
     inspection_check_open(actor=actor, inspection=inspection)
-    survey = Survey(
+    # The unsaved survey may hold a missing date or count (None): _survey_errors refuses it
+    # before anything is saved, with the same messages as survey_update.
+    survey = Survey(  # type: ignore[misc]
         authority_id=inspection.authority_id,
         inspection=inspection,
         kind=kind,
