@@ -152,6 +152,7 @@ def feedback_issue(*, actor, inspection: Inspection, issued_on: datetime.date | 
         ]
     if errors:
         raise ValidationError(errors)
+    assert issued_on is not None  # a missing date is one of the errors raised above
     with transaction.atomic():
         Inspection.objects.select_for_update().get(pk=inspection.pk)  # one issuer at a time
         done = Feedback.objects.filter(inspection=inspection).first()

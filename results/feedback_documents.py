@@ -76,7 +76,7 @@ def _facts(feedback: Feedback) -> _Facts:
 
 
 def _top(area: FocusArea) -> FocusArea:
-    while area.parent_id is not None:
+    while area.parent is not None:
         area = area.parent
     return area
 

@@ -88,7 +88,10 @@ def reports_for(*, user):
 
 
 def current_version(report: InspectionReport) -> ReportVersion:
-    return report.versions.select_related("saved_by").order_by("-number").first()
+    version = report.versions.select_related("saved_by").order_by("-number").first()
+    # report_create writes version 1 with the report, and versions go only with their report.
+    assert version is not None
+    return version
 
 
 def versions_for(*, user, report: InspectionReport):
@@ -176,14 +179,14 @@ def chain(report: InspectionReport, decisions: list[ReportDecision]) -> list[Cha
     by_step = {d.step: d for d in shown}
     out = []
     for step in STEPS:
-        d = by_step.get(step)
-        if d is not None:
-            state = "done" if d.decision == Decision.APPROVED else "returned"
+        taken = by_step.get(step)
+        if taken is not None:
+            state = "done" if taken.decision == Decision.APPROVED else "returned"
         elif report.status == Status.IN_REVIEW and report.step == step:
             state = "current"
         else:
             state = "pending"
-        out.append(ChainStep(step, Step(step).label, DECIDER_NAMES[step], state, d))
+        out.append(ChainStep(step, Step(step).label, DECIDER_NAMES[step], state, taken))
     return out
 
 
@@ -446,6 +449,7 @@ def report_decide(
             errors.update(e.error_dict)
     if errors:
         raise ValidationError(errors)
+    assert decided_on is not None  # a missing date is one of the errors raised above
     with transaction.atomic():
         locked = InspectionReport.objects.select_for_update().get(pk=report.pk)
         _decidable(locked, step)

@@ -43,7 +43,7 @@ def transfer_letter_document(*, actor, transfer: Transfer) -> OfficialDocument:
     doc_settings = document_settings_for(inspection.authority)
     committee = f"中共{doc_settings.county_name}委"
     office = f"{committee}巡察工作领导小组办公室"
-    team = f"{committee}{inspection.team.name}" if inspection.team_id else f"{committee}巡察组"
+    team = f"{committee}{inspection.team.name}" if inspection.team is not None else f"{committee}巡察组"
     org = f"{inspection.organization.name}党组织"
     rnd = inspection.round
     when = f"于{cn_date(rnd.entry_on)}至{cn_date(rnd.onsite_end_on)}" if rnd.entry_on and rnd.onsite_end_on else ""

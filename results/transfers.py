@@ -176,6 +176,7 @@ def transfer_create(
         errors["sent_on"] = [ValidationError("移交日期不能晚于今天。", code="out_of_scope_date")]
     if errors:
         raise ValidationError(errors)
+    assert sent_on is not None  # a missing date is one of the errors raised above
     months = deadline_settings_for(inspection.authority_id).transfer_outcome_months
     with transaction.atomic():
         transfer = Transfer.objects.create(
@@ -231,7 +232,11 @@ def transfer_create_from_ids(
     """
     lead_ids, finding_ids = sorted(set(lead_ids)), sorted(set(finding_ids))
     _send_check(actor, inspection, kind, bool(lead_ids))
-    receiver = Receiver.objects.filter(pk=receiver_id, authority_id=inspection.authority_id).first()
+    receiver = (
+        Receiver.objects.filter(pk=receiver_id, authority_id=inspection.authority_id).first()
+        if receiver_id is not None
+        else None
+    )
     leads = list(access.restrict(Lead.objects.filter(pk__in=lead_ids, inspection=inspection), actor, "view"))
     findings = list(access.restrict(Finding.objects.filter(pk__in=finding_ids, inspection=inspection), actor, "view"))
     errors: dict[str, list] = {}  # messages or ValidationErrors, by field
@@ -247,6 +252,7 @@ def transfer_create_from_ids(
         ]
     if errors:
         raise ValidationError(errors)
+    assert receiver is not None  # a missing receiver is one of the errors raised above
     return transfer_create(
         actor=actor,
         inspection=inspection,
@@ -323,6 +329,7 @@ def transfer_receive(*, actor, transfer: Transfer, received_on: datetime.date | 
         errors["received_name"] = ["签收人姓名不超过 50 字。"]
     if errors:
         raise ValidationError(errors)
+    assert received_on is not None  # a missing date is one of the errors raised above
     with transaction.atomic():
         locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
         if locked.received_on is not None:
@@ -370,6 +377,7 @@ def transfer_outcome_record(
         errors["outcome_on"] = [ValidationError("反馈日期不能晚于今天。", code="out_of_scope_date")]
     if errors:
         raise ValidationError(errors)
+    assert outcome_on is not None  # a missing date is one of the errors raised above
     with transaction.atomic():
         locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
         if locked.outcome:
