@@ -52,9 +52,21 @@ ERROR_CODES: dict[str, str] = {
 }
 
 
+# Django's own codes (a model's ``full_clean``, a form field) answered as registered ones; any
+# other code not in ``ERROR_CODES`` answers ``invalid``, so a client meets only listed codes.
+DJANGO_CODES = {"unique": "duplicate", "unique_together": "duplicate", "invalid_choice": "unknown_choice"}
+
+
+def registered(code: str | None) -> str:
+    """``code`` if it is registered, else what it stands for here (``invalid`` at the least)."""
+    if code in ERROR_CODES:
+        return code
+    return DJANGO_CODES.get(code or "", DEFAULT_CODE)
+
+
 def codes_of(errors: list[ValidationError]) -> list[str]:
     """The code of every message of ``errors`` (a field's list, or a ValidationError's ``error_list``)."""
-    return [sub.code or DEFAULT_CODE for err in errors for sub in err.error_list]
+    return [registered(sub.code) for err in errors for sub in err.error_list]
 
 
 def error_codes(e: ValidationError) -> dict[str, list[str]]:

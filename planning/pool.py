@@ -35,12 +35,16 @@ def inspector_create(
             errors.setdefault("records", []).append(
                 ValidationError(f"第 {i} 条经历的类别无效。", code="unknown_choice")
             )
+    inspector = Inspector(authority=authority, name=name.strip(), unit=unit.strip(), post=post, education=education)
+    try:
+        inspector.full_clean()  # lengths, on every database (SQLite does not enforce them)
+    except ValidationError as e:
+        for field, field_errors in e.error_dict.items():
+            errors.setdefault(field, field_errors)  # a field's own message above comes first
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        inspector = Inspector.objects.create(
-            authority=authority, name=name.strip(), unit=unit.strip(), post=post, education=education
-        )
+        inspector.save()
         for r in records:
             org = r.get("organization")
             InspectorRecord.objects.create(

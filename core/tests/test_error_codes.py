@@ -75,6 +75,22 @@ def test_error_codes_follow_the_messages_one_for_one():
     assert first_code({}) == "invalid"
 
 
+def test_django_s_own_codes_answer_as_registered_ones(office):
+    """A model's full_clean speaks of max_length, blank, unique…: a client meets only listed codes."""
+    e = ValidationError(
+        {
+            "name": [ValidationError("长", code="max_length"), ValidationError("空", code="blank")],
+            "code": [ValidationError("重", code="unique")],
+            "kind": [ValidationError("选", code="invalid_choice")],
+        }
+    )
+    assert error_codes(e) == {"name": ["invalid", "invalid"], "code": ["duplicate"], "kind": ["unknown_choice"]}
+    long = office.post("/api/v1/inspectors", {"name": "张" * 200, "unit": "审计局"}, content_type="application/json")
+    body = long.json()
+    assert long.status_code == 422 and "name" in body["errors"]
+    assert all(code in ERROR_CODES for codes in body["error_codes"].values() for code in codes), body
+
+
 @pytest.fixture
 def office(world):
     return token_client(world["a"].users["office"])
