@@ -303,6 +303,7 @@ def assessment_record(
         ]
     if errors:
         raise ValidationError(errors)
+    assert value is not None  # an unknown grade is one of the errors raised above
     total = sum((Decimal(str(s["score"])) for s in cleaned), Decimal(0))
     with transaction.atomic():
         locked = RectificationPlan.objects.select_for_update().get(pk=plan.pk)

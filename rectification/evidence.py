@@ -43,6 +43,7 @@ def evidence_store(*, actor, progress: ProgressReport, uploads, written: list[Pa
     stored = []
     for upload in uploads:
         kind = sniff(upload)
+        assert kind is not None  # evidence_check, which the caller runs first, refused any other
         relative = file_relative(inspection.authority_id, inspection.pk, "rectification")
         sha256 = file_write(upload, relative, written=written)
         stored.append(

@@ -193,14 +193,14 @@ def ledger_workbook(*, title: str, tasks, with_unit: bool, footer: str = "", num
         values = _row(task, task.number if numbered_by_task else index, with_unit)
         r = index + 2
         for col, name in enumerate(headers, start=1):
-            cell = ws.cell(row=r, column=col)
-            _put(cell, values[name])
-            cell.alignment = wrap
-            cell.border = border
+            data_cell = ws.cell(row=r, column=col)
+            _put(data_cell, values[name])
+            data_cell.alignment = wrap
+            data_cell.border = border
             if name in DATE_COLUMNS:
-                cell.number_format = "yyyy-mm-dd"
+                data_cell.number_format = "yyyy-mm-dd"
             if name == "任务编号":
-                cell.font = Font(color="808080")
+                data_cell.font = Font(color="808080")
         count = index
     # 申请销号: a drop-down of 是/否 (what the import accepts).
     letter = get_column_letter(headers.index("申请销号") + 1)
@@ -212,7 +212,9 @@ def ledger_workbook(*, title: str, tasks, with_unit: bool, footer: str = "", num
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    page_setup_properties = ws.sheet_properties.pageSetUpPr
+    assert page_setup_properties is not None  # openpyxl gives every new worksheet's properties one
+    page_setup_properties.fitToPage = True
     return workbook_bytes(wb, ws, notes=NOTES, footer=footer)
 
 
@@ -423,6 +425,7 @@ def ledger_import(
                 RowError(n, "任务编号", f"任务编号“{_text(raw_id)}”不是本整改方案的任务，请使用本方案导出的台账。")
             )
             continue
+        assert task_id is not None  # the task was found by it
         if task_id in first_row:
             err.append(RowError(n, "任务编号", f"任务编号“{task_id}”与第 {first_row[task_id]} 行重复。"))
             continue

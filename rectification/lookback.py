@@ -300,6 +300,7 @@ def todos_for(user) -> list:
     todos = []
     lookbacks = Inspection.objects.filter(pk__in=ids, kind=InspectionKind.LOOKBACK, revisits__isnull=False)
     for lookback in lookbacks.select_related("organization").exclude(stage__in=["rectification", "archived"]):
+        assert lookback.revisits_id is not None  # the query asks for revisits__isnull=False
         total = Finding.objects.filter(inspection_id=lookback.revisits_id).count()
         done = LookbackCheck.objects.filter(inspection=lookback).count()
         if total > done:

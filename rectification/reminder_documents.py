@@ -66,7 +66,7 @@ def build(reminder: Reminder) -> OfficialDocument:
     committee = f"中共{county}委"
     office = f"{committee}巡察工作领导小组办公室"
     org = f"{inspection.organization.name}党组织"
-    team = f"{committee}{inspection.team.name}" if inspection.team_id else f"{committee}巡察组"
+    team = f"{committee}{inspection.team.name}" if inspection.team is not None else f"{committee}巡察组"
     feedback = getattr(inspection, "feedback", None)
     fed = (
         f"{cn_date(feedback.issued_on)}，{team}向你单位反馈了巡察意见" if feedback else f"{team}向你单位反馈了巡察意见"

@@ -183,8 +183,8 @@ def reminders_raise(*, on: datetime.date | None = None) -> list[Reminder]:
     settings = {}
     raised: dict[tuple[int, datetime.date], tuple[int, datetime.date]] = {}
     rows = Reminder.objects.filter(task__in=tasks).values_list("task_id", "kind", "due_on", "raised_on")
-    for task_id, kind, due_on, raised_on in rows:
-        level = Reminder.LEVEL[kind]
+    for task_id, raised_kind, due_on, raised_on in rows:
+        level = Reminder.LEVEL[raised_kind]
         if raised.get((task_id, due_on), (0,))[0] < level:
             raised[(task_id, due_on)] = (level, raised_on)
     created: list[Reminder] = []

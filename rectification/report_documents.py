@@ -102,7 +102,7 @@ def _facts(plan: RectificationPlan) -> _Facts:
         plan=plan,
         committee=committee,
         leading_group=f"{committee}巡察工作领导小组",
-        team=f"{committee}{inspection.team.name}" if inspection.team_id else f"{committee}巡察组",
+        team=f"{committee}{inspection.team.name}" if inspection.team is not None else f"{committee}巡察组",
         org=f"{inspection.organization.name}党组织",
         findings=findings,
         tasks=tasks,
@@ -290,7 +290,9 @@ def _names_to_mask(f: _Facts) -> list[str]:
 def _masked(document: OfficialDocument, names: list[str]) -> OfficialDocument:
     document.title = mask_text(document.title, names)
     document.signature = mask_text(document.signature, names)
-    document.blocks = [(kind, mask_text(value, names)) for kind, value in document.blocks]
+    document.blocks = [
+        (kind, mask_text(value, names) if isinstance(value, str) else value) for kind, value in document.blocks
+    ]
     return document
 
 
