@@ -470,6 +470,20 @@ def may_somewhere(user, action: str) -> bool:
     return bool(roles(user) & STEPS[action].roles)
 
 
+def step_authorities(user, action: str) -> set[int]:
+    """The authorities on whose records ``user`` takes ``action`` through a role over the whole
+    authority (an office role): for lists and to-dos, one set instead of a question per row."""
+    allowed = STEPS[action].roles
+    return {g.authority_id for g in grants(user) if g.role in allowed and ROLE_SCOPE.get(g.role) is None}
+
+
+def step_scopes(user, action: str) -> set[tuple[int, int]]:
+    """``(authority_id, scope_id)`` of each scoped grant (an inspection, an organisation, a
+    receiver) through which ``user`` takes ``action``: for lists, as ``step_authorities``."""
+    allowed = STEPS[action].roles
+    return {(g.authority_id, g.scope_id) for g in grants(user) if g.role in allowed and g.scope_id is not None}
+
+
 def step_roles(action: str) -> frozenset[str]:
     """The roles that take step ``action`` (for queries that select by role)."""
     return STEPS[action].roles

@@ -74,15 +74,5 @@ def attachment_open(*, actor, attachment: Attachment):
     return open(_path(attachment), "rb")  # noqa: SIM115 (the response closes it)
 
 
-def attachment_delete(*, actor, attachment: Attachment) -> None:
-    """Remove an attachment and its file (after the transaction commits)."""
-    access.check(actor, "change", attachment)
-    path = _path(attachment)
-    with transaction.atomic():
-        audit_record(actor=actor, action="attachment.delete", obj=attachment, detail={"name": attachment.name})
-        attachment.delete()
-        transaction.on_commit(lambda: path.unlink(missing_ok=True))
-
-
 def attachments_for(*, user):
     return access.restrict(Attachment.objects.all(), user, "view")

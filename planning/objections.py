@@ -81,6 +81,15 @@ def member_objection_raise(*, actor, inspection: Inspection, member: TeamMember,
     return objection
 
 
+def objections_mark_decidable(*, user, objections) -> None:
+    """Set ``may_decide`` on each of ``objections``: whether ``user`` may answer it now (the
+    office of its authority, while it is open). For the list's buttons, without a query per
+    row; ``member_objection_decide`` checks again."""
+    deciding = access.step_authorities(user, "objection.decide")
+    for o in objections:
+        o.may_decide = o.status == MemberObjection.Status.OPEN and o.inspection.authority_id in deciding
+
+
 def member_objection_decide(*, actor, objection: MemberObjection, uphold: bool, answer: str) -> MemberObjection:
     """The office answers an objection; upholding it takes the member off the team."""
     access.require(actor, "objection.decide", objection)

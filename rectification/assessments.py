@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -173,20 +173,6 @@ def assessments_for(*, user, plan: RectificationPlan | None = None):
     return access.restrict(qs, user, "view")
 
 
-def suggested_grade(total: Decimal, full: int) -> str:
-    """A hint for the office: 90% of the full score and up 好, 80% 较好, 60% 一般, below 差."""
-    if not full:
-        return ""
-    share = Decimal(total) / Decimal(full)
-    if share >= Decimal("0.9"):
-        return Grade.GOOD
-    if share >= Decimal("0.8"):
-        return Grade.FAIR_GOOD
-    if share >= Decimal("0.6"):
-        return Grade.AVERAGE
-    return Grade.POOR
-
-
 def parse_grade(value) -> str | None:
     """A grade given as its value (``average``) or its label (一般)."""
     value = (value or "").strip() if isinstance(value, str) else ""
@@ -267,9 +253,7 @@ def assessment_record(
     the plan's next round with the deadline ``on`` plus the office's time limit for the
     rectification report (or its own, if later). The assessment records the round it assessed.
     """
-    access.check(actor, "view", plan)
-    if not access.may(actor, "plan.assess", plan):
-        raise PermissionDenied
+    access.require(actor, "plan.assess", plan)
     today = timezone.localdate()
     on = on or today
     errors: dict = {}

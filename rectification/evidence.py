@@ -71,7 +71,3 @@ def evidence_open(*, actor, evidence: Evidence):
             raise
     audit_record(actor=actor, action="rectification_evidence.download", obj=evidence, detail={"name": evidence.name})
     return open(_path(evidence), "rb")  # noqa: SIM115 (the response closes it)
-
-
-def evidence_for(*, user):
-    return access.restrict(Evidence.objects.all(), user, "view")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -367,9 +367,7 @@ def ledger_import(
     Raises ``Http404`` if ``actor`` cannot see the plan, ``PermissionDenied`` unless it is
     the unit's liaison. Row problems come back in the result, nothing written.
     """
-    access.check(actor, "view", plan)
-    if not access.may(actor, "task.report", plan):
-        raise PermissionDenied
+    access.require(actor, "task.report", plan)
     result = LedgerImport()
     err = result.errors
     plan = RectificationPlan.objects.select_related("inspection__organization").get(pk=plan.pk)

@@ -151,10 +151,6 @@ def lookback_items_for(*, user, inspection: Inspection) -> LookbackView:
     )
 
 
-def lookback_checks_for(*, user):
-    return access.restrict(LookbackCheck.objects.select_related("finding", "new_finding"), user, "view")
-
-
 # Writes ----------------------------------------------------------------------------------
 
 
@@ -294,7 +290,8 @@ def todos_for(user) -> list:
 
     from core import workbench
 
-    ids = {i for role in access.TEAM_ROLES for i in access.scope_ids(user, role)}
+    # The look-back's team: those who read the inspection it revisits.
+    ids = {i for role in access.step_roles("lookback.read_revisited") for i in access.scope_ids(user, role)}
     if not ids:
         return []
     todos = []

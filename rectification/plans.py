@@ -164,9 +164,7 @@ def _lock(plan: RectificationPlan) -> RectificationPlan:
 
 def plan_update(*, actor, plan: RectificationPlan, summary: str, head_name: str) -> RectificationPlan:
     """The unit changes the plan's general arrangements while it is a draft or returned."""
-    access.check(actor, "change", plan)
-    if not access.may(actor, "plan.draft", plan):
-        raise PermissionDenied
+    access.require(actor, "plan.draft", plan)
     errors: dict = {}
     summary = _clean_text(summary, "summary", "整改工作安排", SUMMARY_MAX, errors)
     head_name = _clean_text(head_name, "head_name", "单位主要负责人", NAME_MAX, errors)
@@ -187,9 +185,7 @@ def plan_update(*, actor, plan: RectificationPlan, summary: str, head_name: str)
 def plan_head_report_set(*, actor, plan: RectificationPlan, head_name: str, head_report: str) -> RectificationPlan:
     """The unit records its head's own report on how they led the rectification (for the
     rectification report); any time after the plan is approved."""
-    access.check(actor, "change", plan)
-    if not access.may(actor, "plan.draft", plan):
-        raise PermissionDenied
+    access.require(actor, "plan.draft", plan)
     errors: dict = {}
     head_name = _clean_text(head_name, "head_name", "单位主要负责人", NAME_MAX, errors)
     head_report = _clean_text(head_report, "head_report", "主要负责人组织落实整改情况", SUMMARY_MAX, errors)
@@ -213,9 +209,7 @@ def plan_submit(*, actor, plan: RectificationPlan, on: datetime.date | None = No
     """The unit submits its plan for review: every finding must have at least one task.
     ``on`` dates a submission recorded afterwards (not in the future, not before the
     feedback was acknowledged)."""
-    access.check(actor, "change", plan)
-    if not access.may(actor, "plan.draft", plan):
-        raise PermissionDenied
+    access.require(actor, "plan.draft", plan)
     submitted_at = timezone.now()
     if on is not None:
         feedback = feedback_of(plan.inspection)
@@ -280,9 +274,7 @@ def plan_review(
 ) -> PlanReview:
     """The office decides on a submitted plan with the other reviewers' opinions: approved
     (the inspection moves to the rectification stage) or returned with comments."""
-    access.check(actor, "view", plan)
-    if not access.may(actor, "plan.review", plan):
-        raise PermissionDenied
+    access.require(actor, "plan.review", plan)
     on = on or timezone.localdate()
     errors: dict = {}
     if decision not in PlanReview.Decision.values:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -274,12 +274,6 @@ def may_set(user) -> bool:
     return authority_id is not None and authority_id in access.authorities_for(user, "change", ReminderSettings)
 
 
-def check_settings_access(user) -> None:
-    """Raise ``PermissionDenied`` unless ``user`` is the office of its own authority."""
-    if not may_set(user):
-        raise PermissionDenied
-
-
 def todos_for(user) -> list:
     """The reminders on tasks not yet verified, until they are: for the unit's
     liaison(s) of the organisation, the office of the task's authority, and the responsible
@@ -289,9 +283,9 @@ def todos_for(user) -> list:
 
     from core.workbench import Todo
 
-    grants = access.grants(user)
-    offices = {g.authority_id for g in grants if g.role in access.OFFICE_ROLES}
-    units = {(g.authority_id, g.scope_id) for g in grants if g.role == access.UNIT_LIAISON and g.scope_id}
+    # Those who verify the task (the office) and those who report on it (the unit).
+    offices = access.step_authorities(user, "task.verify")
+    units = access.step_scopes(user, "task.report")
     if not offices and not units:
         return []
     mine = Q(authority_id__in=offices)

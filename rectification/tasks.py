@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -153,9 +153,7 @@ def _check_drafting(actor, plan: RectificationPlan, *, late_finding: Finding | N
     """The locked plan if the unit may write its tasks now: while it is a draft or returned,
     or, for a finding that has no task yet (one found after the plan was approved), a
     supplementary task on the approved plan."""
-    access.check(actor, "change", plan)
-    if not access.may(actor, "task.report", plan):
-        raise PermissionDenied
+    access.require(actor, "plan.draft", plan)
     locked = RectificationPlan.objects.select_for_update().select_related("inspection").get(pk=plan.pk)
     if locked.editable or (late_finding is not None and may_supplement(locked, late_finding)):
         return locked
@@ -164,19 +162,19 @@ def _check_drafting(actor, plan: RectificationPlan, *, late_finding: Finding | N
     )
 
 
-def may_report(user, task: RectificationTask) -> bool:
+def may_report(user, task: RectificationTask, *, held: set[str] | None = None) -> bool:
     """Whether ``user`` may report progress on ``task`` now (the unit, on an approved plan,
     until the task is verified): for the page's form; ``task_progress`` checks again."""
     return (
-        access.may(user, "task.report", task)
+        access.may(user, "task.report", task, held=held)
         and task.plan.status == RectificationPlan.Status.APPROVED
         and task.status != RectificationTask.Status.VERIFIED
     )
 
 
-def may_verify(user, task: RectificationTask) -> bool:
+def may_verify(user, task: RectificationTask, *, held: set[str] | None = None) -> bool:
     """Whether ``user`` may verify or reject ``task`` now (the office, once it is reported done)."""
-    return task.status == RectificationTask.Status.REPORTED and access.may(user, "task.verify", task)
+    return task.status == RectificationTask.Status.REPORTED and access.may(user, "task.verify", task, held=held)
 
 
 def may_supplement(plan: RectificationPlan, finding: Finding) -> bool:
@@ -268,9 +266,7 @@ def task_progress(
 ) -> ProgressReport:
     """The unit reports progress on a task of its approved plan, with evidence; ``completed``
     asks the office to verify and close it (the task waits as 待核验)."""
-    access.check(actor, "change", task)
-    if not access.may(actor, "task.report", task):
-        raise PermissionDenied
+    access.require(actor, "task.report", task)
     on = on or timezone.localdate()
     text = (text or "").strip()
     errors: dict = {}
@@ -371,17 +367,11 @@ def _check_date(task: RectificationTask, on: datetime.date) -> None:
         )
 
 
-def _check_office(actor, task: RectificationTask) -> None:
-    access.check(actor, "view", task)
-    if not access.may(actor, "task.verify", task):
-        raise PermissionDenied
-
-
 def task_verify(
     *, actor, task: RectificationTask, reason: str = "", on: datetime.date | None = None
 ) -> RectificationTask:
     """The office closes a task (销号) after checking the evidence the unit reported with it."""
-    _check_office(actor, task)
+    access.require(actor, "task.verify", task)
     on = on or timezone.localdate()
     reason = (reason or "").strip()
     if len(reason) > PROGRESS_MAX:
@@ -412,7 +402,7 @@ def task_verify(
 
 def task_reject(*, actor, task: RectificationTask, reason: str, on: datetime.date | None = None) -> RectificationTask:
     """The office sends a reported task back with the reason (the evidence does not hold)."""
-    _check_office(actor, task)
+    access.require(actor, "task.verify", task)
     on = on or timezone.localdate()
     reason = (reason or "").strip()
     if not reason:
@@ -453,13 +443,12 @@ def todos_for(user) -> list:
 
     from core.workbench import Todo
 
-    grants = access.grants(user)
-    offices = {g.authority_id for g in grants if g.role in access.OFFICE_ROLES}
-    units = {(g.authority_id, g.scope_id) for g in grants if g.role == access.UNIT_LIAISON}
-    if not offices and not units:
+    reviews, verifies = access.step_authorities(user, "plan.review"), access.step_authorities(user, "task.verify")
+    drafts, reports = access.step_scopes(user, "plan.draft"), access.step_scopes(user, "task.report")
+    if not (reviews or verifies or drafts or reports):
         return []
 
-    def is_unit(obj, inspection) -> bool:
+    def is_unit(obj, inspection, units=drafts) -> bool:
         return (obj.authority_id, inspection.organization_id) in units
 
     items = []
@@ -472,7 +461,7 @@ def todos_for(user) -> list:
             returned = plan.status == RectificationPlan.Status.RETURNED
             label = "修改整改方案（已退回）" if returned else "制定并报送整改方案"
             items.append(Todo(f"{name}：{label}", url, plan_due_on(plan.inspection), "整改"))
-        elif plan.status == RectificationPlan.Status.SUBMITTED and plan.authority_id in offices:
+        elif plan.status == RectificationPlan.Status.SUBMITTED and plan.authority_id in reviews:
             items.append(Todo(f"{name}：审核整改方案", url, None, "整改"))
     # A finding made after the plan was approved needs a supplementary task.
     approved = plans.filter(status=RectificationPlan.Status.APPROVED)
@@ -483,7 +472,7 @@ def todos_for(user) -> list:
             items.append(Todo(title, url, None, "整改"))
     # The unit owes a plan for every acknowledged feedback that has none yet.
     owed = Inspection.objects.filter(
-        organization_id__in=access.scope_ids(user, access.UNIT_LIAISON),
+        organization_id__in={org for _, org in drafts},
         feedback__acknowledged_at__isnull=False,
         rectification_plan__isnull=True,
     ).select_related("organization")
@@ -496,9 +485,9 @@ def todos_for(user) -> list:
         url = reverse("rectification:task", args=[task.pk])
         inspection = task.plan.inspection
         name = inspection.organization.name
-        if task.status == TaskStatus.REPORTED and task.authority_id in offices:
+        if task.status == TaskStatus.REPORTED and task.authority_id in verifies:
             items.append(Todo(f"{name}：核验整改任务 {task.number}", url, None, "整改"))
-        elif not is_unit(task, inspection) or task.status == TaskStatus.REPORTED:
+        elif not is_unit(task, inspection, reports) or task.status == TaskStatus.REPORTED:
             continue
         elif task.status == TaskStatus.REJECTED:
             items.append(

@@ -13,7 +13,7 @@ head sees it, not even the team leader who recorded it.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 
@@ -77,11 +77,6 @@ def lead_subjects(*, actor, leads) -> dict[int, dict]:
     return out
 
 
-def lead_subject(*, actor, lead: Lead) -> dict:
-    """One lead's subject; see ``lead_subjects``."""
-    return lead_subjects(actor=actor, leads=[lead])[lead.pk]
-
-
 # Writes --------------------------------------------------------------------------------
 
 
@@ -103,9 +98,7 @@ def lead_create(
     may see it but not record leads on it, ``ValidationError`` for missing or bad fields
     (only a lead on a senior leader may be sealed; the finding must be of this inspection).
     """
-    access.check(actor, "view", inspection)
-    if not access.may(actor, "lead.record", inspection):
-        raise PermissionDenied
+    access.require(actor, "lead.record", inspection)
     name, post, details = (name or "").strip(), (post or "").strip(), (details or "").strip()
     errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if category not in Lead.Category.values:

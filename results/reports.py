@@ -570,14 +570,14 @@ def todos_for(user) -> list:
     from core.workbench import Todo
     from planning.stages import add_months, deadline_settings_for
 
-    grants = access.grants(user)
-    team_on = {g.scope_id for g in grants if g.role in access.TEAM_ROLES}
-    leader_on = {g.scope_id for g in grants if g.role == access.TEAM_LEADER}
+    on_inspection: dict[int, set[str]] = {}  # inspection id → the user's roles on it
     own: dict[int, set[str]] = {}  # authority id → the user's roles over the whole authority there
-    for g in grants:
-        if g.role in access.AUTHORITY_ROLES:  # roles over a whole authority; the steps pick the deciders
+    for g in access.grants(user):
+        if access.ROLE_SCOPE.get(g.role) == "inspection" and g.scope_id is not None:
+            on_inspection.setdefault(g.scope_id, set()).add(g.role)
+        elif g.role in access.AUTHORITY_ROLES:
             own.setdefault(g.authority_id, set()).add(g.role)
-    if not (team_on or own):
+    if not (on_inspection or own):
         return []
     qs = reports_for(user=user).filter(status__in=[Status.IN_REVIEW, Status.RETURNED])
     settings: dict[int, DeadlineSettings] = {}
@@ -585,11 +585,11 @@ def todos_for(user) -> list:
     for report in qs:
         inspection = report.inspection
         if report.status == Status.RETURNED:
-            if inspection.pk not in team_on:
-                continue
+            if not on_inspection.get(inspection.pk, set()) & access.step_roles("report.create"):
+                continue  # a returned report is the team's to revise
             title = f"{inspection.organization.name}的巡察报告已退回修改，请修改后重新提交"
         else:
-            mine = own.get(report.authority_id, set()) | ({access.TEAM_LEADER} if inspection.pk in leader_on else set())
+            mine = own.get(report.authority_id, set()) | on_inspection.get(inspection.pk, set())
             if not mine & access.step_roles(f"report.decide.{report.step}"):
                 continue
             title = f"{inspection.organization.name}的巡察报告待{Step(report.step).label}审议"

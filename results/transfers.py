@@ -264,6 +264,18 @@ def transfer_create_from_ids(
     )
 
 
+def transfer_kinds_for(user, inspection: Inspection) -> list[str]:
+    """The kinds of transfer ``user`` may send for ``inspection``: all of them for the office
+    head (who sees every lead), all but leads for the rest of the office, none for anyone
+    else. For the page's form; ``transfer_create`` checks again."""
+    roles = access.roles_on(user, inspection)
+    if not access.may(user, "transfer.send", inspection, held=roles):
+        return []
+    if access.may(user, "transfer.send_leads", inspection, held=roles):
+        return list(Kind.values)
+    return [k for k in Kind.values if k != Kind.LEADS]
+
+
 def _send_check(actor, inspection: Inspection, kind: str, with_leads: bool) -> None:
     """``Http404`` out of sight; ``PermissionDenied`` unless the office of the inspection's
     authority, and the office head for anything carrying leads (only the head sees every lead)."""
@@ -300,9 +312,7 @@ def _lead_errors(kind: str, inspection: Inspection, leads: list[Lead]) -> list[V
 
 
 def _receiver_check(actor, transfer: Transfer) -> None:
-    access.check(actor, "view", transfer)
-    if not access.may(actor, "transfer.answer", transfer):
-        raise PermissionDenied
+    access.require(actor, "transfer.answer", transfer)
 
 
 def transfer_receive(*, actor, transfer: Transfer, received_on: datetime.date | None, received_name: str) -> Transfer:

@@ -123,3 +123,15 @@ def test_no_app_keeps_its_own_list_of_who_may():
             if lines := _role_sets(path):
                 offenders[str(path.relative_to(ROOT))] = lines
     assert offenders == {}
+
+
+def test_lists_ask_the_table_once_for_a_page(world):
+    a, b = world["a"], world["b"]
+    assert access.step_authorities(a.users["office"], "plan.review") == {a.authority.pk}
+    assert access.step_authorities(a.users["unit_liaison"], "plan.review") == set()
+    assert access.step_authorities(world["city_office"], "plan.review") == {world["city"].pk}
+    assert access.step_scopes(a.users["unit_liaison"], "plan.draft") == {(a.authority.pk, a.orgs["dept"].pk)}
+    assert access.step_scopes(a.users["office"], "plan.draft") == set()
+    assert access.step_scopes(b.users["team_leader"], "report.decide.team_meeting") == {
+        (b.authority.pk, b.inspection.pk)
+    }

@@ -36,10 +36,6 @@ class InspectionForm(forms.ModelForm):
         """The service checks the term's rules."""
 
 
-def _earlier_label(i: Inspection) -> str:
-    return f"{i.organization.name}（{i.round.term.name}第{i.round.number}轮）"
-
-
 class DocumentSettingsForm(forms.ModelForm):
     class Meta:
         model = DocumentSettings

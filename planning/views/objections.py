@@ -10,8 +10,13 @@ from django.views.decorators.http import require_POST
 from core import access
 from core.forms import error_text
 from core.paging import paginate
-from planning.models import MemberObjection
-from planning.objections import member_objection_decide, member_objection_raise, objections_for, rosters_for_unit
+from planning.objections import (
+    member_objection_decide,
+    member_objection_raise,
+    objections_for,
+    objections_mark_decidable,
+    rosters_for_unit,
+)
 
 
 @login_required
@@ -42,10 +47,8 @@ def objection_list(request):
             messages.success(request, f"已提出对{objection.member_name}的回避意见，巡察办处理后将在此显示结果。")
             return redirect("planning:objections")
     qs = objections_for(user=user).select_related("raised_by", "decided_by")
-    decide = set(access.authorities_for(user, "change", MemberObjection)) if office else set()
     page = paginate(request, qs)
-    for o in page:
-        o.may_decide = o.status == MemberObjection.Status.OPEN and o.inspection.authority_id in decide
+    objections_mark_decidable(user=user, objections=page)
     context = {"rosters": rosters, "page": page, "errors": errors, "liaison": liaison}
     return render(request, "planning/objections.html", context)
 

@@ -1,7 +1,7 @@
 """The look-back (回头看) check page: every finding of the revisited inspection with its
 tasks, progress, evidence and status, and the team's verdict form for each.
 
-Thin: the page finds the look-back through ``planning.selectors.inspections_for`` (404 out of
+Thin: the page finds the look-back through ``planning.inspections.inspections_for`` (404 out of
 sight) and calls ``rectification.lookback``; the service's Chinese messages show by the field.
 """
 

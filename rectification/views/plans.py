@@ -48,18 +48,19 @@ def _counted(qs):
 def _waiting(user):
     """Inspections fed back without a plan yet, that the user is to write (the unit) or watch
     (the office and the team)."""
-    units = access.scope_ids(user, access.UNIT_LIAISON)
+    drafts = access.step_scopes(user, "plan.draft")  # (authority, organisation) of the unit's liaison
+    units = {org for _, org in drafts}
     qs = Inspection.objects.filter(feedback__isnull=False, rectification_plan__isnull=True).select_related(
         "round__term", "organization", "feedback"
     )
     seen = inspections_for(user=user).filter(feedback__isnull=False, rectification_plan__isnull=True)
-    own = [i for i in qs.filter(organization_id__in=units) if access.may(user, "plan.draft", i)] if units else []
+    own = [i for i in qs.filter(organization_id__in=units) if (i.authority_id, i.organization_id) in drafts]
     found = {i.pk: i for i in [*own, *seen.select_related("feedback")]}
     rows = sorted(found.values(), key=lambda i: (i.feedback.issued_on, i.pk))
     for i in rows:
         i.plan_due = plan_services.plan_due_on(i)
         i.overdue = i.plan_due is not None and i.plan_due < timezone.localdate()
-        i.unit = access.may(user, "plan.draft", i)
+        i.unit = (i.authority_id, i.organization_id) in drafts
     return rows
 
 
@@ -135,7 +136,7 @@ def inspection_plan(request, pk):
         messages.success(request, "已建立整改方案。请为每个问题添加整改措施，填写完成后报送巡察办审核。")
         return redirect("rectification:plan", plan.pk)
     blocker = plan_services.create_blocker(inspection)
-    if blocker == "该巡察的整改方案已经建立。":
+    if blocker == plan_services.PLAN_EXISTS:
         # The plan exists but is out of this user's sight (a team of another inspection cannot
         # get here; the office of an authority above sees it): say so plainly.
         blocker = "该巡察的整改方案已经建立，您没有查看权限。"

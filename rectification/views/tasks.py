@@ -155,7 +155,9 @@ def _task(request, pk) -> RectificationTask:
 def _render_task(request, task: RectificationTask, *, progress=None, verify=None, reject=None, status=200):
     user = request.user
     task.refresh_from_db()
-    reporting, checking = task_services.may_report(user, task), task_services.may_verify(user, task)
+    held = access.roles_on(user, task)
+    reporting = task_services.may_report(user, task, held=held)
+    checking = task_services.may_verify(user, task, held=held)
     reports = list(task_services.progress_of(task))
     context = {
         "task": task,
@@ -171,8 +173,8 @@ def _render_task(request, task: RectificationTask, *, progress=None, verify=None
         "reject_form": (reject or RejectForm()) if checking else None,
         "allowed_text": ALLOWED_TEXT,
         "max_files": MAX_FILES,
-        "unit": access.may(user, "task.report", task),
-        "office": access.may(user, "task.verify", task),
+        "unit": access.may(user, "task.report", task, held=held),
+        "office": access.may(user, "task.verify", task, held=held),
     }
     return render(request, "rectification/task.html", context, status=status)
 

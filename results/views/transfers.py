@@ -25,6 +25,7 @@ from results.transfers import (
     received_for,
     receivers_for,
     transfer_create,
+    transfer_kinds_for,
     transfer_outcome_record,
     transfer_receive,
     transfer_status,
@@ -120,12 +121,10 @@ def transfer_inspection(request, pk):
     inspection = get_object_or_404(inspections_for(user=user), pk=pk)
     if inspection.authority_id not in access.authorities_for(user, "view", Transfer):
         raise Http404
-    held = access.roles_on(user, inspection)
-    can_send = access.may(user, "transfer.send", inspection, held=held)
-    head = access.may(user, "transfer.send_leads", inspection, held=held)
+    kinds = transfer_kinds_for(user, inspection)
+    can_send, head = bool(kinds), Transfer.Kind.LEADS in kinds
     form = None
     if can_send:
-        kinds = list(Transfer.Kind.values) if head else [Transfer.Kind.CADRE, Transfer.Kind.FINDINGS]
         form = TransferForm(
             request.POST or None,
             kinds=kinds,
