@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Test processes (pytest-xdist): one per core of this 2-core machine; WORKERS=0 runs in one process.
+WORKERS ?= 2
 
 .PHONY: run test test-pg test-browser screenshots check install demo benchmark vendor clean
 
@@ -29,13 +31,13 @@ demo: install
 	$(PY) manage.py load_demo
 
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(WORKERS)
 
 # The four-permission-cases table (about 1,200 generated tests, the same queries on any
 # database) runs in `make test`; `make test-pg` leaves it out for a quicker local run and
 # `make test-pg PG_ALL=1` (as .ci/run does) runs it on PostgreSQL too.
 test-pg: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/xuncha} $(PY) -m pytest -m "not browser" --create-db \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/xuncha} $(PY) -m pytest -n $(WORKERS) -m "not browser" --create-db \
 		$(if $(PG_ALL),,--deselect core/tests/test_permissions.py)
 
 test-browser: install

@@ -15,6 +15,7 @@ import base64
 import json
 import os
 import secrets
+import time
 from functools import cache
 from pathlib import Path
 
@@ -48,7 +49,12 @@ def _key() -> bytes:
         else:
             with os.fdopen(fd, "w") as f:
                 f.write(secrets.token_hex(32))
-    key = bytes.fromhex(path.read_text().strip())
+    text = ""
+    for _ in range(50):  # the process that created the file may still be writing it
+        if text := path.read_text().strip():
+            break
+        time.sleep(0.1)
+    key = bytes.fromhex(text)
     if len(key) != 32:
         raise SealError(f"{path} 中的密钥长度不正确")
     return key

@@ -10,10 +10,12 @@ Everything that differs between machines comes from the environment:
 
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("XUNCHA_DATA_DIR", BASE_DIR / "var")).resolve()
@@ -27,10 +29,23 @@ def _read_or_create_key(name: str, nbytes: int = 50) -> str:
     """A per-installation secret kept in a file under the data directory, never in code."""
     path = KEY_DIR / name
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(nbytes))
-    return path.read_text().strip()
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process (a second worker) made it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(nbytes))
+    return _wait_for_text(path)
+
+
+def _wait_for_text(path: Path) -> str:
+    """The file's text, waiting a moment for the process that created it to write it."""
+    for _ in range(50):
+        if text := path.read_text().strip():
+            return text
+        time.sleep(0.1)
+    raise ImproperlyConfigured(f"{path} 是空文件：请删除后重启，或从备份恢复。")
 
 
 SECRET_KEY = os.environ.get("XUNCHA_SECRET_KEY") or _read_or_create_key("secret_key")
