@@ -111,6 +111,12 @@ def _uploads(form) -> list:
     return [upload] if upload else []
 
 
+def _paper_values(data, form) -> dict:
+    """What the paper form gives the create and update services: its fields and the new files."""
+    fields = ("title", "facts", "rule", "interviews", "petitions", "document_requests", "attachments")
+    return {**{f: data[f] for f in fields}, "uploads": _uploads(form)}
+
+
 @login_required
 def working_paper_create_view(request, pk):
     inspection = _inspection(request, pk)
@@ -120,18 +126,7 @@ def working_paper_create_view(request, pk):
     if request.method == "POST":
 
         def act(d):
-            return working_paper_create(
-                actor=request.user,
-                inspection=inspection,
-                title=d["title"],
-                facts=d["facts"],
-                rule=d["rule"],
-                interviews=d["interviews"],
-                petitions=d["petitions"],
-                document_requests=d["document_requests"],
-                attachments=d["attachments"],
-                uploads=_uploads(form),
-            )
+            return working_paper_create(actor=request.user, inspection=inspection, **_paper_values(d, form))
 
         done = "底稿已保存为草稿。核对证据后点击“提交审核”。"
         if sent := post_form(request, form, act, back=_paper_url, done=done, aliases=SERVICE_FIELDS):
@@ -161,18 +156,7 @@ def working_paper_edit_view(request, pk):
     if request.method == "POST":
 
         def act(d):
-            return working_paper_update(
-                actor=request.user,
-                paper=paper,
-                title=d["title"],
-                facts=d["facts"],
-                rule=d["rule"],
-                interviews=d["interviews"],
-                petitions=d["petitions"],
-                document_requests=d["document_requests"],
-                attachments=d["attachments"],
-                uploads=_uploads(form),
-            )
+            return working_paper_update(actor=request.user, paper=paper, **_paper_values(d, form))
 
         back = _paper_url(paper)
         if sent := post_form(request, form, act, back=back, done="底稿已保存。", aliases=SERVICE_FIELDS):

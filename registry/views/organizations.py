@@ -149,34 +149,45 @@ def organization_leader_add_view(request, pk):
 @login_required
 @require_POST
 def organization_leader_end_view(request, pk, leader_id):
-    org, leader = _leader_org(request, pk, leader_id)
-    access.check(request.user, "change", leader)
-    form = LeaderEndForm(request.POST, auto_id=f"id_end{leader.pk}_%s")
-    sent = post_form(
+    return _leader_post(
         request,
-        form,
-        lambda d: organization_leader_end(actor=request.user, leader=leader, **d),
-        back=_detail_url(org),
+        pk,
+        leader_id,
+        form_class=LeaderEndForm,
+        which="end",
+        save=organization_leader_end,
         done=lambda saved: f"已记录{saved.name}于 {saved.end_on:%Y-%m-%d} 离任{saved.post}。",
     )
-    refused = (leader.pk, "end", form)
-    return sent or render(request, "registry/detail.html", _detail_context(request, org, refused=refused))
 
 
 @login_required
 @require_POST
 def organization_leader_update_view(request, pk, leader_id):
+    return _leader_post(
+        request,
+        pk,
+        leader_id,
+        form_class=LeaderForm,
+        which="fix",
+        save=organization_leader_update,
+        done=lambda saved: f"已更正{saved.name}（{saved.post}）的任职记录。",
+    )
+
+
+def _leader_post(request, pk, leader_id, *, form_class, which: str, save, done):
+    """A leader's row form (离任 ``end`` or 更正 ``fix``): posted through post_form; refused,
+    the detail page shows that row's form open with its errors."""
     org, leader = _leader_org(request, pk, leader_id)
     access.check(request.user, "change", leader)
-    form = LeaderForm(request.POST, auto_id=f"id_fix{leader.pk}_%s")
+    form = form_class(request.POST, auto_id=f"id_{which}{leader.pk}_%s")
     sent = post_form(
         request,
         form,
-        lambda d: organization_leader_update(actor=request.user, leader=leader, **d),
+        lambda d: save(actor=request.user, leader=leader, **d),
         back=_detail_url(org),
-        done=lambda saved: f"已更正{saved.name}（{saved.post}）的任职记录。",
+        done=done,
     )
-    refused = (leader.pk, "fix", form)
+    refused = (leader.pk, which, form)
     return sent or render(request, "registry/detail.html", _detail_context(request, org, refused=refused))
 
 
