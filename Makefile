@@ -6,7 +6,7 @@ PORT ?= 8000
 # Test processes (pytest-xdist): one per core of this 2-core machine; WORKERS=0 runs in one process.
 WORKERS ?= 2
 
-.PHONY: run test test-pg test-browser screenshots check install demo benchmark vendor clean
+.PHONY: run test test-pg test-browser test-spark install-spark screenshots check install demo benchmark vendor clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,13 +35,22 @@ test: install
 
 # The four-permission-cases table (about 1,200 generated tests, the same queries on any
 # database) runs in `make test`; `make test-pg` leaves it out for a quicker local run and
-# `make test-pg PG_ALL=1` (as .ci/run does) runs it on PostgreSQL too.
+# `make test-pg PG_ALL=1` (as .ci/run does) runs it on PostgreSQL too. The Spark tests read
+# and write files only, so `make test-spark` runs them once, not again here.
 test-pg: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/xuncha} $(PY) -m pytest -n $(WORKERS) -m "not browser" --create-db \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/xuncha} $(PY) -m pytest -n $(WORKERS) -m "not browser and not spark" --create-db \
 		$(if $(PG_ALL),,--deselect core/tests/test_permissions.py)
 
 test-browser: install
 	$(PY) -m pytest -m browser
+
+# Data comparison's optional Spark engine (pyspark, ~400 MB; needs a Java 17 runtime). Once it is
+# installed, `make test` runs the Spark tests too; without it they are skipped.
+install-spark: install
+	$(PY) -m pip install -q -r requirements-spark.txt
+
+test-spark: install-spark
+	$(PY) -m pytest -p no:xdist -m spark comparison/tests/test_spark.py
 
 # The browser tests save their screenshots to var/screenshots/ (git-ignored), so that
 # `make test` leaves the tree clean; this target runs them again to refresh the

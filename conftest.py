@@ -80,6 +80,7 @@ def make_county(city, code, name):
         "team_member": ("team_member", c.inspection.pk),
         "unit_liaison": ("unit_liaison", c.orgs["dept"].pk),
         "receiver": ("receiver", c.receiver.pk),
+        "data_officer": ("data_officer", None),
         "nobody": (None, None),
     }
     for key, (role, scope) in roles.items():
@@ -185,9 +186,11 @@ def _cache(settings, request):
 
 @pytest.fixture(autouse=True)
 def _files(settings, tmp_path):
-    """Uploaded files go to a directory of the test's own."""
+    """Uploaded files and datasets go to directories of the test's own."""
     settings.FILE_DIR = tmp_path / "files"
     settings.FILE_DIR.mkdir()
+    settings.DATA_DIR = tmp_path / "data"  # data comparison's datasets (comparison/<authority>/)
+    settings.DATA_DIR.mkdir()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from django.urls import reverse
 
 # The groups in the order of the work (ui.md); "" is the ungrouped top.
-GROUPS = ["", "巡察规划", "进驻了解", "问题与报告", "移交", "整改", "统计", "系统管理"]
+GROUPS = ["", "巡察规划", "进驻了解", "问题与报告", "移交", "整改", "数据比对", "统计", "系统管理"]
 
 
 @dataclass(frozen=True)

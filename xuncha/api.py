@@ -4,6 +4,7 @@ import sys
 
 from ninja import NinjaAPI
 
+from comparison.api import router as comparison_router
 from core.api import router as core_router
 from core.api.common import AUTH, ERROR_CODES_DESCRIPTION, install_handlers
 from onsite.api import router as onsite_router
@@ -40,3 +41,4 @@ api.add_router("/", planning_router)
 api.add_router("/", onsite_router)
 api.add_router("/", results_router)
 api.add_router("/", rectification_router)
+api.add_router("/", comparison_router)

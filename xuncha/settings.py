@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "onsite",
     "results",
     "rectification",
+    "comparison",
     "demo",
     "django_tasks",
     "django_tasks_db",
@@ -155,6 +156,16 @@ XUNCHA: dict[str, Any] = {
     "PUBLIC_SUBMISSIONS_PER_HOUR": int(os.environ.get("XUNCHA_PUBLIC_SUBMISSIONS_PER_HOUR", "30")),
     "PUBLIC_LOOKUPS_PER_MINUTE": 5,
     "PUBLIC_LOOKUPS_PER_MINUTE_ALL": 600,
+    # Data comparison (comparison/): a department's dataset file may be large.
+    "DATASET_MAX_BYTES": int(os.environ.get("XUNCHA_DATASET_MAX_MB", "512")) * 1024 * 1024,
+    "DATASET_MAX_UNCOMPRESSED_BYTES": int(os.environ.get("XUNCHA_DATASET_MAX_UNCOMPRESSED_MB", "2048")) * 1024 * 1024,
+    # "duckdb" (embedded, the default) or "spark" (pyspark, requirements-spark.txt).
+    "COMPARISON_ENGINE": os.environ.get("XUNCHA_COMPARISON_ENGINE", "duckdb"),
+    "SPARK_MASTER": os.environ.get("XUNCHA_SPARK_MASTER", "local[*]"),
+    # Documents as PDF (core.pdf): LibreOffice's soffice, a path or a command on PATH; without
+    # it pages offer Word only.
+    "SOFFICE": os.environ.get("XUNCHA_SOFFICE", "soffice"),
+    "PDF_TIMEOUT_SECONDS": 60,
 }
 
 # One cache for all worker processes (rate limits must not be per worker): files under the data directory.

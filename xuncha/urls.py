@@ -18,6 +18,7 @@ urlpatterns = [
     path("onsite/", include("onsite.urls")),
     path("results/", include("results.urls")),
     path("rectification/", include("rectification.urls")),
+    path("comparison/", include("comparison.urls")),
     path("p/", include(public_patterns)),  # the public reporting channel: no login
     path("api/v1/", api.urls),
 ]

@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", "系统管理员"
     SECADMIN = "secadmin", "安全保密管理员"
     AUDITOR = "auditor", "安全审计员"
+    DATA_OFFICER = "data_officer", "数据比对员"
 
 
 class User(AbstractUser):

@@ -1,14 +1,14 @@
 """The on-site desk: the inspections a user works on, each with its figures and its parts."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from core import access, menu
+from core import access, desk, menu
 from core.files import file_response
 from onsite.attachments import attachment_open, attachments_for
 from onsite.tallies import tallies_for
+from planning.documents import public_report_url
 from planning.inspections import inspections_for
 from planning.models import Inspection
 
@@ -24,8 +24,7 @@ AREAS = [  # (label, url name): each part of the on-site work has its own list f
 
 @login_required
 def home(request):
-    if not access.can(request.user, "view", Inspection):
-        raise Http404
+    access.require_page(request.user, "view", Inspection)
     inspections = (
         inspections_for(user=request.user)
         .exclude(stage=Inspection.Stage.ARCHIVED)
@@ -43,7 +42,15 @@ def areas(inspection) -> list[tuple[str, str]]:
 def inspection(request, pk):
     found = get_object_or_404(inspections_for(user=request.user).select_related("team"), pk=pk)
     links = [(label, url) for label, url in menu.inspection_links(request.user, found) if label != "进驻了解"]
-    context = {"inspection": found, "tallies": tallies_for(found), "areas": areas(found), "links": links}
+    context = {
+        "inspection": found,
+        "tallies": tallies_for(found),
+        "areas": areas(found),
+        "links": links,
+        # Cards that later apps contribute (core.desk: data comparison's leads), within the user's scope.
+        "panels": desk.panels_for(request.user, found),
+        "public_url": public_report_url(found),
+    }
     return render(request, "onsite/inspection.html", context)
 
 
