@@ -3,9 +3,10 @@
 工作方案 (work plan), 组长授权任职及任务分工的决定 (leader authorisation and task
 division), 进驻通知 (entry notice) and 巡察公告 (public notice, with the QR code of
 the online reporting page). The text follows what county offices issue; the format
-is ``core.documents``. The county's name and the document-number format are the
-authority's ``DocumentSettings``. A numbered document gets its number (发文字号)
-the first time the office generates it and keeps it afterwards.
+is ``core.documents``. The county's name and the document-number formats (one per
+register, 机关代字) are the authority's ``DocumentSettings``. A numbered document gets
+its number (发文字号) and its date (成文日期) the first time the office generates it and
+keeps both afterwards (``document_number_issue``, used by the later stages' documents too).
 """
 
 from __future__ import annotations
@@ -20,17 +21,27 @@ from dataclasses import dataclass
 import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from core import access
 from core.audit import audit_record, current_context
-from core.documents import OfficialDocument, cn_date, cn_number, document_render
+from core.documents import DOCUMENT_KINDS, OfficialDocument, cn_date, cn_number, document_render
 from planning.models import DocumentNumber, DocumentSettings, Inspection, InspectionKind, Team, TeamMember
-from planning.stages import deadline_settings_for, deadlines
+from planning.stages import deadline_settings_for, deadlines, inspection_period
 
 FORMAT_FIELDS = {"abbr", "year", "number"}
+
+# The registers (机关代字) a 发文字号 is taken from, each with its own sequence per year; which
+# document draws from which is ``core.documents.DOCUMENT_KINDS`` (``register``).
+REGISTERS = {"office": "巡察办", "leading_group": "领导小组", "team": "巡察组", "letter": "函"}
+REGISTER_FIELDS = {
+    "office": "doc_number_format",
+    "leading_group": "leading_group_format",
+    "team": "team_format",
+    "letter": "letter_format",
+}
 
 
 def document_settings_for(authority) -> DocumentSettings:
@@ -43,32 +54,77 @@ def document_settings_for(authority) -> DocumentSettings:
     return DocumentSettings(authority=authority, county_name=county, abbreviation=county[:1])
 
 
-def doc_number_format_errors(fmt: str) -> list[str]:
+def team_code(name: str) -> str:
+    """A team's 代字 in its register: 第一巡察组 → 一, 机动巡察组 → 机动."""
+    return name.removeprefix("第").removesuffix("巡察组").removesuffix("组") or name
+
+
+def doc_number_format_errors(fmt: str, register: str = "office") -> list[str]:
+    allowed = FORMAT_FIELDS | ({"team"} if register == "team" else set())
     try:
         fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(fmt) if name is not None]
     except ValueError:
         return ["花括号不配对。"]
     errors = []
-    if any(name not in FORMAT_FIELDS or spec or conv for name, spec, conv in fields):
-        errors.append("只能使用 {abbr}、{year}、{number} 三个占位符。")
-    if "number" not in {name for name, _, _ in fields}:
+    if any(name not in allowed or spec or conv for name, spec, conv in fields):
+        names = "、".join(f"{{{n}}}" for n in ("abbr", "year", "number", "team") if n in allowed)
+        errors.append(f"只能使用 {names} 这些占位符。")
+    used = {name for name, _, _ in fields}
+    if "number" not in used:
         errors.append("须包含 {number}（当年序号）。")
+    if register == "team" and "team" not in used:
+        errors.append("须包含 {team}（组的序号），否则各组的发文字号会重复。")
     return errors
 
 
-def document_settings_update(*, actor, authority, county_name: str, abbreviation: str, doc_number_format: str):
+def document_settings_update(
+    *,
+    actor,
+    authority,
+    county_name: str,
+    abbreviation: str,
+    doc_number_format: str,
+    leading_group_format: str | None = None,
+    team_format: str | None = None,
+    letter_format: str | None = None,
+):
+    """Save the authority's settings. A register's format left out keeps its current value;
+    one left blank goes back to its default (derived from the abbreviation)."""
     access.check_authority(actor, "change", DocumentSettings, authority)
+    current = document_settings_for(authority)
+    given = {
+        "doc_number_format": doc_number_format,
+        "leading_group_format": leading_group_format,
+        "team_format": team_format,
+        "letter_format": letter_format,
+    }
+    formats = {}
+    for register, name in REGISTER_FIELDS.items():
+        value = given[name]
+        if value is None:
+            value = getattr(current, name)
+        field = DocumentSettings._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        formats[register] = value.strip() or field.default
     errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if not county_name.strip():
         errors["county_name"] = ["请填写县（市、区）名称。"]
-    if format_errors := doc_number_format_errors(doc_number_format.strip()):
-        errors["doc_number_format"] = format_errors
+    for register, fmt in formats.items():
+        if format_errors := doc_number_format_errors(fmt, register):
+            errors[REGISTER_FIELDS[register]] = format_errors
+    seen: dict[str, str] = {}
+    for register, fmt in formats.items():
+        if fmt in seen and REGISTER_FIELDS[register] not in errors:
+            errors[REGISTER_FIELDS[register]] = [
+                f"与{REGISTERS[seen[fmt]]}的格式相同，两个登记簿会编出相同的发文字号，请使用不同的机关代字。"
+            ]
+        seen.setdefault(fmt, register)
     if errors:
         raise ValidationError(errors)
-    current = document_settings_for(authority)
     current.county_name = county_name.strip()
     current.abbreviation = abbreviation.strip()
-    current.doc_number_format = doc_number_format.strip()
+    for register, name in REGISTER_FIELDS.items():
+        setattr(current, name, formats[register])
     current.full_clean(exclude=["authority"])
     with transaction.atomic():
         current.save()
@@ -77,7 +133,7 @@ def document_settings_update(*, actor, authority, county_name: str, abbreviation
             action="document_settings.update",
             obj=current,
             authority=authority,
-            detail={"county_name": current.county_name, "doc_number_format": current.doc_number_format},
+            detail={"county_name": current.county_name, "formats": formats},
         )
     return current
 
@@ -93,7 +149,7 @@ class _Facts:
 
     inspection: Inspection
     inspection_team: Team  # the inspection's team, which _facts requires
-    entry_on: datetime.date  # the round's entry date, which _facts requires
+    entry_on: datetime.date  # the inspection's entry date (planning.stages.inspection_period), which _facts requires
     committee: str  # 中共青禾县委
     leading_group: str
     team: str  # 中共青禾县委第一巡察组
@@ -110,7 +166,9 @@ class _Facts:
 
 def _facts(inspection: Inspection, doc_settings: DocumentSettings) -> _Facts:
     rnd = inspection.round
-    if not (rnd.entry_on and rnd.onsite_end_on):
+    changes = list(inspection.stage_changes.all())
+    entry_on, onsite_end_on = inspection_period(inspection, changes)
+    if not (entry_on and onsite_end_on):
         raise ValidationError(
             {
                 "round": [
@@ -129,18 +187,18 @@ def _facts(inspection: Inspection, doc_settings: DocumentSettings) -> _Facts:
     members = list(inspection.team.members.select_related("inspector").order_by("id"))
     order = list(TeamMember.Role.values)
     members.sort(key=lambda m: order.index(m.role))
-    items = deadlines(inspection, deadline_settings_for(inspection.authority_id), list(inspection.stage_changes.all()))
+    items = deadlines(inspection, deadline_settings_for(inspection.authority_id), changes)
     return _Facts(
         inspection=inspection,
         inspection_team=inspection.team,
-        entry_on=rnd.entry_on,
+        entry_on=entry_on,
         committee=committee,
         leading_group=f"{committee}巡察工作领导小组",
         team=f"{committee}{inspection.team.name}",
         org=f"{inspection.organization.name}党组织",
         kind=inspection.get_kind_display(),
-        entry=cn_date(rnd.entry_on),
-        end=cn_date(rnd.onsite_end_on),
+        entry=cn_date(entry_on),
+        end=cn_date(onsite_end_on),
         members=members,
         due={d.kind: d.due_on for d in items},
     )
@@ -184,7 +242,7 @@ def work_plan(f: _Facts) -> OfficialDocument:
         (
             "p",
             "以习近平新时代中国特色社会主义思想为指导，全面贯彻巡视工作方针，坚持发现问题、形成震慑，"
-            "推动改革、促进发展，聚焦“四个聚焦”，做实政治监督，推动被巡察党组织全面从严治党向基层延伸。",
+            "推动改革、促进发展，紧扣“四个聚焦”，做实政治监督，推动被巡察党组织全面从严治党向基层延伸。",
         ),
         ("h1", "二、巡察对象和时间"),
         (
@@ -225,7 +283,11 @@ def work_plan(f: _Facts) -> OfficialDocument:
         ("h2", "（三）报告阶段"),
         ("p", f"汇总梳理发现的问题，形成巡察报告，于{cn_date(due['report'])}前向{f.leading_group}报告。"),
         ("h2", "（四）反馈和移交阶段"),
-        ("p", "按照领导小组和县委书记专题会议意见向被巡察党组织反馈，按规定移交问题线索和有关问题。"),
+        (
+            "p",
+            f"按照{f.leading_group}会议和{f.committee}书记专题会议审定的意见向被巡察党组织反馈，"
+            "按规定移交问题线索和有关问题。",
+        ),
         ("h1", "七、工作要求"),
         (
             "p",
@@ -234,7 +296,9 @@ def work_plan(f: _Facts) -> OfficialDocument:
         ),
     ]
     return OfficialDocument(
+        kind="work_plan",
         title=f"{f.team}关于对{f.org}开展{f.kind}的工作方案",
+        title_words=[f.org],
         blocks=blocks,
         signature=f.team,
         date=timezone.localdate(),
@@ -278,9 +342,12 @@ def authorization(f: _Facts) -> OfficialDocument:
         ],
     ]
     return OfficialDocument(
+        kind="authorization",
         title=f"{f.leading_group}关于{f.inspection_team.name}组长授权任职及任务分工的决定",
+        title_words=[f.inspection_team.name],
         blocks=blocks,
         signature=f.leading_group,
+        printer=f"{f.leading_group}办公室",
         date=timezone.localdate(),
     )
 
@@ -334,7 +401,9 @@ def entry_notice(f: _Facts) -> OfficialDocument:
         ("p", f"巡察组联系人：{liaison}，联系电话：{phone}。"),
     ]
     return OfficialDocument(
+        kind="entry_notice",
         title=f"{f.team}关于进驻{f.org}开展{f.kind}的通知",
+        title_words=[f.org],
         recipient=f.org,
         blocks=blocks,
         signature=f.team,
@@ -367,7 +436,9 @@ def public_notice(f: _Facts) -> OfficialDocument:
         ("image", _qr_png(url)),
     ]
     return OfficialDocument(
+        kind="public_notice",
         title=f"{f.team}关于巡察{f.org}的公告",
+        title_words=[f.org],
         blocks=blocks,
         signature=f.team,
         date=timezone.localdate(),
@@ -378,27 +449,73 @@ def public_notice(f: _Facts) -> OfficialDocument:
 class DocumentKind:
     label: str
     build: Callable[[_Facts], OfficialDocument]
-    numbered: bool
+    kind: str  # its row of DOCUMENT_KINDS, which says whether it is numbered and from which register
+
+    @property
+    def numbered(self) -> bool:
+        return bool(DOCUMENT_KINDS[self.kind].register)
 
 
 DOCUMENTS = {
-    "work-plan": DocumentKind("巡察工作方案", work_plan, numbered=True),
-    "authorization": DocumentKind("组长授权任职及任务分工的决定", authorization, numbered=True),
-    "entry-notice": DocumentKind("进驻通知", entry_notice, numbered=True),
-    "public-notice": DocumentKind("巡察公告", public_notice, numbered=False),
+    "work-plan": DocumentKind("巡察工作方案", work_plan, "work_plan"),
+    "authorization": DocumentKind("组长授权任职及任务分工的决定", authorization, "authorization"),
+    "entry-notice": DocumentKind("进驻通知", entry_notice, "entry_notice"),
+    "public-notice": DocumentKind("巡察公告", public_notice, "public_notice"),
 }
 
 
 TEAM_DOCUMENTS = {"authorization"}
 
 
-def document_number_issue(
-    *, actor, inspection: Inspection, kind: str, doc_settings: DocumentSettings, year: int
-) -> str:
-    """The document's number; issued (once, in sequence for the year) only when the office
-    generates it, or the system (``actor`` None: the daily reminders number their notices).
+def register_of(document_kind: str, inspection: Inspection) -> tuple[str, str]:
+    """The register a document of ``document_kind`` (a key of ``DOCUMENT_KINDS``) about
+    ``inspection`` takes its number from, as (key, format name): ``("team:一", "team")``."""
+    register = DOCUMENT_KINDS[document_kind].register
+    assert register in REGISTERS, f"{document_kind} has no number"
+    if register == "team":
+        # Only builders that have refused an inspection without a team reach here.
+        assert inspection.team is not None
+        return f"team:{team_code(inspection.team.name)}", register
+    return register, register
 
-    ``kind`` names the document within the inspection (later stages use e.g. ``transfer-12``)."""
+
+def _number_text(doc_settings: DocumentSettings, register: str, inspection: Inspection, year: int, number) -> str:
+    values = {"abbr": doc_settings.abbreviation, "year": year, "number": number}
+    if register == "team":
+        assert inspection.team is not None
+        values["team"] = team_code(inspection.team.name)
+    return getattr(doc_settings, REGISTER_FIELDS[register]).format(**values)
+
+
+@dataclass(frozen=True)
+class IssuedNumber:
+    """A document's number and its date (成文日期), as printed on every download."""
+
+    text: str
+    dated_on: datetime.date
+
+
+def document_number_issue(
+    *,
+    actor,
+    inspection: Inspection,
+    kind: str,
+    document_kind: str,
+    doc_settings: DocumentSettings,
+    on: datetime.date,
+    refuse_field: str = "",
+) -> IssuedNumber:
+    """The document's number and date; issued (once, in sequence for the year in the register
+    of its ``document_kind``) only when the office generates it, or the system (``actor``
+    None: the daily reminders number their notices). Afterwards every download gets the same
+    number and the same date.
+
+    ``kind`` names the document within the inspection (later stages use e.g. ``transfer-12``);
+    ``on`` is the date the document would bear (成文日期). Numbers follow dates within a register
+    and year: when a later-dated number was issued already, a document dated by the person
+    taking the number in the same step (``refuse_field``: the form's date field) is refused
+    with a ``ValidationError`` on that field; any other is dated the day its number is taken
+    (see docs/decisions/0009-document-numbers.md)."""
     same = DocumentNumber.objects.filter(kind=kind)
     if kind in TEAM_DOCUMENTS:  # one decision for the whole team, whichever of its inspections it is made from
         # Only inspection_document issues these, after _facts has refused an inspection without a team.
@@ -408,28 +525,55 @@ def document_number_issue(
         same = same.filter(inspection=inspection)
     found = same.first()
     if found:
-        return found.text
-    values = {"abbr": doc_settings.abbreviation, "year": year}
+        return IssuedNumber(found.text, found.dated_on)
+    key, register = register_of(document_kind, inspection)
     if actor is not None and not access.may(actor, "document.number", inspection):
-        return doc_settings.doc_number_format.format(**values, number="　　")  # the office numbers it
+        return IssuedNumber(
+            _number_text(doc_settings, register, inspection, on.year, "　　"), on
+        )  # the office numbers it
     with transaction.atomic():
         if doc_settings.pk is None:
             doc_settings.save()
         DocumentSettings.objects.select_for_update().get(pk=doc_settings.pk)  # one issuer at a time
-        last = DocumentNumber.objects.filter(authority_id=inspection.authority_id, year=year).aggregate(n=Max("number"))
-        number = (last["n"] or 0) + 1
-        text = doc_settings.doc_number_format.format(**values, number=number)
+        issued = DocumentNumber.objects.filter(authority_id=inspection.authority_id, register=key)
+        later = issued.filter(year=on.year, dated_on__gt=on).order_by("-dated_on", "-number").first()
+        dated_on = on
+        if later is not None:
+            if refuse_field:
+                raise ValidationError(
+                    {
+                        refuse_field: [
+                            ValidationError(
+                                f"日期不能早于{cn_date(later.dated_on)}：{REGISTERS[register]}登记簿本年度的"
+                                f"{later.text}已于该日成文，发文字号须按成文日期先后编号。"
+                                f"请改为{cn_date(later.dated_on)}或之后的日期。",
+                                code="number_order",
+                            )
+                        ]
+                    }
+                )
+            dated_on = max(timezone.localdate(), later.dated_on)
+        year = dated_on.year
+        number = (issued.filter(year=year).aggregate(n=Max("number"))["n"] or 0) + 1
+        text = _number_text(doc_settings, register, inspection, year, number)
         DocumentNumber.objects.create(
             authority_id=inspection.authority_id,
             inspection=inspection,
             kind=kind,
+            register=key,
             year=year,
             number=number,
             text=text,
+            dated_on=dated_on,
             issued_by=actor,
         )
-        audit_record(actor=actor, action="document.number", obj=inspection, detail={"kind": kind, "number": text})
-    return text
+        audit_record(
+            actor=actor,
+            action="document.number",
+            obj=inspection,
+            detail={"kind": kind, "register": key, "number": text, "dated_on": dated_on.isoformat()},
+        )
+    return IssuedNumber(text, dated_on)
 
 
 def inspection_document(*, actor, inspection: Inspection, kind: str) -> tuple[str, bytes]:
@@ -444,11 +588,17 @@ def inspection_document(*, actor, inspection: Inspection, kind: str) -> tuple[st
     spec = DOCUMENTS[kind]
     doc_settings = document_settings_for(inspection.authority)
     document = spec.build(_facts(inspection, doc_settings))
-    if spec.numbered:
+    if document.spec.register:
         assert document.date is not None  # every builder above dates its document
-        document.doc_number = document_number_issue(
-            actor=actor, inspection=inspection, kind=kind, doc_settings=doc_settings, year=document.date.year
+        issued = document_number_issue(
+            actor=actor,
+            inspection=inspection,
+            kind=kind,
+            document_kind=document.kind,
+            doc_settings=doc_settings,
+            on=document.date,
         )
+        document.doc_number, document.date = issued.text, issued.dated_on  # as when first issued
     ctx = current_context()
     document.trace = f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {ctx.trace_id}"
     data = document_render(document)

@@ -28,7 +28,7 @@ from core.documents import OfficialDocument, cn_date, document_render
 from planning.documents import document_number_issue, document_settings_for
 from planning.models import DocumentNumber
 from rectification.models import ProgressReport, Reminder, TaskCheck
-from rectification.reminders import NOTICE_KINDS, number_kind
+from rectification.reminders import NOTICE_KINDS, notice_document_kind, number_kind
 
 TITLES: dict[str, str] = {
     Reminder.Kind.SUPERVISE: "巡察整改督办通知书",
@@ -148,10 +148,10 @@ def build(reminder: Reminder) -> OfficialDocument:
         ]
     blocks = [("p", opening), *facts, ("h1", "二、有关要求"), *required]
     account = reminder.kind == Reminder.Kind.ACCOUNT
-    if account:
-        blocks.append(("plain", f"抄送：{org}。"))
     return OfficialDocument(
+        kind=notice_document_kind(reminder),
         title=TITLES[reminder.kind],
+        cc=org if account else "",  # the unit receives a copy of the proposal (版记)
         recipient=f"{county}纪委监委、{county}委组织部" if account else org,
         blocks=blocks,
         signature=office,
@@ -177,18 +177,20 @@ def reminder_document(*, actor, reminder: Reminder) -> tuple[str, bytes]:
     inspection = reminder.task.plan.inspection
     document = build(reminder)
     kind = number_kind(reminder)
-    document.doc_number = reminder.document_number or document_number_issue(
+    issued = document_number_issue(
         actor=actor,
         inspection=inspection,
         kind=kind,
+        document_kind=document.kind,
         doc_settings=document_settings_for(inspection.authority),
-        year=reminder.raised_on.year,
+        on=reminder.raised_on,
     )
+    document.doc_number, document.date = issued.text, issued.dated_on
     with transaction.atomic():
         if not reminder.document_number:
-            issued = DocumentNumber.objects.filter(inspection=inspection, kind=kind).values_list("text", flat=True)
-            if issued:
-                Reminder.objects.filter(pk=reminder.pk, document_number="").update(document_number=issued[0])
+            texts = DocumentNumber.objects.filter(inspection=inspection, kind=kind).values_list("text", flat=True)
+            if texts:
+                Reminder.objects.filter(pk=reminder.pk, document_number="").update(document_number=texts[0])
         ctx = current_context()
         document.trace = f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {ctx.trace_id}"
         data = document_render(document)

@@ -207,7 +207,10 @@ def report(f: _Facts) -> OfficialDocument:
         ("p", NEXT_STEPS),
     ]
     return OfficialDocument(
+        kind="rectification_report",
         title=f"{f.org}关于巡察反馈意见整改情况的报告",
+        title_words=[f.org],
+        signer=head_name,
         recipient=f.leading_group,
         blocks=blocks,
         signature=f.org,
@@ -250,7 +253,9 @@ def public(f: _Facts) -> OfficialDocument:
         ("p", f"欢迎广大干部群众对巡察整改落实情况进行监督。如有意见建议，请向{f.org}或{f.leading_group}办公室反映。"),
     ]
     document = OfficialDocument(
+        kind="rectification_public",
         title=f"{f.org}关于巡察整改情况的公开通报",
+        title_words=[f.org],
         blocks=blocks,
         signature=f.org,
         date=f.today,

@@ -26,9 +26,10 @@ from django.utils import timezone
 from core import access
 from core.audit import audit_record, current_context
 from core.crypto import SealError, unseal_json
-from core.documents import OfficialDocument, cn_date, cn_number, document_render
+from core.documents import DOCUMENT_KINDS, OfficialDocument, cn_date, cn_number, document_render
 from onsite.models import Finding, FocusArea
 from planning.documents import document_number_issue, document_settings_for
+from planning.stages import inspection_period
 from results.feedback import rectification_due, report_of, secretary_meeting_on
 from results.models import Feedback, InspectionReport, Lead
 
@@ -55,8 +56,8 @@ def _facts(feedback: Feedback) -> _Facts:
             {"team": [ValidationError("该巡察尚未分配巡察组，不能生成反馈意见。", code="missing_prerequisite")]}
         )
     committee = f"中共{document_settings_for(inspection.authority).county_name}委"
-    rnd = inspection.round
-    period = f"于{cn_date(rnd.entry_on)}至{cn_date(rnd.onsite_end_on)}" if rnd.entry_on and rnd.onsite_end_on else ""
+    entry, end = inspection_period(inspection)
+    period = f"于{cn_date(entry)}至{cn_date(end)}" if entry and end else ""
     findings = list(
         Finding.objects.filter(inspection=inspection).select_related(
             "focus_area__parent__parent", "focus_area__taxonomy"
@@ -186,7 +187,9 @@ def leadership(f: _Facts) -> OfficialDocument:
         *_requirements(f, "三、整改要求"),
     ]
     return OfficialDocument(
+        kind="feedback",
         title=f"{f.team}向{f.org}领导班子反馈巡察情况的意见",
+        title_words=[f.org],
         recipient=f"{f.org}领导班子",
         blocks=blocks,
         signature=f.team,
@@ -215,7 +218,9 @@ def head(f: _Facts) -> OfficialDocument:
         *_requirements(f, "四、整改要求"),
     ]
     return OfficialDocument(
+        kind="feedback",
         title=f"{f.team}向{f.org}主要负责人反馈巡察情况的意见",
+        title_words=[f.org],
         recipient=f"{f.org}主要负责人",
         blocks=blocks,
         signature=f.team,
@@ -244,7 +249,9 @@ def public(f: _Facts) -> OfficialDocument:
         ("p", "欢迎广大干部群众对整改落实情况进行监督。"),
     ]
     document = OfficialDocument(
+        kind="feedback_public",
         title=f"{f.team}巡察{f.org}反馈情况公开稿",
+        title_words=[f.org],
         blocks=blocks,
         signature=f.team,
         date=f.feedback.issued_on,
@@ -313,21 +320,47 @@ class DocumentKind:
     label: str  # in file names and on the page
     build: Callable[[_Facts], OfficialDocument]
     step: str  # who may download it: a step of core.access
-    numbered: bool
+    kind: str  # its row of DOCUMENT_KINDS, which says whether it is numbered and from which register
+
+    @property
+    def numbered(self) -> bool:
+        return bool(DOCUMENT_KINDS[self.kind].register)
 
 
 DOCUMENTS = {
-    "leadership": DocumentKind("反馈意见（领导班子）", leadership, "feedback.read_internal", numbered=True),
-    "head": DocumentKind("反馈意见（主要负责人）", head, "feedback.read_internal", numbered=True),
+    "leadership": DocumentKind("反馈意见（领导班子）", leadership, "feedback.read_internal", "feedback"),
+    "head": DocumentKind("反馈意见（主要负责人）", head, "feedback.read_internal", "feedback"),
     # The office head only: masking opens the leads' names, and comparing the public text
     # with the leadership version would tell the office which names are leads' subjects.
-    "public": DocumentKind("反馈情况公开稿", public, "feedback.read_public_draft", numbered=False),
+    "public": DocumentKind("反馈情况公开稿", public, "feedback.read_public_draft", "feedback_public"),
 }
 
 
 def number_kind(kind: str) -> str:
     """The ``DocumentNumber.kind`` of a numbered feedback document."""
     return f"feedback-{kind}"
+
+
+def feedback_numbers_issue(*, actor, feedback: Feedback) -> None:
+    """Number the feedback's numbered documents, dated the feedback's day, when the office
+    issues it (``feedback_issue``): a later-dated number in the team's register refuses the
+    date (``ValidationError`` on ``issued_on``). Without a team nothing is numbered (the
+    documents cannot be written yet)."""
+    inspection = feedback.inspection
+    if inspection.team is None:
+        return
+    doc_settings = document_settings_for(inspection.authority)
+    for kind, spec in DOCUMENTS.items():
+        if spec.numbered:
+            document_number_issue(
+                actor=actor,
+                inspection=inspection,
+                kind=number_kind(kind),
+                document_kind=spec.kind,
+                doc_settings=doc_settings,
+                on=feedback.issued_on,
+                refuse_field="issued_on",
+            )
 
 
 def documents_allowed(user, feedback: Feedback) -> list[str]:
@@ -354,13 +387,15 @@ def feedback_document(*, actor, feedback: Feedback, kind: str) -> tuple[str, byt
     facts = _facts(feedback)
     document = spec.build(facts)
     if spec.numbered:
-        document.doc_number = document_number_issue(
+        issued = document_number_issue(
             actor=actor,
             inspection=inspection,
             kind=number_kind(kind),
+            document_kind=document.kind,
             doc_settings=document_settings_for(inspection.authority),
-            year=feedback.issued_on.year,
+            on=feedback.issued_on,
         )
+        document.doc_number, document.date = issued.text, issued.dated_on
     ctx = current_context()
     document.trace = f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {ctx.trace_id}"
     data = document_render(document)

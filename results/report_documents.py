@@ -27,6 +27,7 @@ from core.documents import OfficialDocument, cn_date, cn_number, document_render
 from onsite.models import DocumentRequest, Finding, FocusArea, Interview, Petition, Survey
 from planning.documents import document_settings_for
 from planning.models import Inspection, TeamMember
+from planning.stages import inspection_period
 
 HEADING1 = re.compile(r"^[一二三四五六七八九十]+、")
 HEADING2 = re.compile(r"^（[一二三四五六七八九十]+）")
@@ -95,7 +96,8 @@ def report_draft(inspection: Inspection) -> tuple[str, int]:
     org = f"{inspection.organization.name}党组织"
     rnd = inspection.round
     team = f"{committee}{inspection.team.name}" if inspection.team else "巡察组"
-    when = f"于{cn_date(rnd.entry_on)}至{cn_date(rnd.onsite_end_on)}" if rnd.entry_on and rnd.onsite_end_on else ""
+    entry, end = inspection_period(inspection)
+    when = f"于{cn_date(entry)}至{cn_date(end)}" if entry and end else ""
     kind = inspection.get_kind_display()
     theme = f"，主题为“{inspection.theme}”" if inspection.theme else ""
     findings = list(
@@ -156,7 +158,9 @@ def report_docx(*, report, text: str, special: bool, trace: str) -> tuple[str, b
     else:
         title, label = f"关于巡察{org}的情况报告", "巡察报告"
     document = OfficialDocument(
+        kind="special_report" if special else "inspection_report",
         title=title,
+        title_words=[org],
         blocks=text_blocks(text),
         recipient=f"{committee}巡察工作领导小组",
         signature=f"{committee}{inspection.team.name}" if inspection.team else f"{committee}巡察组",

@@ -8,6 +8,8 @@ head, the receiver); each download is audited as an export and as a read of each
 
 from __future__ import annotations
 
+import datetime
+
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from core import access
 from core.audit import audit_record, current_context
 from core.documents import OfficialDocument, cn_date, cn_number, document_render
 from planning.documents import document_number_issue, document_settings_for
+from planning.stages import inspection_period
 from results.leads import lead_subjects
 from results.models import Lead, Transfer
 
@@ -33,6 +36,18 @@ def may_download_letter(user, transfer: Transfer) -> bool:
     return not ids or access.restrict(Lead.objects.filter(pk__in=ids), user, "view").count() == len(ids)
 
 
+def _period_clause(inspection, team: str, org: str, dated: datetime.date) -> str:
+    """What the letter says of the inspection, as things stood on its date: on site until a
+    day after the letter (a transfer during the on-site work), it is under way, not done."""
+    entry, end = inspection_period(inspection)
+    kind = inspection.get_kind_display()
+    if entry and end and end <= dated:
+        return f"{team}于{cn_date(entry)}至{cn_date(end)}对{org}开展了{kind}。"
+    if entry and entry <= dated:
+        return f"{team}自{cn_date(entry)}起对{org}开展{kind}。"
+    return f"{team}对{org}开展{kind}。"
+
+
 def _heading(number: int, text: str) -> tuple[str, str]:
     return ("h2", f"（{cn_number(number)}）{text}")
 
@@ -45,13 +60,11 @@ def transfer_letter_document(*, actor, transfer: Transfer) -> OfficialDocument:
     office = f"{committee}巡察工作领导小组办公室"
     team = f"{committee}{inspection.team.name}" if inspection.team is not None else f"{committee}巡察组"
     org = f"{inspection.organization.name}党组织"
-    rnd = inspection.round
-    when = f"于{cn_date(rnd.entry_on)}至{cn_date(rnd.onsite_end_on)}" if rnd.entry_on and rnd.onsite_end_on else ""
     what = WHAT[transfer.kind]
     blocks: list[tuple[str, str | bytes]] = [
         (
             "p",
-            f"根据{committee}统一部署，{team}{when}对{org}开展了{inspection.get_kind_display()}。"
+            f"根据{committee}统一部署，{_period_clause(inspection, team, org, transfer.sent_on)}"
             f"经{committee}巡察工作领导小组研究，现将巡察中发现的{what}移交你单位，请按照有关规定办理。",
         ),
         ("h1", "一、移交事项"),
@@ -85,7 +98,9 @@ def transfer_letter_document(*, actor, transfer: Transfer) -> OfficialDocument:
         ),
     ]
     return OfficialDocument(
+        kind="transfer_letter",
         title=f"{office}关于移交{org}巡察发现{what}的函",
+        title_words=[org],
         recipient=transfer.receiver.name,
         blocks=blocks,
         signature=office,
@@ -102,13 +117,15 @@ def transfer_letter(*, actor, transfer: Transfer) -> tuple[str, bytes]:
         raise Http404
     document = transfer_letter_document(actor=actor, transfer=transfer)
     inspection = transfer.inspection
-    document.doc_number = transfer.letter_number or document_number_issue(
+    issued = document_number_issue(
         actor=actor,
         inspection=inspection,
         kind=f"transfer-{transfer.pk}",
+        document_kind=document.kind,
         doc_settings=document_settings_for(inspection.authority),
-        year=transfer.sent_on.year,
+        on=transfer.sent_on,
     )
+    document.doc_number, document.date = issued.text, issued.dated_on
     ctx = current_context()
     document.trace = f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {ctx.trace_id}"
     data = document_render(document)

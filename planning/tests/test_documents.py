@@ -12,10 +12,12 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from conftest import token_client
+from core.documents import cn_date
 from core.models import AuditEvent
 from planning.documents import document_settings_for, document_settings_update, public_report_url
+from planning.inspections import inspection_create
 from planning.models import DocumentNumber, Inspector, Round
-from planning.teams import team_member_add, team_update
+from planning.teams import inspection_assign_team, team_create, team_member_add, team_update
 
 D = datetime.date
 KINDS = ["work-plan", "authorization", "entry-notice", "public-notice"]
@@ -61,7 +63,7 @@ def test_each_document_is_in_the_official_format(ready, kind):
     sizes = [s.page_width, s.page_height, s.top_margin, s.bottom_margin, s.left_margin, s.right_margin]
     assert [round(v.mm, 1) for v in sizes] == [210, 297, 37, 35, 28, 26]
 
-    title = next(p for p in doc.paragraphs if p.text == TITLES[kind])
+    title = next(p for p in doc.paragraphs if p.text.replace("\n", "") == TITLES[kind])
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert _east_asia(title.runs[0]) == "方正小标宋简体" and title.runs[0].font.size == Pt(22)
     body = [p for p in doc.paragraphs if p.runs and p.paragraph_format.first_line_indent == Pt(32)]
@@ -85,7 +87,7 @@ def test_each_document_is_in_the_official_format(ready, kind):
 
 
 def _text(doc):
-    return "\n".join(p.text for p in doc.paragraphs)
+    return "\n".join(p.text.replace("\n", "") for p in doc.paragraphs)
 
 
 def test_the_documents_say_what_the_office_planned(ready):
@@ -124,19 +126,59 @@ def test_numbers_are_issued_once_in_sequence_by_the_office(ready, login):
     url = f"/api/v1/inspections/{ready.inspection.pk}/documents/"
     year = datetime.date.today().year
     # The team may read the draft; the office issues the number.
-    assert f"甲巡发〔{year}〕　　号" in _text(_open(team_leader.get(url + "work-plan.docx")))
+    assert f"甲巡一组〔{year}〕　　号" in _text(_open(team_leader.get(url + "work-plan.docx")))
     assert not DocumentNumber.objects.exists()
     office = token_client(ready.users["office"])
-    assert f"甲巡发〔{year}〕1号" in _text(_open(office.get(url + "work-plan.docx")))
-    assert f"甲巡发〔{year}〕2号" in _text(_open(office.get(url + "entry-notice.docx")))
-    assert f"甲巡发〔{year}〕1号" in _text(_open(office.get(url + "work-plan.docx")))  # again: same number
-    assert f"甲巡发〔{year}〕1号" in _text(_open(team_leader.get(url + "work-plan.docx")))
-    assert "巡发" not in _text(_open(office.get(url + "public-notice.docx")))  # a notice has no number
+    assert f"甲巡一组〔{year}〕1号" in _text(_open(office.get(url + "work-plan.docx")))
+    assert f"甲巡一组〔{year}〕2号" in _text(_open(office.get(url + "entry-notice.docx")))
+    assert f"甲巡一组〔{year}〕1号" in _text(_open(office.get(url + "work-plan.docx")))  # again: same number
+    assert f"甲巡一组〔{year}〕1号" in _text(_open(team_leader.get(url + "work-plan.docx")))
+    assert "〔" not in _text(_open(office.get(url + "public-notice.docx")))  # a notice has no number
     events = AuditEvent.objects.filter(action="document.number").values_list("detail", flat=True)
-    assert sorted(e["number"] for e in events) == [f"甲巡发〔{year}〕1号", f"甲巡发〔{year}〕2号"]
+    assert sorted(e["number"] for e in events) == [f"甲巡一组〔{year}〕1号", f"甲巡一组〔{year}〕2号"]
     assert AuditEvent.objects.filter(action="document.export").count() == 6
     page = login(ready.users["office"]).get(f"/planning/inspections/{ready.inspection.pk}/")
-    assert f"甲巡发〔{year}〕2号" in page.content.decode()
+    assert f"甲巡一组〔{year}〕2号" in page.content.decode()
+
+
+def test_a_documents_date_is_fixed_when_its_number_is_issued(ready):
+    """The 成文日期 is stored with the number and printed unchanged on every later download."""
+    office = token_client(ready.users["office"])
+    url = f"/api/v1/inspections/{ready.inspection.pk}/documents/entry-notice.docx"
+    today = datetime.date.today()
+    assert _text(_open(office.get(url))).rstrip().endswith(cn_date(today))
+    number = DocumentNumber.objects.get()
+    assert number.dated_on == today
+    # Issued on an earlier day (as it would have been): later downloads still print that day.
+    DocumentNumber.objects.filter(pk=number.pk).update(dated_on=D(today.year, 1, 5))
+    for user in ("office", "team_leader"):
+        text = _text(_open(token_client(ready.users[user]).get(url)))
+        assert text.rstrip().endswith(cn_date(D(today.year, 1, 5))) and cn_date(today) not in text
+
+
+def test_each_register_has_its_own_code_and_sequence(ready, login):
+    """巡察办, 领导小组, each 巡察组 and 函 number from their own registers (机关代字)."""
+    year = datetime.date.today().year
+    office = ready.users["office"]
+    client = token_client(office)
+    url = f"/api/v1/inspections/{ready.inspection.pk}/documents/"
+    # The leading group's decision and the team's documents: two registers, each from 1.
+    assert f"甲巡组发〔{year}〕1号" in _text(_open(client.get(url + "authorization.docx")))
+    assert f"甲巡一组〔{year}〕1号" in _text(_open(client.get(url + "entry-notice.docx")))
+    # Another team's inspection: the team's own code and sequence.
+    second = team_create(actor=office, round=ready.inspection.round, name="第二巡察组")
+    other = inspection_create(actor=office, round=ready.inspection.round, organization=ready.orgs["town"])
+    inspection_assign_team(actor=office, inspection=other, team=second)
+    r = client.get(f"/api/v1/inspections/{other.pk}/documents/entry-notice.docx")
+    assert f"甲巡二组〔{year}〕1号" in _text(_open(r))
+    assert f"甲巡一组〔{year}〕2号" in _text(_open(client.get(url + "work-plan.docx")))
+    registers = dict(DocumentNumber.objects.values_list("text", "register"))
+    assert registers == {
+        f"甲巡组发〔{year}〕1号": "leading_group",
+        f"甲巡一组〔{year}〕1号": "team:一",
+        f"甲巡二组〔{year}〕1号": "team:二",
+        f"甲巡一组〔{year}〕2号": "team:一",
+    }
 
 
 def test_what_is_missing_is_said_in_chinese(world, login):
@@ -162,28 +204,56 @@ def test_document_settings(world, login):
     a = world["a"]
     office = a.users["office"]
     assert document_settings_for(a.authority).county_name == "甲县"  # derived from 甲县巡察办 until set
-    for fmt, message in (
-        ("甲巡发〔{year}〕号", "须包含 {number}"),
-        ("甲巡发〔{year}〕{number", "花括号不配对"),
-        ("{number.__class__}", "只能使用"),
-        ("{number:>5}", "只能使用"),
+    for field, fmt, message in (
+        ("doc_number_format", "甲巡发〔{year}〕号", "须包含 {number}"),
+        ("doc_number_format", "甲巡发〔{year}〕{number", "花括号不配对"),
+        ("doc_number_format", "{number.__class__}", "只能使用"),
+        ("doc_number_format", "{number:>5}", "只能使用"),
+        ("doc_number_format", "{abbr}{team}〔{year}〕{number}号", "只能使用 {abbr}、{year}、{number}"),
+        ("team_format", "甲巡组〔{year}〕{number}号", "须包含 {team}"),
+        ("letter_format", "{abbr}巡组发〔{year}〕{number}号", "与领导小组的格式相同"),
     ):
         with pytest.raises(ValidationError) as e:
             document_settings_update(
-                actor=office, authority=a.authority, county_name="甲县", abbreviation="甲", doc_number_format=fmt
+                actor=office,
+                authority=a.authority,
+                county_name="甲县",
+                abbreviation="甲",
+                doc_number_format="{abbr}巡办发〔{year}〕{number}号" if field != "doc_number_format" else fmt,
+                **({field: fmt} if field != "doc_number_format" else {}),
             )
-        assert message in " ".join(e.value.message_dict["doc_number_format"])
+        assert message in " ".join(e.value.message_dict[field])
     client = login(office)
+    page = client.get("/planning/settings/documents/").content.decode()
+    for label, default in (
+        ("巡察办发文字号", "{abbr}巡办发〔{year}〕{number}号"),
+        ("领导小组发文字号", "{abbr}巡组发〔{year}〕{number}号"),
+        ("巡察组发文字号", "{abbr}巡{team}组〔{year}〕{number}号"),
+        ("函的发文字号", "{abbr}巡办函〔{year}〕{number}号"),
+    ):
+        assert label in page and f'value="{default}"' in page
     r = client.post(
         "/planning/settings/documents/",
-        {"county_name": "甲城区", "abbreviation": "甲城", "doc_number_format": "{abbr}巡〔{year}〕{number}号"},
+        {
+            "county_name": "甲城区",
+            "abbreviation": "甲城",
+            "doc_number_format": "{abbr}巡〔{year}〕{number}号",
+            "leading_group_format": "",  # blank: back to the default
+            "team_format": "{abbr}巡察{team}组〔{year}〕{number}号",
+            "letter_format": "{abbr}巡函〔{year}〕{number}号",
+        },
     )
     assert r.status_code == 302
-    assert document_settings_for(a.authority).county_name == "甲城区"
+    saved = document_settings_for(a.authority)
+    assert saved.county_name == "甲城区" and saved.leading_group_format == "{abbr}巡组发〔{year}〕{number}号"
+    assert saved.team_format == "{abbr}巡察{team}组〔{year}〕{number}号"
     bad = client.post(
-        "/planning/settings/documents/", {"county_name": "", "abbreviation": "", "doc_number_format": "{x}"}
+        "/planning/settings/documents/",
+        {"county_name": "", "abbreviation": "", "doc_number_format": "{x}", "team_format": "{abbr}〔{year}〕{number}"},
     )
-    assert bad.status_code == 200 and "必填" in bad.content.decode() and "只能使用" in bad.content.decode()
+    text = bad.content.decode()
+    assert bad.status_code == 200 and "必填" in text and "只能使用" in text and "须包含 {team}" in text
+    assert document_settings_for(a.authority).team_format == "{abbr}巡察{team}组〔{year}〕{number}号"  # unchanged
     denied = login(a.users["leading_group"]).post(
         "/planning/settings/documents/", {"county_name": "x", "abbreviation": "", "doc_number_format": "{number}"}
     )

@@ -42,7 +42,7 @@ def approved(world):
 
 def _text(data: bytes) -> str:
     """Every paragraph of the body, one per line."""
-    return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    return "\n".join(p.text.replace("\n", "") for p in Document(io.BytesIO(data)).paragraphs)
 
 
 def _all_text(data: bytes) -> str:
