@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from core import access
 from core.audit import audit_record
-from core.excel import SpreadsheetRejected, read_rows, write_workbook
+from core.excel import Formula, SpreadsheetRejected, formula_message, read_rows, write_workbook
 from onsite.fieldwork import inspection_check_open
 from onsite.models import Survey
 from planning.models import Inspection
@@ -32,6 +32,23 @@ ITEM_HEADER_BY_KIND: dict[str, str] = {Survey.Kind.EVALUATION: "测评项目", S
 FAVOURABLE = ("好", "较好", "非常满意", "满意", "比较满意", "较满意")
 RATE_LABEL: dict[str, str] = {Survey.Kind.EVALUATION: "好评率", Survey.Kind.QUESTIONNAIRE: "满意率"}
 MAX_OPTIONS, MAX_ITEMS, MAX_MESSAGES = 20, 500, 100
+# The template's example rows: the items offices commonly ask about, counts left to fill.
+EXAMPLE_ITEMS: dict[str, list[str]] = {
+    Survey.Kind.EVALUATION: [
+        "领导班子总体评价",
+        "贯彻落实党中央决策部署",
+        "落实全面从严治党主体责任",
+        "执行民主集中制",
+        "选人用人工作",
+        "作风建设",
+    ],
+    Survey.Kind.QUESTIONNAIRE: [
+        "对本单位党风廉政建设的总体评价",
+        "对领导班子落实中央八项规定精神的评价",
+        "对本单位选人用人工作的评价",
+        "对本单位办事公开、服务群众的评价",
+    ],
+}
 FIELDS = ("kind", "title", "held_on", "handed_out", "returned")
 
 
@@ -136,12 +153,14 @@ def survey_update(*, actor, survey: Survey, **values) -> Survey:
 
 
 def survey_template_bytes(kind: str = Survey.Kind.EVALUATION) -> bytes:
-    """The import template: the header filled in with the default options."""
+    """The import template: the header filled in with the default options, and example rows
+    (the common items, counts blank: a row left blank is refused, not read as zeros)."""
     item = ITEM_HEADER_BY_KIND.get(kind, "测评项目")
+    examples = EXAMPLE_ITEMS.get(kind, EXAMPLE_ITEMS[Survey.Kind.EVALUATION])
     return write_workbook(
         title="测评结果",
         headers=[item, *DEFAULT_OPTIONS],
-        rows=[],
+        rows=[[name, *([None] * len(DEFAULT_OPTIONS))] for name in examples],
         required=[item],
         notes=[
             "问卷和民主测评结果导入说明",
@@ -150,6 +169,9 @@ def survey_template_bytes(kind: str = Survey.Kind.EVALUATION) -> bytes:
             "没有人选择的填 0 或留空。",
             "3. 每个项目各选项份数之和不能多于收回份数。",
             "4. 导入前系统会逐行检查，只要有一处错误，整个文件都不会写入；导入成功后替换原有统计结果。",
+            "5. 请直接填写数字，不要使用公式（如 =SUM(…)）；含公式的单元格会被拒绝，请复制后粘贴为数值。",
+            f"6. 模板已列出常用的{item}作为示例，可修改、增删；不测评的{item}请整行删除"
+            "（各选项份数全部空白的行不会当作 0 导入，而会提示填写或删除）。",
         ],
     )
 
@@ -180,18 +202,27 @@ def _count(value) -> int | None:
     return None
 
 
-def _cell(n: int, column: str, message: str) -> str:
-    return f"第 {n} 行“{column}”列：{message}"
+def _row(n: int, on_page: bool) -> str:
+    """Row ``n`` of the sheet (the header is row 1), or on the page its item's place (第 1 项)."""
+    return f"第 {n - 1} 项" if on_page else f"第 {n} 行"
 
 
-def _parse(rows: list[tuple], returned: int) -> tuple[list[str], list[list], list[str]]:
-    """(options, result rows, messages)."""
+def _parse(rows: list[tuple], returned: int, *, on_page: bool = False) -> tuple[list[str], list[list], list[str]]:
+    """(options, result rows, messages). ``on_page``: the rows were typed on the page, and the
+    messages name an item's place (第 2 项) rather than a sheet row."""
     errors: list[str] = []
+
+    def _cell(n: int, column: str, message: str) -> str:
+        return f"{_row(n, on_page)}“{column}”列：{message}"
+
     if not rows or not any(_text(v) for v in rows[0]):
         return [], [], ["文件为空或缺少列名行，请使用下载的模板。"]
     header = [_text(v) for v in rows[0]]
     while header and not header[-1]:
         header.pop()
+    formulas = [(i, v) for i, v in enumerate(rows[0]) if isinstance(v, Formula)]
+    if formulas:
+        return [], [], [f"第 1 行第 {get_column_letter(i + 1)} 列：{formula_message(v)}" for i, v in formulas]
     item_header = header[0]
     if item_header not in ITEM_HEADERS:
         shown = f"“{item_header}”" if item_header else "空白"
@@ -219,7 +250,9 @@ def _parse(rows: list[tuple], returned: int) -> tuple[list[str], list[list], lis
         if not any(_text(v) for v in raw):
             continue
         item = _text(raw[0]) if raw else ""
-        if not item:
+        if raw and isinstance(raw[0], Formula):
+            errors.append(_cell(n, item_column, formula_message(raw[0])))
+        elif not item:
             errors.append(_cell(n, item_column, "不能为空。"))
         elif len(item) > 200:
             errors.append(_cell(n, item_column, "不超过 200 个字。"))
@@ -231,21 +264,37 @@ def _parse(rows: list[tuple], returned: int) -> tuple[list[str], list[list], lis
         bad = False
         for i, option in enumerate(options, start=1):
             value = raw[i] if i < len(raw) else None
-            count = _count(value)
-            if count is None:
+            count = None if isinstance(value, Formula) else _count(value)
+            if isinstance(value, Formula):
+                errors.append(_cell(n, option, formula_message(value)))
+                bad = True
+            elif count is None:
                 errors.append(_cell(n, option, f"须为不小于 0 的整数，现为“{_text(value)}”。"))
                 bad = True
             else:
                 counts.append(count)
         for i in range(len(options) + 1, len(raw)):
             if _text(raw[i]):
-                errors.append(f"第 {n} 行第 {get_column_letter(i + 1)} 列：该列没有列名（选项），请删除或补上列名。")
+                errors.append(
+                    f"{_row(n, on_page)}第 {get_column_letter(i + 1)} 列：该列没有列名（选项），请删除或补上列名。"
+                )
                 bad = True
-        if not bad and item and sum(counts) > returned:
-            errors.append(f"第 {n} 行：“{item}”各选项合计 {sum(counts)} 份，多于收回的 {returned} 份。")
+        blank = all(_text(raw[i] if i < len(raw) else None) == "" for i in range(1, len(options) + 1))
+        if not bad and item and blank:
+            drop = "清空该项目名称" if on_page else "整行删除"
+            errors.append(
+                f"{_row(n, on_page)}：“{item}”各选项的份数都未填写。"
+                f"请填写份数（没有人选择的填 0）；不测评此项请{drop}。"
+            )
+        elif not bad and item and sum(counts) > returned:
+            errors.append(f"{_row(n, on_page)}：“{item}”各选项合计 {sum(counts)} 份，多于收回的 {returned} 份。")
         parsed.append([item, *counts])
     if not parsed and not errors:
-        errors.append("文件中没有测评项目行：请从第 2 行起每行填写一个项目。")
+        errors.append(
+            "没有填写测评项目：请至少填写一个项目及其份数。"
+            if on_page
+            else "文件中没有测评项目行：请从第 2 行起每行填写一个项目。"
+        )
     elif len(parsed) > MAX_ITEMS:
         errors.append(f"测评项目过多：一次最多 {MAX_ITEMS} 项。")
     return options, parsed, errors
@@ -264,16 +313,24 @@ def survey_results_import(*, actor, survey: Survey, data: bytes) -> Survey:
         raise ValidationError({"file": [ValidationError(str(e), code="file_rejected")]}) from e
     options, parsed, errors = _parse(rows, survey.returned)
     if errors:
-        if len(errors) > MAX_MESSAGES:
-            errors = [*errors[:MAX_MESSAGES], f"另有 {len(errors) - MAX_MESSAGES} 处问题未列出。"]
-        raise ValidationError({"file": [ValidationError(m, code="file_rejected") for m in errors]})
+        raise ValidationError({"file": [ValidationError(m, code="file_rejected") for m in _capped(errors)]})
+    return _results_save(actor, survey, options, parsed, action="survey.results_import")
+
+
+def _capped(errors: list[str]) -> list[str]:
+    if len(errors) > MAX_MESSAGES:
+        return [*errors[:MAX_MESSAGES], f"另有 {len(errors) - MAX_MESSAGES} 处问题未列出。"]
+    return errors
+
+
+def _results_save(actor, survey: Survey, options: list[str], parsed: list[list], *, action: str) -> Survey:
     previous = survey.results or {}
     with transaction.atomic():
         survey.results = {"options": options, "rows": parsed}
         survey.save(update_fields=["results"])
         audit_record(
             actor=actor,
-            action="survey.results_import",
+            action=action,
             obj=survey,
             authority=survey.inspection.authority,
             detail={
@@ -284,6 +341,32 @@ def survey_results_import(*, actor, survey: Survey, data: bytes) -> Survey:
             },
         )
     return survey
+
+
+def survey_entry_rows(survey: Survey, *, blank: int = 3) -> tuple[list[str], list[list]]:
+    """What the page's entry table starts from: the options and rows of the stored results, or
+    the default options and the example items with counts to fill; then ``blank`` empty rows."""
+    results = survey.results or {}
+    options = list(results.get("options") or DEFAULT_OPTIONS)
+    rows = [list(r) for r in results.get("rows") or []]
+    if not rows:
+        examples = EXAMPLE_ITEMS.get(survey.kind, EXAMPLE_ITEMS[Survey.Kind.EVALUATION])
+        rows = [[item, *([""] * len(options))] for item in examples]
+    return options, rows + [["", *([""] * len(options))] for _ in range(blank)]
+
+
+def survey_results_enter(*, actor, survey: Survey, options: list[str], rows: list[list]) -> Survey:
+    """Replace the survey's results with counts typed on the page: ``rows`` are ``[item, count,
+    …]`` as typed (text), one count per option; rows left wholly blank are skipped. The same
+    checks as the import, all or nothing; ``ValidationError`` on ``results`` with one message per
+    problem, each naming the item's place (第 2 项) and option."""
+    inspection_check_open(actor=actor, inspection=survey.inspection)
+    item = ITEM_HEADER_BY_KIND.get(survey.kind, "测评项目")
+    sheet = [(item, *options), *(tuple(r) for r in rows)]
+    options, parsed, errors = _parse(sheet, survey.returned, on_page=True)
+    if errors:
+        raise ValidationError({"results": _capped(errors)})
+    return _results_save(actor, survey, options, parsed, action="survey.results_enter")
 
 
 def survey_results_import_upload(*, actor, survey: Survey, upload) -> Survey:

@@ -10,13 +10,21 @@ plan's ledger back.
   a formula (beginning with = + - @) is written as text, never as a formula.
 - ``ledger_import`` (the unit's liaison, approved plan) takes only 整改进展 and 申请销号:
   every row is checked first, and the changed rows are reported through
-  ``tasks.task_progress`` in one transaction, all or nothing.
+  ``tasks.task_progress`` in one transaction, all or nothing. It says what it does not
+  read: the other columns are listed as ignored, and a cell of one of them that no longer
+  agrees with the platform is reported (a warning: the import cannot change it). A
+  formula in a column it reads is refused as a formula.
+- Each export carries its version in a hidden sheet (``VERSION_SHEET``): the export time
+  and each task's latest progress report. A row that would change a task whose progress
+  was reported after the export is refused (the conflict shown per row), so an old file
+  never overwrites newer progress.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,14 +34,22 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core import access
 from core.audit import audit_record, current_context
 from core.documents import cn_date
-from core.excel import SpreadsheetRejected, read_rows, safe_cell, workbook_bytes
-from rectification.models import RectificationPlan, RectificationTask
+from core.excel import (
+    Formula,
+    SpreadsheetRejected,
+    fit_width,
+    formula_message,
+    list_validation,
+    read_sheets,
+    safe_cell,
+    workbook_bytes,
+)
+from rectification.models import ProgressReport, RectificationPlan, RectificationTask
 from rectification.tasks import PROGRESS_MAX, overdue_q, state_label, task_progress, tasks_for
 
 TaskStatus = RectificationTask.Status
@@ -70,6 +86,13 @@ WIDTHS = {
     "任务编号": 9,
 }
 DATE_COLUMNS = ("完成时限", "销号日期")
+# Short columns widened to their longest value (the long ones wrap).
+FIT_COLUMNS = (UNIT_COLUMN, "整改阶段", "责任领导", "责任部门", "状态")
+# What the import reads; every other column is reported as ignored.
+READ_COLUMNS = ("任务编号", "整改进展", "申请销号")
+# Columns the platform owns: a cell that no longer agrees with it is reported.
+LOCKED_COLUMNS = tuple(c for c in [UNIT_COLUMN, *COLUMNS] if c not in READ_COLUMNS and c != "序号")
+VERSION_SHEET = "导出版本"
 YES, NO = "是", "否"
 MAX_IMPORT_ROWS = 1000
 
@@ -161,8 +184,20 @@ def _row(task: RectificationTask, index: int, with_unit: bool) -> dict:
     return values
 
 
+def progress_stamps(task_ids) -> dict[int, int]:
+    """Each task's latest progress report (its id; tasks without one are absent): the
+    version an export records and an import compares."""
+    rows = ProgressReport.objects.filter(task_id__in=list(task_ids)).values_list("task_id", "id")
+    out: dict[int, int] = {}
+    for task_id, report_id in rows:
+        out[task_id] = max(out.get(task_id, 0), report_id)
+    return out
+
+
 def ledger_workbook(*, title: str, tasks, with_unit: bool, footer: str = "", numbered_by_task: bool = True) -> bytes:
-    """The ledger as .xlsx: title row, frozen header, widths, wrapped text, dates as dates."""
+    """The ledger as .xlsx: title row, frozen header, widths, wrapped text, dates as dates,
+    and the export's version in the hidden ``VERSION_SHEET``."""
+    tasks = list(tasks)
     headers = list(COLUMNS)
     if with_unit:
         headers.insert(1, UNIT_COLUMN)
@@ -185,7 +220,11 @@ def ledger_workbook(*, title: str, tasks, with_unit: bool, footer: str = "", num
         cell.fill = fill
         cell.border = border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(col)].width = WIDTHS.get(name, 14)
+        width = WIDTHS.get(name, 14)
+        if name in FIT_COLUMNS:
+            longest = fit_width([name, *(_row(t, 0, True)[name] for t in tasks)], maximum=60)
+            width = max(width, longest)
+        ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A3"
     wrap = Alignment(vertical="top", wrap_text=True)
     count = 0
@@ -204,8 +243,7 @@ def ledger_workbook(*, title: str, tasks, with_unit: bool, footer: str = "", num
         count = index
     # 申请销号: a drop-down of 是/否 (what the import accepts).
     letter = get_column_letter(headers.index("申请销号") + 1)
-    dv = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
-    dv.error, dv.errorTitle = "请填写“是”或“否”。", "输入有误"
+    dv = list_validation(f'"{YES},{NO}"', message=f"“申请销号”只能填写“{YES}”或“{NO}”，请从下拉列表中选择。")
     ws.add_data_validation(dv)
     dv.add(f"{letter}3:{letter}{max(count, 1) + 2}")
     ws.print_title_rows = "1:2"
@@ -215,7 +253,20 @@ def ledger_workbook(*, title: str, tasks, with_unit: bool, footer: str = "", num
     page_setup_properties = ws.sheet_properties.pageSetUpPr
     assert page_setup_properties is not None  # openpyxl gives every new worksheet's properties one
     page_setup_properties.fitToPage = True
+    _version_sheet(wb, tasks)
     return workbook_bytes(wb, ws, notes=NOTES, footer=footer)
+
+
+def _version_sheet(wb: Workbook, tasks: list[RectificationTask]) -> None:
+    """The hidden sheet an import reads the export's version from: the export time, then
+    each task and its latest progress report (0 for none)."""
+    stamps = progress_stamps(t.pk for t in tasks)
+    version = wb.create_sheet(VERSION_SHEET)
+    version.sheet_state = "hidden"
+    version.append(["导出时间", timezone.now().isoformat(timespec="seconds")])
+    version.append(["任务编号", "进展版本"])
+    for task in tasks:
+        version.append([task.pk, stamps.get(task.pk, 0)])
 
 
 NOTES = [
@@ -226,6 +277,9 @@ NOTES = [
     f"4. “申请销号”填写“{YES}”或“{NO}”；填“{YES}”须写明整改进展，且此前已在平台上传过佐证材料。",
     "5. 已销号的任务不能再更新进展；未修改的行不会重复报告。",
     "6. 导入时逐行检查，发现任何问题整个文件都不会导入，请按提示修改后重新上传。",
+    f"7. 本文件含隐藏的“{VERSION_SHEET}”工作表，记录导出时间和各任务当时的进展，请勿删除。"
+    "导出之后平台上又报告了进展的任务，导入时会提示冲突、不会被旧内容覆盖，请重新导出后填写。",
+    "8. 请直接填写文字，不要使用公式；含公式的单元格导入时会被拒绝。",
 ]
 
 
@@ -305,6 +359,9 @@ class LedgerImport:
     changes: list[RowChange] = field(default_factory=list)
     unchanged: int = 0
     applied: bool = False
+    ignored_columns: list[str] = field(default_factory=list)  # in the file, not read
+    warnings: list[RowError] = field(default_factory=list)  # not refusals: what the import will not do
+    exported_at: datetime.datetime | None = None  # the file's version, when it has one
 
     @property
     def ok(self) -> bool:
@@ -378,7 +435,7 @@ def ledger_import(
         err.append(RowError(0, "", "只能导入 .xlsx 格式的 Excel 文件，请使用导出的整改台账填写。"))
         return result
     try:
-        rows = read_rows(data)
+        rows, sheets = read_sheets(data, also=[VERSION_SHEET])
     except SpreadsheetRejected as e:
         err.append(RowError(0, "", str(e)))
         return result
@@ -390,6 +447,19 @@ def ledger_import(
     if "整改进展" not in columns:
         err.append(RowError(top + 1, "", "缺少“整改进展”列，请使用从平台导出的整改台账填写。"))
         return result
+    result.ignored_columns = [name for name in columns if name not in READ_COLUMNS]
+    version = _version(sheets.get(VERSION_SHEET))
+    if version is None:
+        result.warnings.append(
+            RowError(
+                0,
+                "",
+                f"文件中没有导出版本（隐藏的“{VERSION_SHEET}”工作表），无法检查导出后平台上是否已有更新的进展。"
+                "建议重新导出整改台账后填写。",
+            )
+        )
+    else:
+        result.exported_at = version[0]
     body = [(n, raw) for n, raw in enumerate(rows[top + 1 :], start=top + 2) if any(_text(v) for v in raw)]
     if len(body) > MAX_IMPORT_ROWS:
         err.append(RowError(0, "", f"行数过多：一次最多导入 {MAX_IMPORT_ROWS} 行。"))
@@ -397,7 +467,11 @@ def ledger_import(
     if not body:
         err.append(RowError(0, "", "文件中没有数据行。"))
         return result
-    tasks = {t.pk: t for t in RectificationTask.objects.filter(plan=plan).select_related("finding")}
+    tasks = {
+        t.pk: t
+        for t in RectificationTask.objects.filter(plan=plan).select_related("finding", "plan__inspection__organization")
+    }
+    stamps = progress_stamps(tasks)
     with_evidence = set(
         RectificationTask.objects.filter(plan=plan, progress_reports__evidence__isnull=False).values_list(
             "pk", flat=True
@@ -428,6 +502,12 @@ def ledger_import(
             err.append(RowError(n, "任务编号", f"任务编号“{task_id}”与第 {first_row[task_id]} 行重复。"))
             continue
         first_row[task_id] = n
+        _check_locked(result, n, task, {name: cell(raw, name) for name in LOCKED_COLUMNS if name in columns})
+        formulas = [name for name in ("整改进展", "申请销号") if isinstance(cell(raw, name), Formula)]
+        for name in formulas:
+            err.append(RowError(n, name, formula_message(cell(raw, name))))
+        if formulas:
+            continue
         text = _text(cell(raw, "整改进展"))
         flag = _text(cell(raw, "申请销号")) if "申请销号" in columns else ""
         before = _text(_clean_text(task.progress))
@@ -453,6 +533,17 @@ def ledger_import(
             if len(err) == row_errors:
                 result.unchanged += 1
             continue
+        if version is not None and stamps.get(task.pk, 0) > version[1].get(task.pk, 0):
+            if _as_exported(task, version[1].get(task.pk, 0), text, flag):
+                # Not edited since the export: the platform's newer progress stays.
+                result.warnings.append(
+                    RowError(n, "整改进展", "导出后该任务已有新的进展，本行未改动，保留平台上的新进展。")
+                )
+                if len(err) == row_errors:
+                    result.unchanged += 1
+            else:
+                err.append(RowError(n, "整改进展", _conflict(task, version[0])))
+            continue
         if task.status == TaskStatus.VERIFIED:
             err.append(
                 RowError(
@@ -474,6 +565,75 @@ def ledger_import(
         return result
     _apply(actor, plan, result, dry_run)
     return result
+
+
+def _version(rows: list[tuple] | None) -> tuple[datetime.datetime, dict[int, int]] | None:
+    """The export time and each task's progress version from the hidden sheet, or None
+    when the file has none (or it was edited beyond reading)."""
+    if not rows or len(rows[0]) < 2 or _text(rows[0][0]) != "导出时间":
+        return None
+    try:
+        exported = datetime.datetime.fromisoformat(_text(rows[0][1]))
+    except ValueError:
+        return None
+    stamps: dict[int, int] = {}
+    for raw in rows[2:]:
+        task_id = _task_id(raw[0] if raw else None)
+        stamp = raw[1] if len(raw) > 1 else None
+        if task_id and isinstance(stamp, int | float) and not isinstance(stamp, bool):
+            stamps[task_id] = int(stamp)
+    return exported, stamps
+
+
+def _as_exported(task: RectificationTask, stamp: int, text: str, flag: str) -> bool:
+    """Whether a row still reads as the export wrote it: the progress of the report that was
+    the latest then (``stamp``; none for 0), and its 申请销号 (or a blank)."""
+    report = ProgressReport.objects.filter(pk=stamp, task=task).first() if stamp else None
+    exported_text = _text(_clean_text(report.text)) if report else ""
+    exported_flag = YES if report and report.completed else NO
+    return text == exported_text and flag in ("", exported_flag)
+
+
+def _conflict(task: RectificationTask, exported: datetime.datetime) -> str:
+    """Why a row of an old export may not overwrite the task's newer progress."""
+    latest = task.progress_reports.select_related("reported_by").order_by("-id").first()
+    assert latest is not None  # a newer report than the export's is why we are here
+    if timezone.is_naive(exported):
+        exported = timezone.make_aware(exported)
+    when, by = timezone.localtime(latest.created_at), latest.reported_by.display_name
+    return (
+        f"冲突：本台账导出于 {timezone.localtime(exported):%Y-%m-%d %H:%M}，此后 {by} 已于 "
+        f"{when:%Y-%m-%d %H:%M} 报告了新的进展（“{_shown(latest.text)}”）。"
+        "为免旧台账覆盖较新的进展，本行不能导入：请重新导出整改台账，在新台账中填写后上传。"
+    )
+
+
+def _shown(value) -> str:
+    text = _text(value)
+    return (text if len(text) <= 30 else text[:30] + "…") or "空白"
+
+
+def _check_locked(result: LedgerImport, n: int, task: RectificationTask, cells: dict[str, Any]) -> None:
+    """Warn of each cell of a column the import does not read that no longer agrees with
+    the platform: the user may think they changed it."""
+    platform = _row(task, task.number, True)
+    for name, value in cells.items():
+        if isinstance(value, Formula):
+            result.warnings.append(RowError(n, name, formula_message(value) + "（此列导入时不读取。）"))
+            continue
+        typed, current = (
+            _text(value),
+            _text(_clean_text(platform[name]) if isinstance(platform[name], str) else platform[name]),
+        )
+        if typed != current:
+            result.warnings.append(
+                RowError(
+                    n,
+                    name,
+                    f"填写为“{_shown(typed)}”，与平台上的“{_shown(current)}”不同；导入只读取整改进展和申请销号，"
+                    f"不会修改“{name}”。如需调整，请联系巡察办在平台上修改。",
+                )
+            )
 
 
 def _apply(actor, plan: RectificationPlan, result: LedgerImport, dry_run: bool) -> None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core import access
 from core.audit import audit_record
-from core.excel import SpreadsheetRejected, read_rows, write_workbook
+from core.excel import Formula, SpreadsheetRejected, code_text, formula_message, read_rows, write_workbook
 from core.models import Authority
 from registry.models import CODE_RE, Organization, OrganizationKind
 from registry.organizations import organization_snapshot, status_errors
@@ -33,6 +33,8 @@ COLUMNS = [
     "备注",
 ]
 REQUIRED = ["单位编码", "单位名称", "单位类别"]
+# Codes: formatted as text in the template and the export; a number cell is refused.
+CODE_COLUMNS = ["单位编码", "上级单位编码", "并入单位编码"]
 FIELD_COLUMN = {
     "code": "单位编码",
     "name": "单位名称",
@@ -67,7 +69,10 @@ class ImportResult:
 
 
 def template_bytes(authority: Authority) -> bytes:
+    """The empty template: code columns as text, drop-down lists that refuse other values,
+    the name column as wide as the longest name in the registry."""
     kinds = list(OrganizationKind.objects.filter(authority=authority).values_list("name", flat=True))
+    orgs = Organization.objects.filter(authority=authority)
     return write_workbook(
         title="党组织名册",
         headers=COLUMNS,
@@ -75,6 +80,8 @@ def template_bytes(authority: Authority) -> bytes:
         required=REQUIRED,
         choices={"单位类别": kinds, "状态": list(STATUS_BY_LABEL)},
         notes=_notes(kinds),
+        text_columns=CODE_COLUMNS,
+        width_hints={"单位名称": orgs.values_list("name", flat=True), "单位编码": orgs.values_list("code", flat=True)},
     )
 
 
@@ -112,6 +119,7 @@ def export_bytes(*, actor, authority: Authority, queryset) -> bytes:
         },
         notes=_notes([]),
         footer=footer,
+        text_columns=CODE_COLUMNS,
     )
     audit_record(actor=actor, action="organization.export", authority=authority, detail={"rows": len(rows)})
     return data
@@ -126,6 +134,8 @@ def _notes(kinds: list[str]) -> list[str]:
         "4. 状态填写：正常、已合并、已撤销；留空视为正常。",
         "   已合并须填写撤销或并入日期和并入单位编码，已撤销须填写撤销或并入日期。",
         "5. 日期格式：2025-09-30。",
+        "   单位编码等编码列已设为“文本”格式，请保持；若编码被 Excel 存成了数字（显示为 9.13607E+17 之类，"
+        "或开头的 0 不见了），导入会拒绝该行，请把该列设为“文本”后重新输入。",
         *(["6. 单位类别可选：" + "、".join(kinds)] if kinds else []),
         "7. 导入前系统会逐行检查，只要有一处错误，整个文件都不会写入。",
     ]
@@ -215,6 +225,19 @@ def _parse(rows: list[tuple], authority: Authority, result: ImportResult) -> lis
         if not any(_text(v) for v in cells.values()):
             continue
         rec: dict[str, Any] = {"row": n}
+        bad: set[str] = set()  # columns already reported on this row
+        start = len(err)
+        for column, value in cells.items():
+            if isinstance(value, Formula):
+                err.append(RowError(n, column, formula_message(value)))
+                bad.add(column)
+            elif column in CODE_COLUMNS:
+                problem = code_text(value)[1]
+                if problem:
+                    err.append(RowError(n, column, problem))
+                    bad.add(column)
+        if bad:
+            cells = {k: (None if k in bad else v) for k, v in cells.items()}
         code = _text(cells.get("单位编码"))
         name = _text(cells.get("单位名称"))
         if not code:
@@ -259,6 +282,10 @@ def _parse(rows: list[tuple], authority: Authority, result: ImportResult) -> lis
                 rec["status"], dates["established_on"], dates["ended_on"], rec["merged_into"]
             ).items():
                 err.extend(RowError(n, FIELD_COLUMN[key], m) for m in messages)
+        if bad:
+            # A cell refused as it stands is reported once, not again as empty.
+            first = start + len(bad)
+            err[first:] = [e for e in err[first:] if e.column not in bad]
         parsed.append(rec)
     if not parsed and not err:
         err.append(RowError(2, "", "文件中没有数据行。"))

@@ -230,7 +230,19 @@ def test_the_template_has_the_default_options_and_imports_once_filled(world, log
     wb = load_workbook(io.BytesIO(r.content))
     sheet = wb.worksheets[0]
     assert [c.value for c in sheet[1]] == HEADER
-    sheet.append(["领导班子总体评价", 20, 10, 5, 3])
+    # Example rows: the common items, counts left to fill; as downloaded, each is refused.
+    examples = [r[0] for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]]
+    assert examples[:2] == ["领导班子总体评价", "贯彻落实党中央决策部署"] and len(examples) == 6
+    assert sheet.column_dimensions["A"].width >= 2 * len("落实全面从严治党主体责任")
+    refused = _errors(world, survey, r.content)
+    assert refused[0] == (
+        "第 2 行：“领导班子总体评价”各选项的份数都未填写。请填写份数（没有人选择的填 0）；不测评此项请整行删除。"
+    )
+    assert len(refused) == 6
+    # Filled in: the first row's counts typed, the other examples deleted.
+    for column, count in zip("BCDE", (20, 10, 5, 3), strict=True):
+        sheet[f"{column}2"] = count
+    sheet.delete_rows(3, 5)
     buf = io.BytesIO()
     wb.save(buf)
     _import(world, survey, buf.getvalue())
@@ -287,10 +299,10 @@ def test_api_surveys_and_import(world):
 def test_the_empty_list_says_what_to_do(world, login):
     a = world["a"]
     page = login(a.users["team_member"]).get(f"/onsite/inspections/{a.inspection.pk}/surveys/").content.decode()
-    assert "尚无问卷调查或民主测评，点击“新增”登记发放和收回份数，再导入统计结果。" in page
+    assert "尚无问卷调查或民主测评，点击“新增”登记发放和收回份数，再在页面填写或导入统计结果。" in page
     survey = _survey(world)
     page = login(a.users["team_member"]).get(f"/onsite/surveys/{survey.pk}/").content.decode()
-    assert "尚未导入统计结果，请下载模板填写后在下方导入。" in page
+    assert "尚无统计结果，请在下方直接填写，或下载模板填写后导入。" in page
 
 
 def test_the_list_costs_the_same_for_more_surveys(world, login):
@@ -316,3 +328,79 @@ def test_the_list_costs_the_same_for_more_surveys(world, login):
     for i in range(10):
         _survey(world, title=f"问卷{i}", kind="questionnaire")
     assert queries() == few
+
+
+# Counts typed on the page (issue 13)
+
+
+def _enter_url(survey):
+    return f"/onsite/surveys/{survey.pk}/results/enter/"
+
+
+def test_the_page_offers_the_example_items_to_fill(world, login):
+    survey = _survey(world)
+    page = login(world["a"].users["team_member"]).get(f"/onsite/surveys/{survey.pk}/").content.decode()
+    assert "在页面填写统计结果" in page
+    for item in ("领导班子总体评价", "选人用人工作", "作风建设"):
+        assert f'name="item" value="{item}"' in page
+    for option in ("好", "较好", "一般", "差"):
+        assert f'<input type="hidden" name="option" value="{option}">' in page
+
+
+def test_counts_entered_on_the_page_become_the_results(world, login):
+    survey = _survey(world)
+    client = login(world["a"].users["team_member"])
+    body = {
+        "option": ["好", "较好", "一般", "差"],
+        "item": ["领导班子总体评价", "作风建设", ""],
+        "count_0": ["20", "15", ""],
+        "count_1": ["10", "12", ""],
+        "count_2": ["5", "", ""],
+        "count_3": ["1", "0", ""],
+    }
+    r = client.post(_enter_url(survey), body, follow=True)
+    page = r.content.decode()
+    assert "已保存 2 个项目的统计结果，原有结果已被替换。" in page
+    survey.refresh_from_db()
+    assert survey.results == {
+        "options": ["好", "较好", "一般", "差"],
+        "rows": [["领导班子总体评价", 20, 10, 5, 1], ["作风建设", 15, 12, 0, 0]],
+    }
+    assert "好评率" in page and "83.3%" in page  # (20 + 10) / 36
+    # The table comes back with what is stored, to correct.
+    assert 'name="item" value="作风建设"' in page and 'name="item" value="选人用人工作"' not in page
+    assert AuditEvent.objects.filter(action="survey.results_enter", object_id=str(survey.pk)).exists()
+
+
+def test_wrong_counts_on_the_page_are_named_and_nothing_is_saved(world, login):
+    survey = _survey(world, returned=30)
+    client = login(world["a"].users["team_member"])
+    body = {
+        "option": ["好", "较好", "一般", "差"],
+        "item": ["领导班子总体评价", "作风建设", "选人用人工作"],
+        "count_0": ["20", "十", ""],
+        "count_1": ["10", "1", ""],
+        "count_2": ["5", "", ""],
+        "count_3": ["1", "0", ""],
+    }
+    r = client.post(_enter_url(survey), body)
+    page = r.content.decode()
+    assert r.status_code == 200
+    assert "第 1 项：“领导班子总体评价”各选项合计 36 份，多于收回的 30 份。" in page
+    assert "第 2 项“好”列：须为不小于 0 的整数，现为“十”。" in page
+    assert (
+        "第 3 项：“选人用人工作”各选项的份数都未填写。请填写份数（没有人选择的填 0）；不测评此项请清空该项目名称。"
+        in page
+    )
+    assert 'value="十"' in page  # what was typed comes back
+    survey.refresh_from_db()
+    assert not survey.results
+
+
+def test_the_leading_group_cannot_enter_counts(world, login):
+    survey = _survey(world)
+    body = {"option": ["好"], "item": ["领导班子总体评价"], "count_0": ["3"]}
+    r = login(world["a"].users["leading_group"]).post(_enter_url(survey), body)
+    assert r.status_code == 403
+    survey.refresh_from_db()
+    assert not survey.results

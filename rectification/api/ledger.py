@@ -22,12 +22,20 @@ class ImportedRow(Schema):
     completed: bool
 
 
+class ImportWarning(Schema):
+    row: int  # 0 for the file as a whole
+    column: str
+    message: str
+
+
 class LedgerImportOut(Schema):
     dry_run: bool
     updated: int
     completed: int
     unchanged: int
     rows: list[ImportedRow]
+    ignored_columns: list[str]  # in the file but not read (the platform's columns)
+    warnings: list[ImportWarning]  # cells of those columns that differ from the platform; no version
 
 
 @router.get("/rectification-plans/{int:plan_id}/ledger.xlsx", response={200: None})
@@ -44,7 +52,10 @@ def plan_ledger_post(request, plan_id: int, dry_run: bool = False, file: Uploade
     """The unit's liaison imports the filled-in ledger of its approved plan (multipart
     ``file``): only 整改进展 and 申请销号 are read; changed rows are reported as progress.
     Every row is checked first; any problem answers 422 with ``errors.rows`` (each naming
-    the row and column) or ``errors.file``, and nothing is written. ``dry_run`` checks only."""
+    the row and column) or ``errors.file``, and nothing is written: a formula in a read
+    cell, or a row of an export older than the task's latest progress (a conflict).
+    ``ignored_columns`` lists the columns not read, ``warnings`` the cells of those that no
+    longer agree with the platform. ``dry_run`` checks only."""
     plan = get_object_or_404(plans_for(user=request.user), pk=plan_id)
     if not access.may(request.user, "task.report", plan):
         raise PermissionDenied
@@ -64,4 +75,6 @@ def plan_ledger_post(request, plan_id: int, dry_run: bool = False, file: Uploade
             {"row": c.row, "task_id": c.task.pk, "number": c.task.number, "completed": c.completed}
             for c in result.changes
         ],
+        "ignored_columns": result.ignored_columns,
+        "warnings": [{"row": w.row, "column": w.column, "message": w.message} for w in result.warnings],
     }
