@@ -40,7 +40,9 @@ TEAMS = [
     ("第三巡察组", ["县水务集团有限公司", "县妇幼保健院"]),
     ("第四巡察组", ["金竹乡", "桃源镇"]),
 ]
-# (name, unit, team, role, username of the demo account or None)
+# (name, unit, team, role, username of the demo account or None); a unit in the registry is
+# linked to it, so the conflict check flags 钱志强 of 县财政局 when 第一巡察组 inspects 县财政局
+# (demo.onsite: the office records its decision).
 POOL = [
     ("刘卫东", "县纪委监委", "第一巡察组", "leader", "qh_leader"),
     ("赵敏", "县委组织部", "第一巡察组", "deputy", "qh_deputy"),
@@ -67,7 +69,7 @@ def load_teams(*, qh, orgs_by_name, round7, accounts):
             authority=qh,
             county_name="青禾县",
             abbreviation="青",
-            doc_number_format="青巡发〔{year}〕{number}号",
+            doc_number_format="青巡办发〔{year}〕{number}号",
         )
     for org_name, name, post in LEADERS:
         OrganizationLeader.objects.get_or_create(
@@ -93,7 +95,9 @@ def load_teams(*, qh, orgs_by_name, round7, accounts):
     for name, unit, team_name, role, username in POOL:
         inspector = Inspector.objects.filter(authority=qh, name=name).first()
         if inspector is None:
-            inspector = inspector_create(actor=None, authority=qh, name=name, unit=unit)
+            inspector = inspector_create(
+                actor=None, authority=qh, name=name, unit=unit, unit_organization=orgs_by_name.get(unit)
+            )
             inspector.user = accounts.get(username)
             inspector.save(update_fields=["user"])
         elif inspector.user is None and accounts.get(username):

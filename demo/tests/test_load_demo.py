@@ -23,7 +23,7 @@ def test_demo_county_is_complete_and_idempotent(db, settings, tmp_path):
     assert orgs.filter(kind__name="村(社区)", parent__kind__name="乡镇(街道)").count() >= 80
     assert orgs.filter(status="merged").exists() and orgs.filter(status="dissolved").exists()
     assert orgs.filter(established_on__isnull=False).exists()
-    assert list(Round.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6, 7]
+    assert list(Round.objects.filter(authority__code="MH-QH").values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6, 7]
     round7 = Inspection.objects.filter(round__number=7, kind="regular")  # the special ones carry issues 4–5
     assert round7.count() == 11 and set(round7.values_list("stage", flat=True)) == {"preparation"}
     assert {"县委办公室", "县人大机关", "县政府办公室"} <= set(round7.values_list("organization__name", flat=True))
@@ -92,8 +92,14 @@ def test_demo_round_seven_has_teams_a_pool_and_conflicts(db, settings, tmp_path)
     round7 = Round.objects.get(number=7)
     assert Team.objects.filter(round=round7).count() == 5  # 第五巡察组: the look-back (demo.rectification)
     assert not round7.inspections.filter(team__isnull=True).exists()
-    overridden = TeamMember.objects.exclude(decision_reason="")
-    assert overridden.count() == 1 and overridden.get().conflicts[0]["rule"] == "worked_recently"
+    overridden = {m.inspector.name: m for m in TeamMember.objects.exclude(decision_reason="")}
+    assert set(overridden) == {"汪洋", "钱志强"}
+    assert overridden["汪洋"].conflicts[0]["rule"] == "worked_recently"
+    # 钱志强 works at 县财政局, which his team inspects (the special inspection of demo.onsite).
+    qian = overridden["钱志强"]
+    assert qian.inspector.unit_organization == Organization.objects.get(name="县财政局")
+    assert [c["rule"] for c in qian.conflicts] == ["current_unit"]
+    assert qian.conflicts[0]["reason"] == "现在县财政局工作（所在单位）"
     hu = Inspector.objects.get(name="胡静")
     assert not hu.memberships.exists()
     jinzhu = Organization.objects.get(name="金竹乡")

@@ -1,4 +1,5 @@
-"""Load the demo county (青禾县 under 明湖市): idempotent; ``--scale N`` for benchmarks.
+"""Load the demo county (青禾县 under 明湖市) and a smaller second one (松岩县, demo.second_county):
+idempotent; ``--scale N`` for benchmarks (青禾县's registry only).
 
 Writes ``$XUNCHA_DATA_DIR/demo-accounts.txt`` (``username password role`` a
 line) and prints the same table. Passwords are generated per installation
@@ -14,7 +15,8 @@ from django.db import transaction
 from core.models import Authority, Receiver, RoleAssignment, User
 from core.passwords import password_generate
 from core.services import authority_create, receiver_create, role_assign, user_create
-from demo import county
+from demo import county, second_county
+from demo.comparison import load_comparison
 from demo.onsite import load_onsite
 from demo.rectification import account_plan, load_rectification
 from demo.results import FEEDBACK_UNIT, load_results
@@ -38,7 +40,7 @@ ROUND_DATES = [  # (entry, end of on-site work) for rounds one to seven
 
 
 class Command(BaseCommand):
-    help = "载入演示县（明湖市青禾县）：组织、第一至七轮巡察、各角色演示账号。可重复执行。"
+    help = "载入演示县（明湖市青禾县，及较小的松岩县）：组织、各轮巡察、各角色演示账号。可重复执行。"
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=1, help="组织数量倍数（基准测试用）")
@@ -48,7 +50,8 @@ class Command(BaseCommand):
             city, qh = self._authorities()
             orgs = self._organizations(qh, max(1, scale))
             inspections = self._rounds(qh, orgs)
-            accounts = self._accounts(city, qh, orgs, inspections)
+            sy = second_county.load_county(city=city)
+            accounts = self._accounts(city, qh, orgs, inspections, sy)
             load_teams(
                 qh=qh,
                 orgs_by_name={o.name: o for o in orgs.values()},
@@ -60,6 +63,10 @@ class Command(BaseCommand):
             load_onsite(qh=qh, orgs_by_name=by_name, round7=round7)
             load_results(qh=qh, orgs_by_name=by_name, round7=round7)
             load_rectification(qh=qh, orgs_by_name=by_name, inspections=inspections)
+            load_comparison(qh=qh, xwb=inspections[(7, "D001")])
+            second_county.load_work(
+                sy, accounts={u.username: u for u in User.objects.filter(username__in=[a[0] for a in accounts])}
+            )
         self._write_accounts(accounts)
 
     # -- authorities -------------------------------------------------------
@@ -190,7 +197,7 @@ class Command(BaseCommand):
 
     # -- accounts ----------------------------------------------------------
 
-    def _accounts(self, city, qh, orgs, inspections):
+    def _accounts(self, city, qh, orgs, inspections, sy):
         known = _read_accounts()
         xwb = inspections[(7, orgs["D001"].code)]
         by_name = {o.name: o for c, o in orgs.items() if not c.startswith("X")}
@@ -215,8 +222,11 @@ class Command(BaseCommand):
             ("qh_unit2", "郭丽萍", qh, "unit_liaison", by_name[FEEDBACK_UNIT].pk),
             # Rectification's units and the look-back's leader (demo.rectification).
             *account_plan(qh, inspections=inspections, orgs_by_name=by_name),
+            ("qh_data", "许文静", qh, "data_officer", None),
             ("qh_jw", "马俊", qh, "receiver", receivers["discipline"].pk),
             ("qh_zzb", "林雪", qh, "receiver", receivers["organization_dept"].pk),
+            # The second county's office, team and unit (demo.second_county).
+            *second_county.account_plan(sy),
             ("mh_office", "高明", city, "office", None),
             ("mh_secadmin", "邓红梅", city, "secadmin", None),
         ]
