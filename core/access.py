@@ -48,6 +48,9 @@ TEAM_LEADER, TEAM_DEPUTY, TEAM_LIAISON, TEAM_MEMBER = "team_leader", "team_deput
 TEAM_INTAKE = "team_intake"
 UNIT_LIAISON, RECEIVER = "unit_liaison", "receiver"
 SYSADMIN, SECADMIN, AUDITOR = "sysadmin", "secadmin", "auditor"
+# Reads and compares departments' datasets (personal data of the whole county): held on an
+# authority; no other role reads datasets, runs or unconfirmed hits (decision 0008).
+DATA_OFFICER = "data_officer"
 
 TEAM_ROLES = (TEAM_LEADER, TEAM_DEPUTY, TEAM_LIAISON, TEAM_MEMBER)
 OFFICE_ROLES = frozenset({OFFICE, OFFICE_HEAD})  # the inspection office of an authority
@@ -60,6 +63,7 @@ ROLE_SCOPE = {
     TEAM_INTAKE: "inspection",
     UNIT_LIAISON: "organization",
     RECEIVER: "receiver",
+    DATA_OFFICER: None,
 }
 # Roles that may see case data at all; the three administrators are not among them.
 CASE_ROLES = (OFFICE, OFFICE_HEAD, LEADING_GROUP, *TEAM_ROLES, TEAM_INTAKE, UNIT_LIAISON, RECEIVER)
@@ -181,6 +185,18 @@ RULES: dict[str, dict[str, dict[str, str]]] = {
             UNIT_LIAISON: "organization",
         },
         "change": {OFFICE: "own", OFFICE_HEAD: "own", UNIT_LIAISON: "organization"},
+    },
+    # Datasets, their sources, the office's own rules and the runs (comparison): personal data of
+    # the whole authority, the data officer's alone: not the office, the leading group or the 三员.
+    "dataset": {
+        "view": {DATA_OFFICER: "own"},
+        "change": {DATA_OFFICER: "own"},
+    },
+    # A comparison's hits: the data officer's; a team reads a hit only once it has been confirmed
+    # to its inspection (the condition is on the model's spec).
+    "comparison_hit": {
+        "view": {DATA_OFFICER: "own", **_TEAM_ON_INSPECTION},
+        "change": {DATA_OFFICER: "own"},
     },
     # Case data: everything under an inspection. Later stages narrow it
     # further per model (leads, reporter identity) with their own kinds.
@@ -437,6 +453,12 @@ STEPS: dict[str, Step] = {
     "plan.read_report": _step(OFFICE_ROLES, LEADING_GROUP, _TEAM, UNIT_LIAISON),  # the rectification report
     "lookback.record": _step(TEAM_LEADER, TEAM_DEPUTY, OFFICE_ROLES),
     "lookback.read_revisited": _step(_TEAM, through=_REVISITED_BY),
+    # comparison: datasets, runs, hits and the office's own rules (decision 0008)
+    "dataset.upload": _step(DATA_OFFICER),
+    "comparison.run": _step(DATA_OFFICER),
+    "hit.confirm": _step(DATA_OFFICER),
+    "hit.dismiss": _step(DATA_OFFICER),
+    "rule.write": _step(DATA_OFFICER),
 }
 
 
@@ -487,3 +509,37 @@ def step_scopes(user, action: str) -> set[tuple[int, int]]:
 def step_roles(action: str) -> frozenset[str]:
     """The roles that take step ``action`` (for queries that select by role)."""
     return STEPS[action].roles
+
+
+# Pages that are not about one record (a list, a desk, a template): a user none of whose roles
+# opens one is told which roles do. That names no record, so it reveals nothing a 404 hides;
+# a record out of sight still answers 404 through ``check`` and ``restrict``.
+
+
+class PageRefused(PermissionDenied):
+    """A page none of the user's roles opens; ``roles`` are those that open it (for the 403 page)."""
+
+    def __init__(self, roles: Iterable[str]):
+        self.roles = tuple(roles)
+        super().__init__("page_refused")
+
+
+def page_roles(action: str, model, *, authority_wide: bool = False) -> tuple[str, ...]:
+    """The roles that may ``action`` some records of ``model`` (the table ``RULES``); with
+    ``authority_wide``, only those that reach a whole authority (``authorities_for``)."""
+    spec = _spec(model)
+    allowed = RULES[spec.kind].get(action, {})
+    reaches = ("own", "tree") if authority_wide else ("own", "tree", "inspection", "organization", "receiver")
+    return tuple(role for role, reach in allowed.items() if reach in reaches and _reachable(reach, spec))
+
+
+def require_page(user, action: str, model) -> None:
+    """``PageRefused`` unless ``can(user, action, model)``: for a page listing ``model``."""
+    if not can(user, action, model):
+        raise PageRefused(page_roles(action, model))
+
+
+def require_page_step(user, action: str) -> None:
+    """``PageRefused`` unless the user takes step ``action`` somewhere: for a page of that step."""
+    if not may_somewhere(user, action):
+        raise PageRefused(STEPS[action].roles)

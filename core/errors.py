@@ -28,6 +28,8 @@ ERROR_CODES: dict[str, str] = {
     "out_of_range": "422: a number too large for the database.",
     "rate_limited": "429: too many tries from this address; wait and retry.",
     "server_error": "500: an unexpected error; it is logged.",
+    "pdf_unavailable": "404: a document asked for as PDF where the server has no LibreOffice; the .docx is there.",
+    "pdf_failed": "503: LibreOffice did not convert the document to PDF (timed out or failed); retry, or take .docx.",
     # The services' refusals (422 unless said otherwise).
     "invalid": "The default: the value is refused (a blank, too long, a bad format, …).",
     "conflict_of_interest": "409: the person meets conflicts of interest (回避); the office decides, with a reason.",
@@ -39,6 +41,7 @@ ERROR_CODES: dict[str, str] = {
     "missing_prerequisite": "Something this needs is not there yet (a team, a leader, on-site dates, evidence, …).",
     "limit_reached": "A limit on a count is reached (members of a role per team, levels of a tree, …).",
     "schedule_conflict": "The person is already on another team whose on-site period overlaps.",
+    "number_order": "A date earlier than a 发文字号 already dated later in the same register and year.",
     "stale": "The record changed meanwhile (another user moved it on); refresh and retry.",
     "in_use": "The record is in use (it has children, or other records refer to it) and cannot be deleted.",
     "unknown_choice": "A value that is not one of the allowed choices (a kind, a role, a step, …).",

@@ -20,11 +20,18 @@ class Todo:
 
     @property
     def urgency(self) -> str:
-        """``overdue`` (red), ``soon`` (within 7 days, orange) or ``normal``."""
+        """``overdue`` (red), ``soon`` (today or within 7 days, orange) or ``normal``."""
         if self.due_on is None:
             return "normal"
         days = (self.due_on - timezone.localdate()).days
         return "overdue" if days < 0 else "soon" if days <= 7 else "normal"
+
+    @property
+    def due_label(self) -> str:
+        """The due date as the workbench shows it: 今日到期 on the day itself, else the date."""
+        if self.due_on is None:
+            return ""
+        return "今日到期" if self.due_on == timezone.localdate() else f"{self.due_on:%Y-%m-%d}"
 
 
 Provider = Callable[[object], list[Todo]]

@@ -24,14 +24,18 @@ def _path(attachment: Attachment) -> Path:
     return file_path(attachment.path)
 
 
-def attachment_create(*, actor, inspection, upload, public: bool = False) -> Attachment:
+def attachment_create(*, actor, inspection, upload, public: bool = False, step_checked: bool = False) -> Attachment:
     """Store ``upload`` (a Django ``UploadedFile``) as evidence of ``inspection``.
 
     ``actor`` None with ``public`` True is a reporter on the public page (no account, no
-    address recorded). Raises ``ValidationError`` naming the file for a size over the cap
-    or a type outside the allow-list; nothing is stored then.
+    address recorded). ``step_checked`` True is for a service that has already enforced its
+    own step on a record of ``inspection``'s authority (comparison's ``hit.confirm``: the
+    data officer hands a hit's evidence to a team without holding any role on the
+    inspection); the scope check on ``inspection`` is then that service's, not repeated here.
+    Raises ``ValidationError`` naming the file for a size over the cap or a type outside the
+    allow-list; nothing is stored then.
     """
-    if not public:
+    if not public and not step_checked:
         access.check(actor, "change", inspection)
     kind = file_check(upload, field="file")
     label = upload.name or "文件"

@@ -58,9 +58,15 @@ def _title_error(title: str, existing: set[str]) -> str | None:
 
 
 def _date_errors(requested_on, due_on) -> dict:
+    """A request is dated when it was made, never later than today: a material is received no
+    earlier than it was asked for and no later than today, so a request dated in the future
+    could not be marked received."""
     errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if requested_on is None:
         errors["requested_on"] = ["请填写调阅日期。"]
+    elif requested_on > timezone.localdate():
+        message = "调阅日期不能晚于今天：资料的收到日期不能早于调阅日期，填写将来的日期将无法标记收到。"
+        errors["requested_on"] = [ValidationError(message, code="out_of_scope_date")]
     elif due_on is not None and due_on < requested_on:
         errors["due_on"] = [ValidationError("要求提供日期不能早于调阅日期。", code="out_of_scope_date")]
     return errors

@@ -70,6 +70,7 @@ def immediate_notice_document(finding: Finding) -> OfficialDocument:
         ),
     ]
     return OfficialDocument(
+        kind="immediate_notice",
         title=f"{team}立行立改通知书",
         recipient=org,
         blocks=blocks,

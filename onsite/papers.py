@@ -19,6 +19,7 @@ same transaction.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -102,6 +103,28 @@ def evidence_choices(inspection: Inspection) -> dict:
         "document_requests": inspection.document_requests.order_by("requested_on", "id"),
         "attachments": inspection.attachments.order_by("-uploaded_at", "-id"),
     }
+
+
+def triage_focus_area(petitions) -> FocusArea | None:
+    """The 监督重点 the team chose when triaging ``petitions`` (those within scope), if it may
+    still tag a finding (a leaf of the current version): what a working paper written on them,
+    and the finding made of it, start from. The most frequent one; on a tie, that of the
+    earliest petition."""
+    ordered = sorted(petitions, key=lambda p: (p.received_on, p.pk))
+    chosen = [p.focus_area for p in ordered if p.status == Petition.Status.IN_SCOPE and p.focus_area is not None]
+    if not chosen:
+        return None
+    counts = Counter(f.pk for f in chosen)
+    best = max(chosen, key=lambda f: counts[f.pk])  # max keeps the first of equals
+    try:
+        return focus_leaf_check(best, authority_id=best.taxonomy.authority_id)
+    except ValidationError:
+        return None  # retagged since: the reviewer chooses afresh
+
+
+def paper_focus_area(paper: WorkingPaper) -> FocusArea | None:
+    """The 监督重点 a paper carries from the petitions it cites (``triage_focus_area``)."""
+    return triage_focus_area(list(paper.petitions.select_related("focus_area__taxonomy")))
 
 
 def evidence_count(paper: WorkingPaper) -> int:

@@ -532,6 +532,42 @@ def receipt_open(code: str) -> Petition | None:
     return petition
 
 
+def petition_public_state(petition: Petition) -> dict:
+    """The petition's state in the reporter's words (for the receipt page): ``label`` (已提交,
+    受理, 转办 or 办结), ``text`` (one sentence), ``on`` (the date it took that state, or None),
+    and ``steps`` [(label, reached)]. A duplicate reads as the petition it was merged into.
+    Says nothing of who triaged it or of the team's internal assessment."""
+    merged = False
+    seen = {petition.pk}
+    while petition.status == Petition.Status.DUPLICATE and petition.duplicate_of_id not in (None, *seen):
+        assert petition.duplicate_of is not None  # the loop's condition: a duplicate of another
+        petition, merged = petition.duplicate_of, True
+        seen.add(petition.pk)
+    triaged_on = timezone.localdate(petition.triaged_at) if petition.triaged_at else None
+    together = "您的反映已与反映同一问题的其他件合并办理。" if merged else ""
+    if petition.status == Petition.Status.OUT_OF_SCOPE:
+        to = f"转交{petition.forwarded_to}" if petition.forwarded_to else "转交有关单位"
+        text = f"您反映的问题不属于本次巡察受理范围，已{to}办理。{together}"
+        on = petition.forwarded_on or triaged_on
+        return {"label": "转办", "text": text, "on": on, "steps": [("已提交", True), ("转办", True)]}
+    if petition.status == Petition.Status.IN_SCOPE:
+        if petition.inspection.stage not in PUBLIC_STAGES:
+            text = f"巡察组已完成对您所反映问题的了解核实，有关情况已按规定处理。{together}"
+            steps = [("已提交", True), ("受理", True), ("办结", True)]
+            return {"label": "办结", "text": text, "on": None, "steps": steps}
+        text = f"您反映的问题属于本次巡察受理范围，巡察组已受理，正在了解核实。{together}"
+        steps = [("已提交", True), ("受理", True), ("办结", False)]
+        return {"label": "受理", "text": text, "on": triaged_on, "steps": steps}
+    text = "巡察组已收到您的反映，正在研究是否属于本次巡察受理范围。"
+    steps = [("已提交", True), ("受理", False), ("办结", False)]
+    return {"label": "已提交", "text": text, "on": petition.received_on, "steps": steps}
+
+
+def reporter_additions(petition: Petition):
+    """What the reporter added later with the receipt code, oldest first."""
+    return petition.messages.filter(author__isnull=True, internal=False).order_by("created_at", "id")
+
+
 def reporter_replies(petition: Petition):
     """What the reporter may read: the team's replies, never internal notes."""
     return petition.messages.filter(internal=False, author__isnull=False).order_by("created_at", "id")

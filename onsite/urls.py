@@ -34,6 +34,7 @@ urlpatterns = [
     path("surveys/template.xlsx", fieldwork.survey_template, name="survey_template"),
     path("surveys/<int:pk>/", fieldwork.survey_detail, name="survey"),
     path("surveys/<int:pk>/results/", fieldwork.survey_import, name="survey_import"),
+    path("surveys/<int:pk>/results/enter/", fieldwork.survey_enter, name="survey_enter"),
     # Working papers, findings and the focus-area taxonomy
     path("inspections/<int:pk>/working-papers/", findings.working_paper_list, name="working_papers"),
     path("inspections/<int:pk>/working-papers/new/", findings.working_paper_create_view, name="working_paper_create"),
@@ -45,6 +46,9 @@ urlpatterns = [
     path("inspections/<int:pk>/findings/", findings.finding_list, name="findings"),
     path("findings/<int:pk>/", findings.finding_detail, name="finding"),
     path("findings/<int:pk>/immediate-notice.docx", findings.finding_notice_view, name="finding_notice"),
+    path(
+        "findings/<int:pk>/immediate-notice.pdf", findings.finding_notice_view, {"pdf": True}, name="finding_notice_pdf"
+    ),
     path("focus-areas/", findings.focus_areas, name="focus_areas"),
     path("focus-areas/versions/new/", findings.focus_version_create_view, name="focus_version_create"),
     path("focus-areas/versions/<int:pk>/publish/", findings.focus_version_publish_view, name="focus_version_publish"),

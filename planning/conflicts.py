@@ -1,6 +1,7 @@
 """Conflict of interest (回避): the rules of domain.md, checked when a person joins a team.
 
 An inspector must not inspect an organisation where they
+0. work now (their 所在单位: the registry organisation, or the unit's text matched by name);
 1. worked within the last 3 years, or
 2. worked for more than 3 years in all;
 3. studied;
@@ -44,10 +45,19 @@ def _overlap(a_start, a_end, b_start, b_end, today) -> tuple[datetime.date, date
     return (start, end) if start <= end else None
 
 
-def conflict_check(inspector: Inspector, organization: Organization, on: datetime.date) -> list[Conflict]:
-    """The conflicts between ``inspector`` and ``organization`` as of ``on``."""
+def conflict_check(
+    inspector: Inspector, organization: Organization, on: datetime.date, *, cache: dict | None = None
+) -> list[Conflict]:
+    """The conflicts between ``inspector`` and ``organization`` as of ``on``.
+
+    Reads the inspector's records, relatives and declarations (prefetch them to check many
+    people); ``cache``, a dict kept across calls for the same ``on``, saves reading the
+    organisation's leaders again for each person.
+    """
     cutoff = _years_before(on, WINDOW_YEARS)
     found: list[Conflict] = []
+    if _works_at(inspector, organization):
+        found.append(Conflict("current_unit", f"现在{organization.name}工作（所在单位）"))
     records = list(inspector.records.all())
     work = [r for r in records if r.kind == InspectorRecord.Kind.WORK]
 
@@ -66,13 +76,9 @@ def conflict_check(inspector: Inspector, organization: Organization, on: datetim
         if rel.organization_id == organization.pk:
             found.append(Conflict("relative", f"{rel.relation}{rel.name}在{organization.name}工作"))
 
-    leaders = OrganizationLeader.objects.filter(organization=organization).exclude(end_on__lt=cutoff)
-    names = {leader.name: leader for leader in leaders}
+    names, tenures = _leaders(organization, cutoff, cache) if work else ({}, [])
     if names and work:
-        tenures = OrganizationLeader.objects.filter(
-            name__in=names, organization__authority_id=organization.authority_id
-        )
-        for tenure in tenures.select_related("organization"):
+        for tenure in tenures:
             for r in work:
                 if r.organization_id != tenure.organization_id:
                     continue
@@ -91,6 +97,35 @@ def conflict_check(inspector: Inspector, organization: Organization, on: datetim
         if d.organization_id == organization.pk:
             found.append(Conflict("declared", f"本人申报：{d.reason}"))
     return found
+
+
+def _leaders(
+    organization: Organization, cutoff: datetime.date, cache: dict | None
+) -> tuple[dict[str, OrganizationLeader], list[OrganizationLeader]]:
+    """The organisation's leaders within the window by name, and all their tenures in the authority."""
+    key = (organization.pk, cutoff)
+    if cache is not None and key in cache:
+        return cache[key]
+    leaders = OrganizationLeader.objects.filter(organization=organization).exclude(end_on__lt=cutoff)
+    names = {leader.name: leader for leader in leaders}
+    tenures: list[OrganizationLeader] = []
+    if names:
+        tenures = list(
+            OrganizationLeader.objects.filter(
+                name__in=names, organization__authority_id=organization.authority_id
+            ).select_related("organization")
+        )
+    if cache is not None:
+        cache[key] = (names, tenures)
+    return names, tenures
+
+
+def _works_at(inspector: Inspector, organization: Organization) -> bool:
+    """The inspector's current unit is ``organization``: the registry link, or, for a unit kept
+    as text only, the same name."""
+    if inspector.unit_organization_id is not None:
+        return inspector.unit_organization_id == organization.pk
+    return inspector.unit.strip() == organization.name
 
 
 def _span(r: InspectorRecord) -> str:

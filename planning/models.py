@@ -180,6 +180,16 @@ class Inspector(models.Model):
         "core.User", verbose_name="平台账号", null=True, blank=True, on_delete=models.SET_NULL, related_name="inspector"
     )
     name = models.CharField("姓名", max_length=50)
+    # The current unit: a registry organisation where it is one (the conflict check compares it
+    # with the inspected organisation), the name as text otherwise (matched by name).
+    unit_organization = models.ForeignKey(
+        "registry.Organization",
+        verbose_name="所在单位（名册）",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     unit = models.CharField("所在单位", max_length=100)
     post = models.CharField("职务", max_length=60, blank=True)
     education = models.CharField("学历", max_length=60, blank=True)
@@ -303,17 +313,42 @@ class TeamMember(models.Model):
 
 
 class DocumentSettings(models.Model):
-    """How the authority's documents name it and number them; one row per authority."""
+    """How the authority's documents name it and number them; one row per authority.
+
+    Numbers are taken from a register per 机关代字 (``planning.documents.REGISTERS``): the
+    office's (巡察办), the leading group's (领导小组), each team's (巡察组) and the office's
+    letters (函), each with its format here and its own sequence per year."""
 
     authority = models.OneToOneField("core.Authority", verbose_name="所属机构", on_delete=models.CASCADE)
     county_name = models.CharField("县（市、区）名称", max_length=40, help_text="如：青禾县。文书中写作“中共青禾县委”")
-    doc_number_format = models.CharField(
-        "发文字号格式",
-        max_length=60,
-        default="{abbr}巡发〔{year}〕{number}号",
-        help_text="可用 {abbr}（简称）、{year}（年份）、{number}（当年序号，必填），如：青巡发〔{year}〕{number}号",
-    )
     abbreviation = models.CharField("机构简称", max_length=10, blank=True, help_text="用于发文字号，如：青")
+    # The 巡察办 register (the single format of earlier versions, kept under its name).
+    doc_number_format = models.CharField(
+        "巡察办发文字号",
+        max_length=60,
+        default="{abbr}巡办发〔{year}〕{number}号",
+        help_text="督办、告诫、问责等巡察办文件。可用 {abbr}（简称）、{year}（年份）、{number}（当年序号，必填），"
+        "如：青巡办发〔{year}〕{number}号",
+    )
+    leading_group_format = models.CharField(
+        "领导小组发文字号",
+        max_length=60,
+        default="{abbr}巡组发〔{year}〕{number}号",
+        help_text="组长授权任职决定等领导小组文件，如：青巡组发〔{year}〕{number}号",
+    )
+    team_format = models.CharField(
+        "巡察组发文字号",
+        max_length=60,
+        default="{abbr}巡{team}组〔{year}〕{number}号",
+        help_text="工作方案、进驻通知、反馈意见等巡察组文件，每个组单独编号；{team} 为组的序号"
+        "（第一巡察组写作“一”），必填，如：青巡{team}组〔{year}〕{number}号",
+    )
+    letter_format = models.CharField(
+        "函的发文字号",
+        max_length=60,
+        default="{abbr}巡办函〔{year}〕{number}号",
+        help_text="移交函等以函的形式发出的文书，如：青巡办函〔{year}〕{number}号",
+    )
 
     access = AccessSpec(kind="config", authority="authority")
 
@@ -325,18 +360,22 @@ class DocumentSettings(models.Model):
 
 
 class DocumentNumber(models.Model):
-    """A document number (发文字号) issued to one preparation document of an inspection.
+    """A document number (发文字号) issued to one document of an inspection.
 
-    Numbers run per authority and year and are issued once: the same document
-    downloaded again keeps its number.
+    Numbers run per authority, register (机关代字: ``office``, ``leading_group``, ``letter``,
+    or ``team:一`` for 第一巡察组) and year, and are issued once: the same document
+    downloaded again keeps its number and its date (成文日期, fixed when the number is
+    issued). Within a register and year the numbers follow the dates.
     """
 
     authority = models.ForeignKey("core.Authority", verbose_name="所属机构", on_delete=models.PROTECT)
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="document_numbers")
     kind = models.CharField("文书", max_length=20)
+    register = models.CharField("登记簿", max_length=30, default="office")
     year = models.PositiveSmallIntegerField("年份")
     number = models.PositiveIntegerField("序号")
     text = models.CharField("发文字号", max_length=80)
+    dated_on = models.DateField("成文日期", help_text="编号时确定，此后每次下载都印这一天")
     issued_by = models.ForeignKey("core.User", null=True, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField("编号时间", auto_now_add=True)
 
@@ -345,7 +384,7 @@ class DocumentNumber(models.Model):
     class Meta:
         verbose_name = "发文字号"
         constraints = [
-            models.UniqueConstraint(fields=["authority", "year", "number"], name="document_number_unique"),
+            models.UniqueConstraint(fields=["authority", "register", "year", "number"], name="document_number_unique"),
             models.UniqueConstraint(fields=["inspection", "kind"], name="document_number_once"),
         ]
 

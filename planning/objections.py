@@ -17,7 +17,7 @@ from django.utils import timezone
 from core import access
 from core.audit import audit_record
 from planning.models import Inspection, MemberObjection, TeamMember
-from planning.teams import team_member_remove
+from planning.teams import role_order, team_member_remove
 
 OPEN_STAGES = (Inspection.Stage.PREPARATION, Inspection.Stage.ONSITE)
 
@@ -25,7 +25,7 @@ OPEN_STAGES = (Inspection.Stage.PREPARATION, Inspection.Stage.ONSITE)
 def rosters_for_unit(*, user):
     """Inspections of the organisations the user is liaison of, with their teams, while objections are open."""
     ids = access.scope_ids(user, access.UNIT_LIAISON)
-    members = TeamMember.objects.select_related("inspector").order_by("id")
+    members = TeamMember.objects.select_related("inspector").order_by(role_order(), "id")
     return (
         Inspection.objects.filter(organization_id__in=ids, stage__in=OPEN_STAGES, team__isnull=False)
         .select_related("round__term", "organization", "team")

@@ -12,20 +12,59 @@ from django.utils import timezone
 from core import access
 from core.audit import audit_record
 from planning.models import Inspector, InspectorDeclaration, InspectorRecord, InspectorRelative
+from registry.models import Organization
 
 PROFILE_FIELDS = ("name", "unit", "post", "education")
 
 
+def unit_organization_match(authority_id: int, name: str) -> Organization | None:
+    """The registry organisation named exactly ``name`` in the authority's registry: the one
+    active organisation of that name, or else the one organisation of that name; None when
+    there is none or the name is ambiguous (the text then stays the free-text fallback)."""
+    named = list(Organization.objects.filter(authority_id=authority_id, name=name.strip())) if name.strip() else []
+    active = [o for o in named if o.status == Organization.Status.ACTIVE]
+    match = active or named
+    return match[0] if len(match) == 1 else None
+
+
+def _unit(authority_id: int, unit: str, unit_organization, errors: dict) -> tuple[str, Organization | None]:
+    """The unit's text and organisation from what was entered: a registry organisation chosen
+    (its name is the text), or else the text, matched to the registry by name."""
+    unit = (unit or "").strip()
+    if unit_organization is not None:
+        if unit_organization.authority_id != authority_id:
+            errors["unit_organization"] = [ValidationError("所选单位不属于本机构名册。", code="unknown_reference")]
+            return unit, None
+        return unit_organization.name, unit_organization
+    if not unit:
+        errors["unit"] = ["请从名册选择所在单位，或填写单位名称。"]
+        return unit, None
+    return unit, unit_organization_match(authority_id, unit)
+
+
 def inspector_create(
-    *, actor, authority, name: str, unit: str, post: str = "", education: str = "", records=(), relatives=()
+    *,
+    actor,
+    authority,
+    name: str,
+    unit: str = "",
+    unit_organization: Organization | None = None,
+    post: str = "",
+    education: str = "",
+    records=(),
+    relatives=(),
 ) -> Inspector:
-    """Add a person to the pool with their history; the office of ``authority`` only."""
+    """Add a person to the pool with their history; the office of ``authority`` only.
+
+    The current unit is ``unit_organization`` (a registry organisation) or, failing that,
+    ``unit`` as text, linked to the registry organisation of exactly that name if there is one:
+    the conflict check's first rule compares it with the inspected organisation.
+    """
     access.check_authority(actor, "change", Inspector, authority)
     errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if not name.strip():
         errors["name"] = ["请填写姓名。"]
-    if not unit.strip():
-        errors["unit"] = ["请填写所在单位。"]
+    unit, unit_organization = _unit(authority.pk, unit, unit_organization, errors)
     for i, r in enumerate(records, start=1):
         if r.get("end_on") and r["end_on"] < r["start_on"]:
             errors.setdefault("records", []).append(
@@ -35,7 +74,14 @@ def inspector_create(
             errors.setdefault("records", []).append(
                 ValidationError(f"第 {i} 条经历的类别无效。", code="unknown_choice")
             )
-    inspector = Inspector(authority=authority, name=name.strip(), unit=unit.strip(), post=post, education=education)
+    inspector = Inspector(
+        authority=authority,
+        name=name.strip(),
+        unit=unit,
+        unit_organization=unit_organization,
+        post=post,
+        education=education,
+    )
     try:
         inspector.full_clean()  # lengths, on every database (SQLite does not enforce them)
     except ValidationError as e:
@@ -75,6 +121,8 @@ def inspector_create(
 
 
 def inspector_update(*, actor, inspector: Inspector, **values) -> Inspector:
+    """Change the profile (``PROFILE_FIELDS`` and ``unit_organization``). The unit is set as in
+    ``inspector_create``: the organisation chosen, or else the text matched by name."""
     access.check(actor, "change", inspector)
     before = {f: getattr(inspector, f) for f in PROFILE_FIELDS}
     for field, value in values.items():
@@ -83,8 +131,10 @@ def inspector_update(*, actor, inspector: Inspector, **values) -> Inspector:
     errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if not inspector.name:
         errors["name"] = ["请填写姓名。"]
-    if not inspector.unit:
-        errors["unit"] = ["请填写所在单位。"]
+    if "unit_organization" in values or "unit" in values:
+        inspector.unit, inspector.unit_organization = _unit(
+            inspector.authority_id, inspector.unit, values.get("unit_organization"), errors
+        )
     if errors:
         raise ValidationError(errors)
     inspector.full_clean()

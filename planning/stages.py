@@ -62,14 +62,63 @@ def advance_blocker(inspection: Inspection, to_stage: str) -> str | None:
     return None
 
 
+def own_timing(inspection: Inspection) -> bool:
+    """Whether ``inspection`` keeps a timetable of its own rather than its round's: a special
+    inspection or a look-back in a round of another kind."""
+    return inspection.kind != inspection.round.kind
+
+
+def inspection_period(
+    inspection: Inspection, changes: list[StageChange] | None = None
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """When ``inspection`` is (or was) on site, as (entry, end): the dates its documents print.
+
+    An inspection keeping its round's timing: the round's entry and end dates. One with its
+    own (``own_timing``): the day it went on site and the day it left (its stage changes;
+    ``changes`` when the caller has them), the round's dates until it has them (the end only
+    when it is not before the entry)."""
+    rnd = inspection.round
+    if not own_timing(inspection):
+        return rnd.entry_on, rnd.onsite_end_on
+    changes = list(inspection.stage_changes.all()) if changes is None else changes
+    reached = {c.to_stage: c.on for c in changes}
+    entry = reached.get(Stage.ONSITE) or rnd.entry_on
+    end = reached.get(Stage.REPORTING)
+    if end is None and rnd.onsite_end_on and (entry is None or rnd.onsite_end_on >= entry):
+        end = rnd.onsite_end_on
+    return entry, end
+
+
+def early_entry_warning(inspection: Inspection, on: datetime.date) -> str | None:
+    """Why putting ``inspection`` on site on ``on`` deserves a second look: it is before its
+    round's entry date (the date the 进驻通知, the 巡察公告 and the deadlines count from).
+
+    For the inspections that keep their round's timing (a special inspection or look-back in
+    a regular round has its own). None when the move is on or after the entry date.
+    """
+    entry = inspection.round.entry_on
+    if inspection.stage != Stage.PREPARATION or inspection.kind != inspection.round.kind or not entry:
+        return None
+    if on >= entry:
+        return None
+    return (
+        f"本轮进驻日期为 {entry:%Y-%m-%d}，{on:%Y-%m-%d} 推进到“进驻了解”将比进驻日期提前 {(entry - on).days} 天，"
+        "进驻通知、巡察公告和各项时限仍按本轮进驻日期计算。请确认已实际进驻。"
+    )
+
+
 def inspection_advance(*, actor, inspection: Inspection, to_stage: str, on: datetime.date | None = None) -> StageChange:
-    """Move ``inspection`` to ``to_stage``, which must be the next stage.
+    """Move ``inspection`` to ``to_stage``, which must be the next stage, on ``on`` (today by default).
 
     Raises ``Http404`` if the actor cannot see it, ``PermissionDenied`` if their role may
-    not make this move, ``ValidationError`` for a skip, a step back or a date before the last move.
+    not make this move, ``ValidationError`` for a skip, a step back, a date before the last
+    move or a date after today (a move dated ahead would refuse every next move until then).
+    Moving on site before the round's entry date is allowed (the team may enter early) and
+    answered with ``early_entry_warning``, which callers show.
     """
     access.check(actor, "view", inspection)
-    on = on or timezone.localdate()
+    today = timezone.localdate()
+    on = on or today
     nxt = next_stage(inspection)
     if to_stage not in Stage.values:
         raise ValidationError({"to_stage": [ValidationError("未知的阶段。", code="unknown_choice")]})
@@ -82,6 +131,17 @@ def inspection_advance(*, actor, inspection: Inspection, to_stage: str, on: date
     access.require(actor, f"inspection.advance.{nxt}", inspection)
     if reason := advance_blocker(inspection, to_stage):
         raise ValidationError({"to_stage": [ValidationError(reason, code="stage_order")]})
+    if on > today:
+        raise ValidationError(
+            {
+                "on": [
+                    ValidationError(
+                        f"阶段变更日期 {on:%Y-%m-%d} 晚于今天：请在实际发生的当天或之后推进。",
+                        code="out_of_scope_date",
+                    )
+                ]
+            }
+        )
     last = inspection.stage_changes.order_by("-on", "-id").first()
     if last and on < last.on:
         raise ValidationError(
@@ -165,12 +225,29 @@ class Deadline:
     label: str
     due_on: datetime.date
     done: bool
+    done_on: datetime.date | None = None  # when it is known (the entry notice's generation)
+    done_note: str = ""
 
     def urgency(self, today: datetime.date) -> str:
+        """``done``, ``overdue``, ``today`` (due today: 今日到期), ``soon`` (within 7 days) or ``normal``."""
         if self.done:
             return "done"
         days = (self.due_on - today).days
-        return "overdue" if days < 0 else "soon" if days <= 7 else "normal"
+        return "overdue" if days < 0 else "today" if days == 0 else "soon" if days <= 7 else "normal"
+
+
+# The entry notice counts as sent once the office generated it (its number issued, with the date):
+# planning.documents' kind, named here as a string (documents reads the deadlines).
+ENTRY_NOTICE_KIND = "entry-notice"
+
+
+def entry_notice_sent_on(inspection: Inspection) -> datetime.date | None:
+    """The day the office generated the inspection's 进驻通知 (its number was issued), or None.
+    Reads ``inspection.document_numbers`` (prefetch it for a list)."""
+    for n in inspection.document_numbers.all():
+        if n.kind == ENTRY_NOTICE_KIND:
+            return timezone.localtime(n.issued_at).date()
+    return None
 
 
 def deadlines(inspection: Inspection, settings: DeadlineSettings, changes: list[StageChange]) -> list[Deadline]:
@@ -179,22 +256,25 @@ def deadlines(inspection: Inspection, settings: DeadlineSettings, changes: list[
     at = ORDER.index(inspection.stage)
     past = lambda stage: at >= ORDER.index(stage)  # noqa: E731
     out = []
-    rnd = inspection.round
-    if rnd.entry_on:
+    entry_on, onsite_end_on = inspection_period(inspection, changes)
+    if entry_on:
+        sent_on = entry_notice_sent_on(inspection)
         out.append(
             Deadline(
                 "entry_notice",
                 "发出进驻通知",
-                rnd.entry_on - datetime.timedelta(days=settings.notice_days_before_entry),
-                past(Stage.ONSITE),
+                entry_on - datetime.timedelta(days=settings.notice_days_before_entry),
+                past(Stage.ONSITE) or sent_on is not None,
+                done_on=sent_on,
+                done_note=f"{sent_on:%Y-%m-%d} 已生成进驻通知，视为发出" if sent_on else "",
             )
         )
-    if rnd.onsite_end_on:
+    if onsite_end_on:
         out.append(
             Deadline(
                 "report",
                 "向领导小组报送巡察报告",
-                add_months(rnd.onsite_end_on, settings.report_months_after_onsite),
+                add_months(onsite_end_on, settings.report_months_after_onsite),
                 past(Stage.FEEDBACK),
             )
         )
@@ -230,7 +310,7 @@ def todos_for(user) -> list:
     from core.workbench import Todo
 
     qs = access.restrict(Inspection.objects.exclude(stage=Stage.ARCHIVED), user, "change")
-    qs = qs.select_related("round__term", "organization").prefetch_related("stage_changes")
+    qs = qs.select_related("round__term", "organization").prefetch_related("stage_changes", "document_numbers")
     today = timezone.localdate()
     settings_cache: dict[int, DeadlineSettings] = {}
     items = []

@@ -10,10 +10,12 @@ of the team's inspections (the scopes of core.access).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.utils import timezone
 
 from core import access
@@ -30,6 +32,15 @@ ROLE_GRANTS: dict[str, str] = {
     TeamMember.Role.MEMBER: access.TEAM_MEMBER,
 }
 ROLE_LIMITS: dict[str, int] = {TeamMember.Role.LEADER: 1, TeamMember.Role.DEPUTY: 2, TeamMember.Role.LIAISON: 1}
+
+
+def role_order() -> Case:
+    """Members in the order a team is listed: 组长, 副组长, 联络员, then 成员 (``order_by(role_order(), "id")``)."""
+    return Case(
+        *[When(role=role, then=Value(i)) for i, role in enumerate(TeamMember.Role.values)],
+        default=Value(len(TeamMember.Role.values)),
+        output_field=IntegerField(),
+    )
 
 
 class ConflictsFound(Exception):
@@ -77,6 +88,43 @@ def _periods_overlap(a: Round, b: Round) -> bool:
     if not (a.entry_on and a.onsite_end_on and b.entry_on and b.onsite_end_on):
         return a.pk == b.pk
     return a.entry_on <= b.onsite_end_on and b.entry_on <= a.onsite_end_on
+
+
+@dataclasses.dataclass
+class Candidates:
+    """The pool as the 加入人员 choice offers it: who may join, who may join only with the
+    office's recorded decision (their conflicts), and who is refused outright (with why)."""
+
+    eligible: list[Inspector] = dataclasses.field(default_factory=list)
+    conflicted: list[tuple[Inspector, list[Conflict]]] = dataclasses.field(default_factory=list)
+    refused: list[tuple[Inspector, str]] = dataclasses.field(default_factory=list)
+
+
+def team_candidates(*, team: Team, inspectors, on: datetime.date | None = None) -> Candidates:
+    """Sort ``inspectors`` (the pool the user may see) by the rules ``team_member_add`` applies:
+    already on the team or on another team whose on-site period overlaps (refused), a conflict
+    with one of the team's organisations (the office must decide), or free to join."""
+    on = on or timezone.localdate()
+    people = inspectors.filter(authority_id=team.authority_id).prefetch_related(
+        "records",
+        "relatives",
+        "declarations",
+        Prefetch("memberships", queryset=TeamMember.objects.select_related("team__round__term")),
+    )
+    organizations = [i.organization for i in team.inspections.select_related("organization")]
+    cache: dict = {}
+    out = Candidates()
+    for person in people:
+        others = [m.team for m in person.memberships.all() if m.team_id != team.pk]
+        if any(m.team_id == team.pk for m in person.memberships.all()):
+            out.refused.append((person, "已在本组"))
+        elif busy := next((t for t in others if _periods_overlap(t.round, team.round)), None):
+            out.refused.append((person, f"已在{busy}，进驻时间与本组重叠"))
+        elif conflicts := [c for org in organizations for c in conflict_check(person, org, on, cache=cache)]:
+            out.conflicted.append((person, conflicts))
+        else:
+            out.eligible.append(person)
+    return out
 
 
 def team_member_add(

@@ -12,6 +12,12 @@ urlpatterns = [
     path("settings/", inspections.deadline_settings_view, name="settings"),
     path("settings/documents/", inspections.document_settings_view, name="document_settings"),
     path("inspections/<int:pk>/documents/<slug:kind>.docx", inspections.inspection_document_view, name="document"),
+    path(
+        "inspections/<int:pk>/documents/<slug:kind>.pdf",
+        inspections.inspection_document_view,
+        {"pdf": True},
+        name="document_pdf",
+    ),
     path("teams/<int:pk>/", teams.team_detail, name="team"),
     path("inspectors/", pool.pool_list, name="pool"),
     path("inspectors/new/", pool.inspector_create_view, name="inspector_create"),

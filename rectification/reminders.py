@@ -227,6 +227,11 @@ def number_kind(reminder: Reminder) -> str:
     return f"reminder-{reminder.pk}"
 
 
+def notice_document_kind(reminder: Reminder) -> str:
+    """The row of ``core.documents.DOCUMENT_KINDS`` of a reminder's notice."""
+    return "accountability" if reminder.kind == Kind.ACCOUNT else "reminder_notice"
+
+
 def _number(reminder: Reminder, task: RectificationTask) -> None:
     """A notice is numbered when its step is raised (the office's sequence for the year), so
     that numbers follow the dates the notices bear."""
@@ -237,9 +242,10 @@ def _number(reminder: Reminder, task: RectificationTask) -> None:
         actor=None,
         inspection=inspection,
         kind=number_kind(reminder),
+        document_kind=notice_document_kind(reminder),
         doc_settings=document_settings_for(inspection.authority),
-        year=reminder.raised_on.year,
-    )
+        on=reminder.raised_on,
+    ).text
     Reminder.objects.filter(pk=reminder.pk).update(document_number=reminder.document_number)
 
 

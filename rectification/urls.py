@@ -25,6 +25,7 @@ urlpatterns = [
     path("evidence/<int:pk>/", tasks.evidence_download, name="evidence"),
     path("reminders/", reminders.reminder_list, name="reminders"),
     path("reminders/<int:pk>/notice.docx", reminders.reminder_document_view, name="reminder_document"),
+    path("reminders/<int:pk>/notice.pdf", reminders.reminder_document_view, {"pdf": True}, name="reminder_pdf"),
     path("reminders/settings/", reminders.reminder_settings_view, name="reminder_settings"),
     path("ledger/", ledger.ledger_page, name="ledger"),
     path("ledger/export.xlsx", ledger.ledger_export_view, name="ledger_export"),
@@ -33,6 +34,9 @@ urlpatterns = [
     # Assessment: the assessment page of a plan, the rectification report and its public version, the criteria
     path("plans/<int:pk>/assessment/", assessments.assessment_page, name="assessment"),
     path("plans/<int:pk>/documents/<slug:kind>.docx", assessments.report_document_view, name="report_document"),
+    path(
+        "plans/<int:pk>/documents/<slug:kind>.pdf", assessments.report_document_view, {"pdf": True}, name="report_pdf"
+    ),
     path("criteria/", assessments.criteria_page, name="criteria"),
     path("criteria/<int:pk>/", assessments.criterion_edit_view, name="criterion_edit"),
     # The look-back (回头看) check

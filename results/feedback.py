@@ -173,6 +173,11 @@ def feedback_issue(*, actor, inspection: Inspection, issued_on: datetime.date | 
             raise ValidationError(
                 {"inspection": [ValidationError("该巡察已反馈，不能重复反馈。", code="duplicate")]}
             ) from e
+        # The feedback documents take their numbers now, dated the feedback's day (refused,
+        # with nothing saved, if the team's register has a later-dated number already).
+        from results.feedback_documents import feedback_numbers_issue  # it reads this module
+
+        feedback_numbers_issue(actor=actor, feedback=feedback)
         audit_record(
             actor=actor,
             action="feedback.issue",

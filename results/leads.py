@@ -13,8 +13,11 @@ head sees it, not even the team leader who recorded it.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 
 from core import access
@@ -47,6 +50,28 @@ def may_view_leads(user, inspection: Inspection) -> bool:
     return inspection.authority_id in access.authorities_for(user, "view", Lead) or inspection.pk in access.scope_ids(
         user, access.TEAM_LEADER
     )
+
+
+def may_view_leads_somewhere(user) -> bool:
+    """Whether ``user`` holds a role that sees leads of some inspection (for the menu)."""
+    return bool(access.authorities_for(user, "view", Lead) or access.scope_ids(user, access.TEAM_LEADER))
+
+
+def lead_inspections_for(*, user):
+    """The inspections whose leads page ``user`` opens (as ``may_view_leads``), newest round
+    first, and {inspection id: (leads the user sees, of which not yet transferred)}."""
+    authorities = access.authorities_for(user, "view", Lead)
+    led = access.scope_ids(user, access.TEAM_LEADER)
+    qs = (
+        access.restrict(Inspection.objects.all(), user, "view")
+        .filter(Q(authority_id__in=authorities) | Q(pk__in=led))
+        .select_related("round__term", "organization", "team")
+        .order_by("-round__term__start_on", "-round__number", "organization__code")
+    )
+    visible = leads_for(user=user).filter(inspection__in=qs)
+    total = Counter(i for _, i in visible.values_list("pk", "inspection_id"))
+    untransferred = Counter(i for _, i in visible.filter(transfers__isnull=True).values_list("pk", "inspection_id"))
+    return qs, {i: (n, untransferred[i]) for i, n in total.items()}
 
 
 def lead_subjects(*, actor, leads) -> dict[int, dict]:

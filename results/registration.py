@@ -16,6 +16,7 @@ def register_all():
         return bool(access.authorities_for(user, "view", Transfer))
 
     menu.register("问题与报告", menu.MenuItem("巡察报告", "results:reports", may_view_reports))
+    menu.register("移交", menu.MenuItem("问题线索", "results:lead_index", leads.may_view_leads_somewhere))
     menu.register("移交", menu.MenuItem("移交台账", "results:transfer_list", may_view_transfers))
     menu.register(
         "移交", menu.MenuItem("接收移交", "results:received", lambda u: access.may_somewhere(u, "transfer.answer"))

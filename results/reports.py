@@ -55,11 +55,13 @@ Status = InspectionReport.Status
 Decision = ReportDecision.Decision
 
 STEPS: list[str] = list(Step.values)  # the chain, in order
+# Who deliberates each step, and who records it (the page reads "待{decider}审议"): the meetings
+# deliberate; the office head records the 书记专题会, not deliberates it.
 DECIDER_NAMES: dict[str, str] = {
-    Step.TEAM_MEETING: "组长",
-    Step.OFFICE_REVIEW: "巡察办",
-    Step.LEADING_GROUP: "领导小组或巡察办主任",
-    Step.SECRETARY: "巡察办主任",
+    Step.TEAM_MEETING: "组务会（组长登记）",
+    Step.OFFICE_REVIEW: "组办会商（巡察办登记）",
+    Step.LEADING_GROUP: "领导小组会议（领导小组或巡察办主任登记）",
+    Step.SECRETARY: "书记专题会（巡察办主任登记）",
 }
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 # How the results are used, fixed by the last step (书记专题会).

@@ -48,6 +48,15 @@ LEAD_CATEGORY: dict[str, str] = {
     Kind.CADRE: Lead.Category.CADRE,
     Kind.FINDINGS: Lead.Category.OTHER,
 }
+# The kinds of receiver that take findings (选人用人问题 and 其他问题; never 纪委监委 with leads).
+FINDING_RECEIVER_KINDS = frozenset(RECEIVER_KIND[k] for k in (Kind.CADRE, Kind.FINDINGS))
+
+
+def kind_of_lead(lead: Lead) -> str:
+    """The kind of transfer a lead goes with, by its category."""
+    return next(k for k, category in LEAD_CATEGORY.items() if category == lead.category)
+
+
 WRONG_RECEIVER: dict[str, str] = {
     Kind.LEADS: "问题线索只能移交纪委监委，“{name}”是{kind}。",
     Kind.CADRE: "选人用人问题移交组织部，“{name}”是{kind}。",
@@ -194,9 +203,11 @@ def transfer_create(
             actor=actor,
             inspection=inspection,
             kind=f"transfer-{transfer.pk}",
+            document_kind="transfer_letter",
             doc_settings=document_settings_for(inspection.authority),
-            year=sent_on.year,
-        )
+            on=sent_on,
+            refuse_field="sent_on",  # the office dates the transfer in this form: a later-dated letter refuses it
+        ).text
         transfer.save(update_fields=["letter_number"])
         audit_record(
             actor=actor,

@@ -81,7 +81,7 @@ def test_office_plans_a_round_and_sees_coverage_change(browser, demo, live_serve
     assert download.suggested_filename == "县统计局-巡察公告.docx"
     from docx import Document
 
-    text = "\n".join(p.text for p in Document(download.path()).paragraphs)
+    text = "\n".join(p.text.replace("\n", "") for p in Document(download.path()).paragraphs)  # titles in lines
     assert "中共青禾县委第五巡察组关于巡察县统计局党组织的公告" in text
     assert "2027年2月15日至2027年3月20日" in text
     page.locator("tr", has_text="组长授权任职及任务分工的决定").locator("a", has_text="下载 Word").click()

@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from core.errors import error_codes, error_codes_markdown, first_code
+from core.pdf import PdfFailed, PdfUnavailable
 
 logger = logging.getLogger(__name__)
 MAX_LIMIT = 500
@@ -55,6 +56,14 @@ def install_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return api.create_response(request, {"detail": "未找到。", "code": "not_found"}, status=404)
+
+    @api.exception_handler(PdfUnavailable)
+    def pdf_unavailable(request, exc):
+        return api.create_response(request, {"detail": exc.message, "code": "pdf_unavailable"}, status=404)
+
+    @api.exception_handler(PdfFailed)
+    def pdf_failed(request, exc):
+        return api.create_response(request, {"detail": exc.messages[0], "code": "pdf_failed"}, status=503)
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):

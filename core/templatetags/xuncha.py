@@ -1,6 +1,7 @@
 from django import forms, template
 
-from core import documents
+from core import documents, pdf
+from core.public_address import public_url_problem
 
 register = template.Library()
 
@@ -35,3 +36,15 @@ def x_widget_clean(field):
     widget = field.field.widget
     css = "form-select" if isinstance(widget, forms.Select) else "form-control"
     return field.as_widget(attrs={"class": css})
+
+
+@register.simple_tag
+def public_url_warning():
+    """The office's warning when the public reporting address is not set (``core.public_address``)."""
+    return public_url_problem() or ""
+
+
+@register.simple_tag
+def pdf_available():
+    """Whether documents are offered as PDF here (``core.pdf``): ``{% pdf_available as pdf %}``."""
+    return pdf.pdf_available()

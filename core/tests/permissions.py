@@ -19,3 +19,4 @@ class Case:
     api: bool = False
     own_authority: bool = False  # a page about one's own authority: county B is let in but sees nothing of A
     other_scope: int | None = None  # the answer to the same role in county B, where not 404
+    pdf: bool = False  # a document as PDF: the marker is read in its text; skipped without LibreOffice

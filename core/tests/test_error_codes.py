@@ -152,7 +152,7 @@ def test_a_service_refusal_names_each_field_with_its_code(world, office):
 
 def test_stage_order_and_dates_out_of_scope_through_the_api(world, office):
     insp = world["a"].inspection
-    insp.round.entry_on, insp.round.onsite_end_on = D(2026, 12, 14), D(2027, 1, 29)
+    insp.round.entry_on, insp.round.onsite_end_on = D(2025, 12, 14), D(2026, 1, 29)
     insp.round.save()
     url = f"/api/v1/inspections/{insp.pk}/advance"
     skip = office.post(url, {"to_stage": "archived"}, content_type="application/json")
@@ -160,9 +160,9 @@ def test_stage_order_and_dates_out_of_scope_through_the_api(world, office):
     assert skip.json()["error_codes"] == {"to_stage": ["stage_order"]}
     unknown = office.post(url, {"to_stage": "nowhere"}, content_type="application/json")
     assert unknown.json()["error_codes"] == {"to_stage": ["unknown_choice"]}
-    moved = office.post(url, {"to_stage": "onsite", "on": "2026-12-14"}, content_type="application/json")
+    moved = office.post(url, {"to_stage": "onsite", "on": "2025-12-14"}, content_type="application/json")
     assert moved.status_code == 200
-    early = office.post(url, {"to_stage": "reporting", "on": "2026-12-01"}, content_type="application/json")
+    early = office.post(url, {"to_stage": "reporting", "on": "2025-12-01"}, content_type="application/json")
     assert early.status_code == 422 and early.json()["code"] == "out_of_scope_date"
     assert early.json()["error_codes"] == {"on": ["out_of_scope_date"]}
     assert "日期不能早于上一阶段变更" in early.json()["errors"]["on"][0]

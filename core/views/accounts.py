@@ -29,7 +29,7 @@ def _admin_authorities(user):
 
 @login_required
 def account_list(request):
-    _require_secadmin(request.user)
+    access.require_page(request.user, "view", User)
     q = request.GET.get("q", "").strip()
     page = paginate(request, users_for(user=request.user, search=q))
     roles_by_user: dict[int, list[str]] = {}
@@ -55,7 +55,7 @@ class AccountForm(forms.Form):
 
 @login_required
 def account_create(request):
-    _require_secadmin(request.user)
+    access.require_page(request.user, "view", User)
     form = AccountForm(
         request.POST or None,
         user=request.user,

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from core import access
@@ -51,8 +50,7 @@ class AuditFilter(forms.Form):
 
 @login_required
 def audit_list(request):
-    if not access.can(request.user, "view", AuditEvent):
-        raise Http404
+    access.require_page(request.user, "view", AuditEvent)
     form = AuditFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = audit_events_for(user=request.user, **{k: v for k, v in filters.items() if v})

@@ -24,10 +24,7 @@ def workbench(request):
 @login_required
 def system_status(request):
     """What the system administrator looks after: versions, storage, database; no case data."""
-    if not access.may_somewhere(request.user, "system.status"):
-        from django.http import Http404
-
-        raise Http404
+    access.require_page_step(request.user, "system.status")
     import shutil
     import sys
 

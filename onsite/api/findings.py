@@ -12,7 +12,8 @@ from ninja import Router, Schema
 
 from core import access
 from core.api.common import page
-from core.http import DOCX, attachment
+from core.http import DOCX, attachment, document_download
+from core.pdf import pdf_require
 from onsite.focus import (
     focus_area_add,
     focus_area_for_change,
@@ -465,6 +466,16 @@ def finding_immediate_notice(request, finding_id: int):
     finding = get_object_or_404(findings_for(user=request.user).select_related("inspection__team"), pk=finding_id)
     name, data = immediate_notice(actor=request.user, finding=finding)
     return attachment(data, name, DOCX)
+
+
+@router.get("/findings/{int:finding_id}/immediate-notice.pdf", response={200: None})
+def finding_immediate_notice_pdf(request, finding_id: int):
+    """The same 立行立改通知书 as PDF, converted by LibreOffice on the server; 404
+    ``pdf_unavailable`` where it is not installed, 503 ``pdf_failed`` when the conversion fails."""
+    pdf_require()
+    finding = get_object_or_404(findings_for(user=request.user).select_related("inspection__team"), pk=finding_id)
+    name, data = immediate_notice(actor=request.user, finding=finding)
+    return document_download(name, data, pdf=True)
 
 
 # Tallies -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ CASES = [
         200,
         marker=lambda w: w["a"].orgs["dept"].name,
         own_authority=True,
+        denied=403,
     ),
     Case(
         "onsite inspection",

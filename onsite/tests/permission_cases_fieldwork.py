@@ -10,6 +10,11 @@ def _inspection_url(w, part):
     return f"/onsite/inspections/{w['a'].inspection.pk}/{part}/"
 
 
+def _counts(*counts) -> dict:
+    """One row of the page's survey table: a list per option column."""
+    return {f"count_{i}": [str(c)] for i, c in enumerate(counts)}
+
+
 CASES = [
     # Talks
     Case(
@@ -165,12 +170,21 @@ CASES = [
         body=lambda w: {"file": results_xlsx()},
     ),
     Case(
+        "survey enter",
+        "post",
+        lambda w: f"/onsite/surveys/{survey(w).pk}/results/enter/",
+        "team_member",
+        302,
+        body=lambda w: {"option": ["好", "较好", "一般", "差"], "item": ["领导班子总体评价"], **_counts(20, 10, 5, 1)},
+    ),
+    Case(
         "survey template",
         "get",
         lambda w: "/onsite/surveys/template.xlsx",
         "team_member",
         200,
         other_scope=200,  # the same blank template for every team
+        denied=403,
     ),
     # API
     Case(

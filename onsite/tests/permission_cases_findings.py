@@ -118,6 +118,15 @@ CASES = [
         200,
         marker=lambda w: "word/document.xml",
     ),
+    Case(
+        "finding notice pdf",
+        "get",
+        lambda w: f"/onsite/findings/{immediate_finding(w).pk}/immediate-notice.pdf",
+        "team_member",
+        200,
+        marker=lambda w: "第一巡察组立行立改通知书",
+        pdf=True,
+    ),
     # Pages: the focus-area taxonomy (the office's own authority)
     Case(
         "focus areas page",
@@ -127,14 +136,24 @@ CASES = [
         200,
         marker=lambda w: f'id="area-{current_area(w).pk}"',
         own_authority=True,
+        denied=403,
     ),
-    Case("focus version new", "post", lambda w: "/onsite/focus-areas/versions/new/", "office", 302, own_authority=True),
+    Case(
+        "focus version new",
+        "post",
+        lambda w: "/onsite/focus-areas/versions/new/",
+        "office",
+        302,
+        own_authority=True,
+        denied=403,
+    ),
     Case(
         "focus version publish",
         "post",
         lambda w: f"/onsite/focus-areas/versions/{draft_taxonomy(w).pk}/publish/",
         "office",
         302,
+        denied=403,
     ),
     Case(
         "focus area new",
@@ -143,6 +162,7 @@ CASES = [
         "office",
         302,
         body=lambda w: {"name": "落实耕地保护责任不到位", "group": "focus"},
+        denied=403,
     ),
     Case(
         "focus area rename",
@@ -151,6 +171,7 @@ CASES = [
         "office",
         302,
         body=lambda w: {"name": "改名后的事项"},
+        denied=403,
     ),
     Case(
         "focus area move",
@@ -159,6 +180,7 @@ CASES = [
         "office",
         302,
         body=lambda w: {"direction": "up"},
+        denied=403,
     ),
     Case(
         "focus area remove",
@@ -166,6 +188,7 @@ CASES = [
         lambda w: f"/onsite/focus-areas/{draft_leaf(w).pk}/remove/",
         "office_head",
         302,
+        denied=403,
     ),
     # API: the focus-area taxonomy
     Case(
@@ -333,6 +356,16 @@ CASES = [
         200,
         api=True,
         marker=lambda w: "word/document.xml",
+    ),
+    Case(
+        "api finding notice pdf",
+        "get",
+        lambda w: f"/api/v1/findings/{immediate_finding(w).pk}/immediate-notice.pdf",
+        "office",
+        200,
+        api=True,
+        marker=lambda w: "第一巡察组立行立改通知书",
+        pdf=True,
     ),
     Case(
         "api inspection tallies",

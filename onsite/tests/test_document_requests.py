@@ -278,3 +278,45 @@ def test_the_list_costs_the_same_for_more_requests(world, login):
     few = queries()
     add(10, "乙")
     assert queries() == few
+
+
+# No false errors, no dead ends (issue 13)
+
+
+def test_after_a_success_the_untouched_forms_show_no_error(world, login):
+    client = login(world["a"].users["team_member"])
+    body = {"form": "bulk", "titles": "财务凭证\n会议记录", "requested_on": ago(5).isoformat()}
+    page = client.post(_list_url(world), body, follow=True).content.decode()
+    assert "已添加 2 项调阅资料。" in page
+    assert "这个字段是必填项" not in page and "is-invalid" not in page and "invalid-feedback" not in page
+    found = DocumentRequest.objects.get(title="财务凭证")
+    page = client.post(f"/onsite/document-requests/{found.pk}/receive/", follow=True).content.decode()
+    assert "“财务凭证”已标记为收到。" in page
+    assert "这个字段是必填项" not in page and "is-invalid" not in page
+    body = {"form": "single", "title": "公务接待清单", "requested_on": ago(1)}
+    page = client.post(_list_url(world), body, follow=True).content.decode()
+    assert "已添加调阅资料“公务接待清单”。" in page and "这个字段是必填项" not in page
+
+
+def test_a_request_dated_in_the_future_is_refused_with_the_reason(world, login):
+    reason = "调阅日期不能晚于今天：资料的收到日期不能早于调阅日期，填写将来的日期将无法标记收到。"
+    with pytest.raises(ValidationError) as e:
+        _add(world, requested_on=ago(-3))
+    assert e.value.message_dict == {"requested_on": [reason]}
+    a = world["a"]
+    with pytest.raises(ValidationError) as e:
+        document_requests_bulk_create(
+            actor=a.users["team_member"], inspection=a.inspection, titles="财务凭证", requested_on=ago(-1)
+        )
+    assert e.value.message_dict == {"requested_on": [reason]}
+    client = login(a.users["team_member"])
+    body = {"form": "bulk", "titles": "财务凭证", "requested_on": ago(-1).isoformat()}
+    r = client.post(_list_url(world), body)
+    assert r.status_code == 200 and reason in r.content.decode()
+    assert not DocumentRequest.objects.exists()
+    _add(world, requested_on=timezone.localdate())  # today is fine
+    found = _add(world, title="会议记录", requested_on=ago(2))
+    r = client.post(f"/onsite/document-requests/{found.pk}/", {"title": "会议记录", "requested_on": ago(-2)})
+    assert r.status_code == 200 and reason in r.content.decode()
+    found.refresh_from_db()
+    assert found.requested_on == ago(2)

@@ -324,3 +324,53 @@ def test_petition_text_with_script_is_shown_as_text(world, a, login):
     )
     page = member.get(f"/onsite/working-papers/{made.pk}/").content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;反映问题" in page
+
+
+# The 监督重点 chosen at triage carries into the paper (issue 13)
+
+
+def test_the_focus_chosen_at_triage_carries_into_the_paper_and_its_finding(world, a, login):
+    import re
+
+    from onsite.models import FocusArea
+    from onsite.petitions import petition_triage
+
+    leaves = FocusArea.objects.filter(
+        taxonomy=current_leaf(a.authority).taxonomy, group="focus", children__isnull=True
+    ).order_by("parent__order", "order")
+    chosen = leaves[2]  # not the first leaf, which a form might pick by itself
+    discipline = FocusArea.objects.filter(taxonomy=chosen.taxonomy, group="discipline", children__isnull=True).first()
+    petition = Petition.objects.create(
+        authority=a.authority,
+        inspection=a.inspection,
+        channel="letter",
+        received_on=datetime.date(2026, 9, 5),
+        subject="反映违规发放津贴",
+        content="内容",
+    )
+    petition_triage(
+        actor=a.users["team_member"], petition=petition, status="in_scope", disciplines=[discipline], focus_area=chosen
+    )
+    member = login(a.users["team_member"])
+    page = member.get(f"/onsite/petitions/{petition.pk}/").content.decode()
+    new = f"/onsite/inspections/{a.inspection.pk}/working-papers/new/?petition={petition.pk}"
+    assert f'href="{new}"' in page and "据此撰写底稿" in page
+
+    form = member.get(new).content.decode()
+    assert f"监督重点：{chosen.name}（信访分办时选定" in form
+    box = re.search(rf'<input type="checkbox" name="petitions" value="{petition.pk}"[^>]*>', form).group(0)
+    assert "checked" in box  # the petition is cited already
+
+    body = {"title": TITLE, "facts": FACTS, "petitions": [petition.pk]}
+    r = member.post(new, body, follow=True)
+    made = WorkingPaper.objects.get(title=TITLE)
+    assert f"{chosen.name}" in r.content.decode() and "信访分办时选定，审核时沿用" in r.content.decode()
+    working_paper_submit(actor=a.users["team_member"], paper=made)
+
+    leader = login(a.users["team_leader"])
+    review = leader.get(f"/onsite/working-papers/{made.pk}/").content.decode()
+    selected = re.search(r'<select name="focus_area".*?</select>', review, re.S).group(0)
+    assert re.search(rf'<option value="{chosen.pk}" selected>', selected), "the reviewer starts from the triage's"
+    r = leader.post(f"/onsite/working-papers/{made.pk}/approve/", {"focus_area": chosen.pk, "severity": "general"})
+    assert r.status_code == 302
+    assert Finding.objects.get(working_paper=made).focus_area == chosen

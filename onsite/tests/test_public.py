@@ -14,8 +14,8 @@ from django.test import Client
 from conftest import token_client
 from core.crypto import unseal_json
 from core.models import AuditEvent
-from onsite.models import Attachment, Petition, PetitionMessage
-from onsite.petitions import petition_message_add
+from onsite.models import Attachment, FocusArea, Petition, PetitionMessage
+from onsite.petitions import petition_message_add, petition_triage
 from planning.models import Inspection, Team
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -182,7 +182,7 @@ def test_follow_up_reads_replies_never_internal_notes_and_adds_information(world
     page = client.get("/p/receipt/").content.decode()
     assert "已收到，正在核实。" in page
     assert "内部：疑似涉及村会计。" not in page and "另一件的答复。" not in page
-    assert "待分办" not in page and "村支书挪用低保资金" not in page  # not the status, not the text
+    assert "待分办" not in page  # the team's word for the state is not the public's
 
     pdf = SimpleUploadedFile("补充.pdf", PDF)
     data = {"csrfmiddlewaretoken": token, "action": "add", "body": "补充：还有两户也被冒领。", "attachments": pdf}
@@ -326,3 +326,58 @@ def test_the_page_shows_the_dates_of_the_round_as_documents_write_them(inspectio
     rnd.entry_on, rnd.onsite_end_on = datetime.date(2026, 9, 1), datetime.date(2026, 10, 15)
     rnd.save(update_fields=["entry_on", "onsite_end_on"])
     assert "<dt>受理时间</dt><dd>2026年9月1日至2026年10月15日</dd>" in Client().get(_url(inspection)).content.decode()
+
+
+def _receipt_page(code) -> str:
+    client, token = _csrf_client("/p/receipt/")
+    client.post("/p/receipt/", {"csrfmiddlewaretoken": token, "action": "lookup", "code": code})
+    return client.get("/p/receipt/").content.decode()
+
+
+def _state(page) -> str:
+    return re.search(r'<span class="p-state">([^<]+)</span>', page).group(1)
+
+
+def test_the_receipt_page_shows_what_was_sent_without_identity_and_its_state(world, inspection):
+    client, token = _csrf_client(_url(inspection))
+    identity = {"anonymous": "0", "name": "赵六", "phone": "13912345678", "address": "甲县青禾镇上坪村3组"}
+    code = _code(_report(client, token, inspection, accused="李某某", **identity))
+    petition = Petition.objects.get()
+    page = _receipt_page(code)
+    assert "村支书挪用低保资金" in page and "上坪村书记挪用低保金。" in page and "李某某" in page
+    for secret in ("赵六", "13912345678", "甲县青禾镇上坪村3组"):
+        assert secret not in page
+    assert _state(page) == "已提交" and "正在研究是否属于本次巡察受理范围" in page
+    assert "待分办" not in page
+
+    a = world["a"]
+    focus = FocusArea.objects.filter(taxonomy__authority=a.authority, group="focus", children__isnull=True).first()
+    discipline = FocusArea.objects.filter(
+        taxonomy__authority=a.authority, group="discipline", children__isnull=True
+    ).first()
+    triage = {"status": "in_scope", "disciplines": [discipline], "focus_area": focus}
+    petition_triage(actor=a.users["team_member"], petition=petition, **triage)
+    page = _receipt_page(code)
+    assert _state(page) == "受理" and "巡察组已受理，正在了解核实。" in page
+    assert focus.name not in page and discipline.name not in page  # the team's assessment stays inside
+
+    Inspection.objects.filter(pk=inspection.pk).update(stage=Inspection.Stage.REPORTING)
+    page = _receipt_page(code)
+    assert _state(page) == "办结" and "有关情况已按规定处理" in page
+
+
+def test_a_forwarded_or_merged_report_reads_as_such_on_the_receipt_page(world, inspection):
+    a = world["a"]
+    client, token = _csrf_client(_url(inspection))
+    first = _code(_report(client, token, inspection))
+    second = _code(_report(client, token, inspection, subject="同一问题再次反映"))
+    p1 = Petition.objects.get(subject="村支书挪用低保资金")
+    p2 = Petition.objects.get(subject="同一问题再次反映")
+    forwarded = {"forwarded_to": "县民政局", "forwarded_on": datetime.date(2026, 9, 5)}
+    petition_triage(actor=a.users["office"], petition=p1, status="out_of_scope", **forwarded)
+    petition_triage(actor=a.users["office"], petition=p2, status="duplicate", duplicate_of=p1)
+    page = _receipt_page(first)
+    assert _state(page) == "转办" and "已转交县民政局办理。" in page and "2026年9月5日" in page
+    page = _receipt_page(second)
+    assert _state(page) == "转办" and "已与反映同一问题的其他件合并办理" in page
+    assert "同一问题再次反映" in page and "村支书挪用低保资金" not in page  # only their own text

@@ -5,7 +5,6 @@ back next to the fields."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -46,6 +45,8 @@ from onsite.interviews import (
 from onsite.models import DocumentRequest, Interview, Survey
 from onsite.surveys import (
     survey_create,
+    survey_entry_rows,
+    survey_results_enter,
     survey_results_import_upload,
     survey_table,
     survey_template_bytes,
@@ -177,8 +178,11 @@ def interview_detail(request, pk):
 def document_request_list(request, pk):
     inspection = _inspection(request, pk)
     which = request.POST.get("form", "single")
-    single = DocumentRequestForm(request.POST if which == "single" else None)
-    bulk = DocumentRequestBulkForm(request.POST if which == "bulk" else None)
+    # Bound only to the POST that submitted it: an empty QueryDict (a GET, the redirect after a
+    # success) would bind the untouched form and show "required" on every field.
+    posted = request.POST if request.method == "POST" else None
+    single = DocumentRequestForm(posted if which == "single" else None)
+    bulk = DocumentRequestBulkForm(posted if which == "bulk" else None)
     if _posting(request, inspection):
         form = bulk if which == "bulk" else single
         create = document_requests_bulk_create if which == "bulk" else document_request_create
@@ -291,7 +295,7 @@ def survey_list(request, pk):
             form,
             lambda d: survey_create(actor=request.user, inspection=inspection, **d),
             back=lambda survey: reverse("onsite:survey", args=[survey.pk]),
-            done=lambda survey: f"已添加“{survey.title}”，请导入统计结果。",
+            done=lambda survey: f"已添加“{survey.title}”，请在页面填写或导入统计结果。",
         )
         if sent:
             return sent
@@ -304,9 +308,10 @@ def survey_list(request, pk):
     return render(request, "onsite/survey_list.html", context)
 
 
-def _survey_page(request, survey, *, form=None, import_form=None, status=200):
+def _survey_page(request, survey, *, form=None, import_form=None, entry=None, entry_errors=(), status=200):
     inspection = survey.inspection
     stored = Survey.objects.get(pk=survey.pk)  # the table shows what is stored
+    options, rows = entry or survey_entry_rows(stored)
     context = {
         "inspection": inspection,
         "survey": stored,
@@ -314,6 +319,9 @@ def _survey_page(request, survey, *, form=None, import_form=None, status=200):
         "import_form": import_form or SurveyImportForm(),
         "table": survey_table(stored),
         "can_change": may_change(request.user, inspection),
+        "entry_options": options,
+        "entry_rows": rows,
+        "entry_errors": list(entry_errors),
     }
     return render(request, "onsite/survey_detail.html", context, status=status)
 
@@ -351,9 +359,27 @@ def survey_import(request, pk):
 
 
 @login_required
+@require_POST
+def survey_enter(request, pk):
+    """The counts typed into the page's table (one row an item, one column an option)."""
+    survey = get_object_or_404(surveys_for(user=request.user), pk=pk)
+    access.check(request.user, "change", survey.inspection)
+    options = request.POST.getlist("option")
+    items = request.POST.getlist("item")
+    columns = [request.POST.getlist(f"count_{i}") for i in range(len(options))]
+    rows = [[item, *(c[n] if n < len(c) else "" for c in columns)] for n, item in enumerate(items)]
+    try:
+        survey_results_enter(actor=request.user, survey=survey, options=options, rows=rows)
+    except ValidationError as e:
+        problems = [m for ms in e.message_dict.values() for m in ms]
+        return _survey_page(request, survey, entry=(options, rows), entry_errors=problems, status=200)
+    messages.success(request, f"已保存 {len(survey.results['rows'])} 个项目的统计结果，原有结果已被替换。")
+    return redirect("onsite:survey", survey.pk)
+
+
+@login_required
 def survey_template(request):
-    if not access.can(request.user, "change", Survey):
-        raise Http404
+    access.require_page(request.user, "change", Survey)
     kind = request.GET.get("kind", Survey.Kind.EVALUATION)
     name = "问卷调查" if kind == Survey.Kind.QUESTIONNAIRE else "民主测评"
     return attachment(survey_template_bytes(kind), f"{name}结果导入模板.xlsx", XLSX)

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 
 from core import access
 from core.forms import error_text, is_id, post_form
-from core.http import DOCX, attachment
+from core.http import document_download
 from core.paging import paginate
+from core.pdf import pdf_require
 from onsite.focus import (
     focus_area_add,
     focus_area_for_change,
@@ -40,10 +41,13 @@ from onsite.models import Finding, FocusArea, FocusTaxonomy, WorkingPaper
 from onsite.notices import immediate_notice
 from onsite.papers import (
     EDITABLE,
+    evidence_choices,
     findings_for,
     may_edit,
     may_review,
     may_write,
+    paper_focus_area,
+    triage_focus_area,
     with_evidence_count,
     working_paper_approve,
     working_paper_create,
@@ -122,7 +126,22 @@ def working_paper_create_view(request, pk):
     inspection = _inspection(request, pk)
     if not may_write(request.user, inspection):
         raise PermissionDenied
-    form = WorkingPaperForm(request.POST or None, request.FILES or None, inspection=inspection)
+    initial = {}
+    # ?attachment=<id>: a piece of evidence to cite (data comparison's evidence workbook, say),
+    # pre-selected if it is one of the inspection's attachments the form offers.
+    cited = request.GET.get("attachment", "")
+    if request.method == "GET" and is_id(cited):
+        offered = evidence_choices(inspection)["attachments"].filter(pk=int(cited))
+        initial["attachments"] = list(offered)
+    # ?petition=<id>: a paper written on a petition (its page's 据此撰写底稿), which brings the
+    # 监督重点 chosen at triage along.
+    source = request.GET.get("petition", "")
+    carried = None
+    if request.method == "GET" and is_id(source):
+        petitions = list(evidence_choices(inspection)["petitions"].filter(pk=int(source)))
+        initial["petitions"] = petitions
+        carried = triage_focus_area(petitions)
+    form = WorkingPaperForm(request.POST or None, request.FILES or None, inspection=inspection, initial=initial)
     if request.method == "POST":
 
         def act(d):
@@ -131,7 +150,7 @@ def working_paper_create_view(request, pk):
         done = "底稿已保存为草稿。核对证据后点击“提交审核”。"
         if sent := post_form(request, form, act, back=_paper_url, done=done, aliases=SERVICE_FIELDS):
             return sent
-    context = {"inspection": inspection, "form": form, "paper": None}
+    context = {"inspection": inspection, "form": form, "paper": None, "carried_focus": carried}
     return render(request, "onsite/paper_form.html", context)
 
 
@@ -166,11 +185,10 @@ def working_paper_edit_view(request, pk):
 
 
 def _finding_form(paper: WorkingPaper, data=None) -> FindingForm:
-    return FindingForm(
-        data,
-        leaves=focus_leaf_choices(paper.authority_id),
-        initial={"title": paper.title, "description": paper.facts},
-    )
+    initial = {"title": paper.title, "description": paper.facts}
+    if (carried := paper_focus_area(paper)) is not None:
+        initial["focus_area"] = carried.pk  # the 监督重点 chosen when its petitions were triaged
+    return FindingForm(data, leaves=focus_leaf_choices(paper.authority_id), initial=initial)
 
 
 def _detail(request, paper: WorkingPaper, *, finding_form=None, return_form=None, status=200):
@@ -183,6 +201,7 @@ def _detail(request, paper: WorkingPaper, *, finding_form=None, return_form=None
         "document_requests": paper.document_requests.all(),
         "attachments": paper.attachments.all(),
         "finding": _finding_of(paper),
+        "carried_focus": paper_focus_area(paper),
         "may_edit": may_edit(request.user, paper),
         "may_review": reviewer,
         "finding_form": finding_form or (_finding_form(paper) if reviewer else None),
@@ -313,23 +332,27 @@ def finding_detail(request, pk):
 
 
 @login_required
-def finding_notice_view(request, pk):
+def finding_notice_view(request, pk, pdf=False):
+    """The 立行立改通知书 as .docx, or (``pdf``) as the same document converted to PDF."""
+    if pdf:
+        pdf_require()
     finding = get_object_or_404(findings_for(user=request.user).select_related("inspection__team"), pk=pk)
     try:
         name, data = immediate_notice(actor=request.user, finding=finding)
+        return document_download(name, data, pdf=pdf)
     except ValidationError as e:
         messages.error(request, error_text(e))
         return redirect("onsite:finding", finding.pk)
-    return attachment(data, name, DOCX)
 
 
 # The focus-area taxonomy ---------------------------------------------------------------
 
 
 def _focus_office(request):
-    """The office's authority, for the taxonomy pages (404 for those who may not read it)."""
+    """The office's authority, for the taxonomy pages (403 naming the roles that read it)."""
     user = request.user
-    if not access.can(user, "view", FocusTaxonomy) or user.authority is None:
+    access.require_page(user, "view", FocusTaxonomy)
+    if user.authority is None:
         raise Http404
     return user.authority
 

@@ -27,6 +27,7 @@ from onsite.forms.petitions import (
     TriageForm,
 )
 from onsite.models import Petition
+from onsite.papers import may_write
 from onsite.petitions import (
     IDENTITY_FIELDS,
     IDENTITY_HIDDEN,
@@ -38,12 +39,14 @@ from onsite.petitions import (
     petition_create,
     petition_identity,
     petition_message_add,
+    petition_public_state,
     petition_submit_public,
     petition_triage,
     petitions_for,
     public_open,
     receipt_lookup_allowed,
     receipt_open,
+    reporter_additions,
     reporter_replies,
 )
 from planning.documents import document_settings_for
@@ -165,6 +168,7 @@ def _detail(request, petition, *, triage_form=None, message_form=None):
         "similar": similar_petitions(petition),
         "thread": thread,
         "can_change": can_change,
+        "may_write_paper": petition.status == Petition.Status.IN_SCOPE and may_write(user, petition.inspection),
         "triage_form": triage_form or (TriageForm(petition=petition) if can_change else None),
         "message_form": message_form or (MessageForm() if can_change else None),
     }
@@ -336,5 +340,7 @@ def public_receipt(request):
     context = {"petition": petition, "lookup": lookup, "follow": follow}
     if petition is not None:
         context["replies"] = reporter_replies(petition)
+        context["additions"] = reporter_additions(petition)
+        context["state"] = petition_public_state(petition)
         context["facts"] = _facts(petition.inspection)
     return _public(request, "receipt.html", context)

@@ -6,7 +6,8 @@ from ninja import Router, Schema
 
 from core import access
 from core.api.common import page
-from core.http import DOCX, attachment
+from core.http import DOCX, attachment, document_download
+from core.pdf import pdf_require
 from planning.documents import inspection_document
 from planning.inspections import inspection_create, inspections_for, rounds_for
 from planning.models import Inspection
@@ -23,6 +24,7 @@ class DeadlineOut(Schema):
     label: str
     due_on: date
     done: bool
+    done_on: date | None = None
 
 
 class InspectionOut(Schema):
@@ -49,7 +51,7 @@ class InspectionPage(Schema):
 
 
 def _inspections(user):
-    return inspections_for(user=user).prefetch_related("stage_changes")
+    return inspections_for(user=user).prefetch_related("stage_changes", "document_numbers")
 
 
 @router.get("", response=InspectionPage)
@@ -122,3 +124,14 @@ def inspection_document_get(request, inspection_id: int, kind: str):
     inspection = get_object_or_404(_inspections(request.user), pk=inspection_id)
     name, data = inspection_document(actor=request.user, inspection=inspection, kind=kind)
     return attachment(data, name, DOCX)
+
+
+@router.get("/{int:inspection_id}/documents/{kind}.pdf", response={200: None})
+def inspection_document_pdf_get(request, inspection_id: int, kind: str):
+    """The same document as PDF, converted by LibreOffice on the server (numbered and audited as
+    the .docx); 404 ``pdf_unavailable`` where LibreOffice is not installed, 503 ``pdf_failed``
+    when the conversion fails."""
+    pdf_require()
+    inspection = get_object_or_404(_inspections(request.user), pk=inspection_id)
+    name, data = inspection_document(actor=request.user, inspection=inspection, kind=kind)
+    return document_download(name, data, pdf=True)

@@ -43,7 +43,8 @@ class RelativeIn(Schema):
 
 class InspectorIn(Schema):
     name: str
-    unit: str
+    unit: str = ""
+    unit_organization_id: int | None = None
     post: str = ""
     education: str = ""
     records: list[RecordIn] = []
@@ -54,6 +55,7 @@ class InspectorOut(Schema):
     id: int
     name: str
     unit: str
+    unit_organization_id: int | None
     post: str
     education: str
 
@@ -92,9 +94,15 @@ def inspector_post(request, payload: InspectorIn):
         {**r.dict(exclude={"organization_id"}), "organization": org(r.organization_id, "relatives")}
         for r in payload.relatives
     ]
-    fields = payload.dict(exclude={"records", "relatives"})
+    fields = payload.dict(exclude={"records", "relatives", "unit_organization_id"})
+    unit_organization = org(payload.unit_organization_id, "unit_organization")
     return 201, inspector_create(
-        actor=request.user, authority=authority, records=records, relatives=relatives, **fields
+        actor=request.user,
+        authority=authority,
+        records=records,
+        relatives=relatives,
+        unit_organization=unit_organization,
+        **fields,
     )
 
 

@@ -126,3 +126,69 @@ def test_pool_api(world):
     detail = api.get(url).json()
     assert [x["organization_name"] for x in detail["records"]] == ["甲县青禾镇"] and detail["relatives"] == []
     assert token_client(world["b"].users["office"]).get(url).status_code == 404
+
+
+def test_the_unit_is_a_registry_organisation_or_text_matched_by_name(world, office):
+    a = world["a"]
+    dept = a.orgs["dept"]
+    form = office.get("/planning/inspectors/new/").content.decode()
+    assert "所在单位（名册）" in form and f">{dept.name}</option>" in form and "data-searchable" in form
+    r = office.post("/planning/inspectors/new/", {"name": "钱志强", "unit_organization": dept.pk})
+    chosen = Inspector.objects.get(name="钱志强")
+    assert r.status_code == 302 and chosen.unit_organization == dept and chosen.unit == dept.name
+    office.post("/planning/inspectors/new/", {"name": "潘明亮", "unit": dept.name})
+    typed = Inspector.objects.get(name="潘明亮")
+    assert typed.unit_organization == dept  # the same name: linked to the registry
+    office.post("/planning/inspectors/new/", {"name": "周建华", "unit": "市财政局"})
+    outside = Inspector.objects.get(name="周建华")
+    assert outside.unit_organization is None and outside.unit == "市财政局"
+    page = office.post("/planning/inspectors/new/", {"name": "无单位"}).content.decode()
+    assert "请从名册选择所在单位，或填写单位名称。" in page and not Inspector.objects.filter(name="无单位").exists()
+    # Changing the unit on the profile: another organisation chosen, then text only.
+    url = f"/planning/inspectors/{chosen.pk}/"
+    office.post(url, {"form": "profile", "name": "钱志强", "unit_organization": a.orgs["town"].pk, "unit": dept.name})
+    chosen.refresh_from_db()
+    assert chosen.unit_organization == a.orgs["town"] and chosen.unit == a.orgs["town"].name
+    office.post(url, {"form": "profile", "name": "钱志强", "unit": "县档案馆"})
+    chosen.refresh_from_db()
+    assert chosen.unit_organization is None and "县档案馆" in office.get(url).content.decode()
+    b_org = world["b"].orgs["dept"]
+    page = office.post(url, {"form": "profile", "name": "钱志强", "unit_organization": b_org.pk}).content.decode()
+    chosen.refresh_from_db()
+    assert chosen.unit == "县档案馆" and "选择一个有效的选项" in page
+
+
+def test_the_data_migration_links_unit_text_to_the_registry_by_exact_name(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("planning.migrations.0010_inspector_unit_organization_link")
+    a = world["a"]
+    same = Inspector.objects.create(authority=a.authority, name="钱志强", unit=a.orgs["dept"].name)
+    near = Inspector.objects.create(authority=a.authority, name="潘明亮", unit=f"{a.orgs['dept'].name}机关")
+    other = Inspector.objects.create(authority=world["b"].authority, name="李娜", unit=a.orgs["dept"].name)
+    migration.link_units(apps, None)
+    migration.link_units(apps, None)  # again: nothing changes
+    for p in (same, near, other):
+        p.refresh_from_db()
+    assert same.unit_organization == a.orgs["dept"]
+    assert near.unit_organization is None and other.unit_organization is None
+
+
+def test_the_api_takes_the_unit_from_the_registry(world):
+    a = world["a"]
+    api = token_client(a.users["office"])
+    made = api.post(
+        "/api/v1/inspectors",
+        {"name": "钱志强", "unit_organization_id": a.orgs["dept"].pk},
+        content_type="application/json",
+    )
+    assert made.status_code == 201
+    assert made.json()["unit"] == a.orgs["dept"].name and made.json()["unit_organization_id"] == a.orgs["dept"].pk
+    foreign = api.post(
+        "/api/v1/inspectors",
+        {"name": "李娜", "unit_organization_id": world["b"].orgs["dept"].pk},
+        content_type="application/json",
+    )
+    assert foreign.status_code == 422 and "unit_organization" in foreign.json()["errors"]

@@ -316,3 +316,96 @@ def test_teams_list_in_the_order_they_were_made(pool, login):
     page = login(a.users["office"]).get(f"/planning/rounds/{a.inspection.round_id}/").content.decode()
     positions = [page.index(n) for n in ("第一巡察组", "第二巡察组", "第三巡察组", "第四巡察组")]
     assert positions == sorted(positions)
+
+
+def test_working_there_now_is_the_first_rule(pool):
+    a, target = pool["a"], pool["target"]
+    p = person(a, unit_organization=target)
+    work(p, target, D(2024, 1, 1))  # still there: the history says so too
+    found = conflict_check(p, target, ON)
+    assert [c.rule for c in found] == ["current_unit", "worked_recently"]
+    assert found[0].reason == f"现在{target.name}工作（所在单位）"
+    assert rules(p, a.orgs["town"]) == []
+    # A unit kept as text only is matched by name.
+    typed = Inspector.objects.create(authority=a.authority, name="钱志强", unit=target.name)
+    assert rules(typed, target) == ["current_unit"]
+    elsewhere = Inspector.objects.create(authority=a.authority, name="潘明亮", unit=f"{target.name}机关服务中心")
+    assert rules(elsewhere, target) == []
+
+
+def test_team_page_flags_a_member_of_the_inspected_unit(world, login):
+    a = world["a"]
+    p = person(a, "钱志强", unit_organization=a.orgs["dept"])
+    client = login(a.users["office"])
+    url = f"/planning/teams/{a.team.pk}/"
+    page = client.post(url, {"inspector": p.pk, "role": "member"}).content.decode()
+    assert "发现需要回避的情形" in page and f"现在{a.orgs['dept'].name}工作（所在单位）" in page
+    assert not a.team.members.exists()
+    client.post(url, {"inspector": p.pk, "role": "member", "decision_reason": "经巡察办研究同意，分工不涉及该单位"})
+    page = client.get(url).content.decode()
+    row = page[page.index("<td>钱志强</td>") :].split("</tr>")[0]
+    assert "经研究同意" in row and f"现在{a.orgs['dept'].name}工作（所在单位）" in row
+
+
+def test_the_team_table_lists_the_leader_first(world, login):
+    a = world["a"]
+    office = a.users["office"]
+    for name, role in (("成员甲", "member"), ("联络员乙", "liaison"), ("副组长丙", "deputy"), ("组长丁", "leader")):
+        team_member_add(actor=office, team=a.team, inspector=person(a, name), role=role, on=ON)
+    page = login(office).get(f"/planning/teams/{a.team.pk}/").content.decode()
+    table = page[page.index("组成人员") :]
+    rows = [table.index(f"<td>{name}</td>") for name in ("组长丁", "副组长丙", "联络员乙", "成员甲")]
+    assert rows == sorted(rows)
+
+
+def _select(page: str, name: str) -> str:
+    start = page.index(f'name="{name}"')
+    return page[page.rindex("<select", 0, start) : page.index("</select>", start)]
+
+
+def test_adding_a_member_offers_only_whom_the_rules_let_join(world, login):
+    a = world["a"]
+    office = a.users["office"]
+    free = person(a, "王芳")
+    Inspector.objects.create(
+        authority=a.authority, name="钱志强", unit=a.orgs["dept"].name, unit_organization=a.orgs["dept"]
+    )
+    on_team = person(a, "黄丽娟")
+    team_member_add(actor=office, team=a.team, inspector=on_team, role="member", on=ON)
+    second = team_create(actor=office, round=a.team.round, name="第二巡察组")
+    busy = person(a, "杜明")
+    team_member_add(actor=office, team=second, inspector=busy, role="member", on=ON)
+
+    page = login(office).get(f"/planning/teams/{a.team.pk}/").content.decode()
+    select = _select(page, "inspector")
+    assert "data-searchable" in select.split(">")[0]
+    assert f'value="{free.pk}">王芳</option>' in select
+    group = select[select.index("<optgroup") :]
+    reason = f"现在{a.orgs['dept'].name}工作（所在单位）"
+    assert "存在回避情形" in group and "钱志强</option>" in group and f'title="回避情形：{reason}"' in group
+    assert "1 人存在回避情形" in page and f"钱志强：{reason}" in page
+    assert "黄丽娟" not in select and "杜明" not in select
+    assert "未列出 2 人及原因" in page and "黄丽娟：已在本组" in page
+    assert f"杜明：已在{second}，进驻时间与本组重叠" in page
+    # Posted anyway, the refused person gets the rule's own message.
+    refused = login(office).post(f"/planning/teams/{a.team.pk}/", {"inspector": busy.pk, "role": "member"})
+    assert "不能同时参加两个巡察组" in refused.content.decode() and not a.team.members.filter(inspector=busy).exists()
+
+
+def test_listing_a_target_offers_no_organisation_already_in_the_round(world, login):
+    from planning.inspections import inspection_create, round_create
+
+    a = world["a"]
+    office = a.users["office"]
+    rnd = a.inspection.round
+    earlier = round_create(actor=office, term=rnd.term)
+    inspection_create(actor=office, round=earlier, organization=a.orgs["town"])
+    page = login(office).get(f"/planning/rounds/{rnd.pk}/").content.decode()
+    select = _select(page, "organization")
+    assert "data-searchable" in select.split(">")[0]
+    assert a.orgs["dept"].name not in select  # already in this round
+    again = select[select.index("<optgroup") :]
+    assert "本届已巡察" in again and f'title="本届已在第{earlier.number}轮巡察"' in again
+    assert f">{a.orgs['town'].name}</option>" in again
+    assert f">{a.orgs['village'].name}</option>" in select[: select.index("<optgroup")]
+    assert "本轮已列入的 1 个单位不再列出" in page

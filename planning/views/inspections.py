@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from core import access, menu
 from core.forms import error_text, post_form
-from core.http import DOCX, attachment
+from core.http import document_download
 from core.paging import paginate
+from core.pdf import pdf_require
 from planning.coverage import term_coverage
 from planning.documents import (
     DOCUMENTS,
@@ -27,6 +28,7 @@ from planning.stages import (
     deadline_settings_for,
     deadline_settings_update,
     deadlines,
+    early_entry_warning,
     inspection_advance,
     may_advance,
     next_stage,
@@ -74,16 +76,19 @@ def coverage(request, pk):
 @login_required
 def inspection_detail(request, pk):
     inspection = get_object_or_404(inspections_for(user=request.user), pk=pk)
+    today = timezone.localdate()
     if request.method == "POST":
+        early = early_entry_warning(inspection, today)
         try:
             inspection_advance(actor=request.user, inspection=inspection, to_stage=request.POST.get("to_stage", ""))
         except ValidationError as e:
             messages.error(request, error_text(e))
         else:
             messages.success(request, f"已推进到“{inspection.get_stage_display()}”阶段。")
+            if early and inspection.stage == Inspection.Stage.ONSITE:
+                messages.warning(request, early)
         return redirect("planning:inspection", inspection.pk)
     changes = list(inspection.stage_changes.select_related("actor"))
-    today = timezone.localdate()
     items = deadlines(inspection, deadline_settings_for(inspection.authority_id), changes)
     for d in items:
         d.state = d.urgency(today)
@@ -97,6 +102,7 @@ def inspection_detail(request, pk):
         "stages": [(Inspection.Stage(s).label, i <= current) for i, s in enumerate(ORDER)],
         "next": Inspection.Stage(nxt) if nxt else None,
         "may_advance": may_advance(request.user, inspection),
+        "early_entry": early_entry_warning(inspection, today) if nxt == Inspection.Stage.ONSITE else None,
         "documents": [
             {"kind": kind, "label": spec.label, "numbered": spec.numbered, "number": numbers.get(kind)}
             for kind, spec in DOCUMENTS.items()
@@ -144,7 +150,7 @@ def round_detail(request, pk):
         .select_related("organization", "round__term")
         .order_by("organization__name", "round__term__start_on", "round__number")
     )
-    form = InspectionForm(request.POST or None, organizations=orgs, earlier=earlier)
+    form = InspectionForm(request.POST or None, organizations=orgs, earlier=earlier, round=rnd)
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
@@ -197,20 +203,24 @@ def document_settings_view(request):
         "form": form,
         "can_change": can_change,
         "title": "文书设置",
-        "subtitle": "文书中的县（市、区）名称和发文字号格式；发文字号按年度顺序编号，已编的号不变",
+        "subtitle": "文书中的县（市、区）名称和各机关代字的发文字号格式；巡察办、领导小组、各巡察组和函"
+        "各有一本登记簿，按年度顺序编号，已编的号不变",
     }
     return render(request, "planning/settings.html", context)
 
 
 @login_required
-def inspection_document_view(request, pk, kind):
+def inspection_document_view(request, pk, kind, pdf=False):
+    """The document as .docx, or (``pdf``) as the same document converted to PDF."""
+    if pdf:
+        pdf_require()
     inspection = get_object_or_404(inspections_for(user=request.user), pk=pk)
     try:
         name, data = inspection_document(actor=request.user, inspection=inspection, kind=kind)
+        return document_download(name, data, pdf=pdf)
     except ValidationError as e:
         messages.error(request, error_text(e))
         return redirect("planning:inspection", inspection.pk)
-    return attachment(data, name, DOCX)
 
 
 @login_required

@@ -40,7 +40,7 @@ def inspector_create_view(request):
     authority = request.user.authority
     if authority is None or authority.pk not in access.authorities_for(request.user, "change", Inspector):
         raise Http404
-    form = InspectorForm(request.POST or None)
+    form = InspectorForm(request.POST or None, organizations=_organizations(authority.pk))
     if request.method == "POST":
         sent = post_form(
             request,
@@ -62,6 +62,11 @@ def my_entry(request):
     return redirect("planning:inspector", inspector.pk)
 
 
+def _organizations(authority_id):
+    """The authority's registry, for the unit and history choices (the office's own registry)."""
+    return Organization.objects.filter(authority_id=authority_id).order_by("code")
+
+
 def _posted(request, name, form_class, organizations):
     if request.method == "POST" and request.POST.get("form") == name:
         return form_class(request.POST, organizations=organizations)
@@ -73,9 +78,11 @@ def inspector_detail(request, pk):
     own = Inspector.objects.filter(pk=pk, user=request.user).first()
     inspector = own or get_object_or_404(inspectors_for(user=request.user), pk=pk)
     can_change = inspector.authority_id in access.authorities_for(request.user, "change", Inspector)
-    orgs = Organization.objects.filter(authority_id=inspector.authority_id).order_by("code")
+    orgs = _organizations(inspector.authority_id)
     profile = InspectorForm(
-        request.POST if request.POST.get("form") == "profile" else None, instance=Inspector.objects.get(pk=pk)
+        request.POST if request.POST.get("form") == "profile" else None,
+        instance=Inspector.objects.get(pk=pk),
+        organizations=orgs,
     )
     record = _posted(request, "record", RecordForm, orgs)
     relative = _posted(request, "relative", RelativeForm, orgs)

@@ -15,6 +15,8 @@ from planning.models import Team
 from planning.teams import (
     ConflictsFound,
     inspection_assign_team,
+    role_order,
+    team_candidates,
     team_create,
     team_member_add,
     team_member_remove,
@@ -26,9 +28,9 @@ from planning.teams import (
 def team_detail(request, pk):
     team = get_object_or_404(teams_for(user=request.user), pk=pk)
     can_change = team.authority_id in access.authorities_for(request.user, "change", Team)
-    form = MemberForm(
-        request.POST or None, inspectors=inspectors_for(user=request.user).filter(authority_id=team.authority_id)
-    )
+    pool = inspectors_for(user=request.user).filter(authority_id=team.authority_id)
+    candidates = team_candidates(team=team, inspectors=pool) if can_change else None
+    form = MemberForm(request.POST or None, inspectors=pool, candidates=candidates)
     conflicts = []
     if request.method == "POST":
         if not can_change:
@@ -50,8 +52,8 @@ def team_detail(request, pk):
             )
             if sent:
                 return sent
-            form = MemberForm(inspectors=form.fields["inspector"].queryset)
-            return _render(request, team, form, [], can_change, contacts)
+            form = MemberForm(inspectors=pool, candidates=candidates)
+            return _render(request, team, form, [], can_change, contacts, candidates)
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -70,11 +72,11 @@ def team_detail(request, pk):
             else:
                 messages.success(request, f"已将{d['inspector'].name}加入{team.name}。")
                 return redirect("planning:team", team.pk)
-    return _render(request, team, form, conflicts, can_change, ContactsForm(instance=team))
+    return _render(request, team, form, conflicts, can_change, ContactsForm(instance=team), candidates)
 
 
-def _render(request, team, form, conflicts, can_change, contacts):
-    members = team.members.select_related("inspector", "decided_by").order_by("role", "id")
+def _render(request, team, form, conflicts, can_change, contacts, candidates=None):
+    members = team.members.select_related("inspector", "decided_by").order_by(role_order(), "id")
     unassigned = inspections_for(user=request.user, round=team.round).filter(team__isnull=True)
     return render(
         request,
@@ -88,6 +90,8 @@ def _render(request, team, form, conflicts, can_change, contacts):
             "can_change": can_change,
             "inspections": team.inspections.select_related("organization"),
             "unassigned": unassigned,
+            "refused": candidates.refused if candidates else [],
+            "conflicted": candidates.conflicted if candidates else [],
         },
     )
 

@@ -10,7 +10,8 @@ from ninja import Router, Schema
 
 from core import access
 from core.api.common import page
-from core.http import DOCX, attachment
+from core.http import DOCX, attachment, document_download
+from core.pdf import pdf_require
 from rectification.assessments import (
     assessment_record,
     assessments_for,
@@ -104,6 +105,16 @@ def report_document_get(request, plan_id: int, kind: str):
     plan = get_object_or_404(plans_for(user=request.user), pk=plan_id)
     name, data = report_document(actor=request.user, plan=plan, kind=kind)
     return attachment(data, name, DOCX)
+
+
+@router.get("/rectification-plans/{int:plan_id}/documents/{kind}.pdf", response={200: None})
+def report_document_pdf(request, plan_id: int, kind: str):
+    """The same document as PDF, converted by LibreOffice on the server; 404 ``pdf_unavailable``
+    where it is not installed, 503 ``pdf_failed`` when the conversion fails."""
+    pdf_require()
+    plan = get_object_or_404(plans_for(user=request.user), pk=plan_id)
+    name, data = report_document(actor=request.user, plan=plan, kind=kind)
+    return document_download(name, data, pdf=True)
 
 
 class CriterionOut(Schema):

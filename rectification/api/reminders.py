@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from core.api.common import page
-from core.http import DOCX, attachment
+from core.http import DOCX, attachment, document_download
+from core.pdf import pdf_require
 from rectification.reminder_documents import reminder_document
 from rectification.reminders import NOTICE_KINDS, reminders_for
 
@@ -97,3 +98,13 @@ def reminder_document_get(request, reminder_id: int):
     reminder = get_object_or_404(reminders_for(user=request.user), pk=reminder_id)
     name, data = reminder_document(actor=request.user, reminder=reminder)
     return attachment(data, name, DOCX)
+
+
+@router.get("/reminders/{int:reminder_id}/notice.pdf", response={200: None})
+def reminder_document_pdf(request, reminder_id: int):
+    """The same notice as PDF, converted by LibreOffice on the server; 404 ``pdf_unavailable``
+    where it is not installed, 503 ``pdf_failed`` when the conversion fails."""
+    pdf_require()
+    reminder = get_object_or_404(reminders_for(user=request.user), pk=reminder_id)
+    name, data = reminder_document(actor=request.user, reminder=reminder)
+    return document_download(name, data, pdf=True)

@@ -43,6 +43,15 @@ CASES = [
         marker=lambda w: "word/document.xml",  # a Word file, not a page
     ),
     Case(
+        "rectification report document pdf",
+        "get",
+        lambda w: f"/rectification/plans/{plan(w, 'a').pk}/documents/report.pdf",
+        "team_member",
+        200,
+        marker=lambda w: "关于巡察反馈意见整改情况的报告",
+        pdf=True,
+    ),
+    Case(
         "rectification criteria page",
         "get",
         lambda w: criterion(w) and "/rectification/criteria/",
@@ -96,6 +105,16 @@ CASES = [
         200,
         api=True,
         marker=lambda w: "word/document.xml",
+    ),
+    Case(
+        "api rectification report document pdf",
+        "get",
+        lambda w: f"/api/v1/rectification-plans/{plan(w, 'a').pk}/documents/public.pdf",
+        "unit_liaison",
+        200,
+        api=True,
+        marker=lambda w: "关于巡察整改情况的公开通报",
+        pdf=True,
     ),
     Case(
         "api assessment criteria list",

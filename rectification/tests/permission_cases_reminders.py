@@ -2,6 +2,7 @@
 pages and API: county A's approved plan with its tasks five days overdue, reminded (督办)."""
 
 from core.tests.permissions import Case
+from rectification.reminder_documents import TITLES
 from rectification.tests.factories import reminded
 
 
@@ -51,6 +52,15 @@ CASES = [
         200,
         marker=lambda w: "word/document.xml",
     ),
+    Case(
+        "reminder notice pdf",
+        "get",
+        lambda w: f"/rectification/reminders/{reminded(w).pk}/notice.pdf",
+        "unit_liaison",
+        200,
+        marker=lambda w: TITLES[reminded(w).kind],
+        pdf=True,
+    ),
     Case("reminder settings", "get", lambda w: "/rectification/reminders/settings/", "office", 200, own_authority=True),
     Case(
         "reminder settings save",
@@ -79,5 +89,15 @@ CASES = [
         200,
         api=True,
         marker=lambda w: "word/document.xml",
+    ),
+    Case(
+        "api reminder notice pdf",
+        "get",
+        lambda w: f"/api/v1/reminders/{reminded(w).pk}/notice.pdf",
+        "team_member",
+        200,
+        api=True,
+        marker=lambda w: TITLES[reminded(w).kind],
+        pdf=True,
     ),
 ]

@@ -283,14 +283,14 @@ def test_notices_are_numbered_when_raised_in_date_order_and_a_remind_has_none(wo
     reminders_raise(on=ON)
     reminder = Reminder.objects.get(task=first)
     numbers = sorted(Reminder.objects.values_list("document_number", flat=True))
-    assert numbers == [f"甲巡发〔{ON.year}〕1号", f"甲巡发〔{ON.year}〕2号"]
+    assert numbers == [f"甲巡办发〔{ON.year}〕1号", f"甲巡办发〔{ON.year}〕2号"]
     # The unit reads its notice with the number it was raised with.
     _, data = reminder_document(actor=a.users["unit_liaison"], reminder=reminder)
     assert "巡察整改督办通知书" in _docx_text(data) and reminder.document_number in _docx_text(data)
     # A later step takes a later number.
     reminders_raise(on=ON + 14 * day)
     warn = Reminder.objects.get(task=first, kind="warn")
-    assert warn.document_number == f"甲巡发〔{ON.year}〕3号"
+    assert warn.document_number == f"甲巡办发〔{ON.year}〕3号"
     with pytest.raises(Http404):
         reminder_document(actor=b.users["office"], reminder=reminder)
     RectificationTask.objects.filter(pk=second.pk).update(deadline=ON + 60 * day)

@@ -22,7 +22,8 @@ from django.views.decorators.http import require_POST
 
 from core import access
 from core.forms import error_text, post_form
-from core.http import DOCX, attachment
+from core.http import document_download
+from core.pdf import pdf_require
 from rectification.assessments import (
     REOPENING,
     assessment_blocker,
@@ -101,6 +102,7 @@ def _context(request, plan: RectificationPlan, office: bool, form) -> dict:
             "kind": kind,
             "label": DOCUMENTS[kind].label,
             "url": reverse("rectification:report_document", args=[plan.pk, kind]),
+            "pdf_url": reverse("rectification:report_pdf", args=[plan.pk, kind]),
         }
         for kind in documents_allowed(user, plan)
     ]
@@ -124,16 +126,19 @@ def _context(request, plan: RectificationPlan, office: bool, form) -> dict:
 
 
 @login_required
-def report_document_view(request, pk, kind):
+def report_document_view(request, pk, kind, pdf=False):
+    """The document as .docx, or (``pdf``) as the same document converted to PDF."""
+    if pdf:
+        pdf_require()
     plan = get_object_or_404(plans_for(user=request.user), pk=pk)
     if kind not in DOCUMENTS:
         raise Http404
     try:
         name, data = report_document(actor=request.user, plan=plan, kind=kind)
+        return document_download(name, data, pdf=pdf)
     except ValidationError as e:
         messages.error(request, error_text(e))
         return redirect("rectification:assessment", plan.pk)
-    return attachment(data, name, DOCX)
 
 
 # The criteria ---------------------------------------------------------------------------------

@@ -16,8 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from core.forms import error_text, is_id, post_form
-from core.http import DOCX, attachment
+from core.http import document_download
 from core.paging import paginate
+from core.pdf import pdf_require
 from rectification.forms.reminders import ReminderFilterForm, ReminderSettingsForm
 from rectification.models import RectificationTask
 from rectification.plans import plans_for
@@ -68,14 +69,17 @@ def reminder_list(request):
 
 
 @login_required
-def reminder_document_view(request, pk):
+def reminder_document_view(request, pk, pdf=False):
+    """The notice as .docx, or (``pdf``) as the same document converted to PDF."""
+    if pdf:
+        pdf_require()
     reminder = get_object_or_404(reminders_for(user=request.user), pk=pk)
     try:
         name, data = reminder_document(actor=request.user, reminder=reminder)
+        return document_download(name, data, pdf=pdf)
     except ValidationError as e:
         messages.error(request, error_text(e))
         return redirect("rectification:reminders")
-    return attachment(data, name, DOCX)
 
 
 @login_required

@@ -310,7 +310,9 @@ def organization_import_view(request):
         ctx["result"] = result
         if result.ok:
             token = secrets.token_hex(16)
-            _pending_path(token).write_bytes(data)
+            pending = _pending_path(token)
+            pending.parent.mkdir(parents=True, exist_ok=True)
+            pending.write_bytes(data)
             request.session["registry_import_token"] = token
             ctx["token"] = token
             ctx["filename"] = form.cleaned_data["file"].name

@@ -9,7 +9,8 @@ from ninja import Router, Schema
 
 from core import access
 from core.api.common import page
-from core.http import DOCX, attachment
+from core.http import DOCX, attachment, document_download
+from core.pdf import pdf_require
 from onsite.models import Finding
 from planning.inspections import inspections_for
 from results.feedback import (
@@ -116,6 +117,16 @@ def feedback_document_get(request, feedback_id: int, kind: str):
     feedback = get_object_or_404(feedback_for(user=request.user), pk=feedback_id)
     name, data = feedback_document(actor=request.user, feedback=feedback, kind=kind)
     return attachment(data, name, DOCX)
+
+
+@router.get("/feedback/{int:feedback_id}/documents/{kind}.pdf", response={200: None})
+def feedback_document_pdf(request, feedback_id: int, kind: str):
+    """The same feedback document as PDF, converted by LibreOffice on the server; 404
+    ``pdf_unavailable`` where it is not installed, 503 ``pdf_failed`` when the conversion fails."""
+    pdf_require()
+    feedback = get_object_or_404(feedback_for(user=request.user), pk=feedback_id)
+    name, data = feedback_document(actor=request.user, feedback=feedback, kind=kind)
+    return document_download(name, data, pdf=True)
 
 
 class FeedbackFindingOut(Schema):

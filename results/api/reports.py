@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from core.api.common import page
-from core.http import DOCX, attachment
+from core.http import DOCX, attachment, document_download
+from core.pdf import pdf_require
 from planning.inspections import inspections_for
 from results.models import InspectionReport, ReportDecision, ReportVersion
 from results.reports import (
@@ -255,3 +256,20 @@ def special_report_document(request, report_id: int):
     """The special report as .docx: for the team leader and the office head only (404 for others)."""
     name, data = report_export(actor=request.user, report=_report(request.user, report_id), special=True)
     return attachment(data, name, DOCX)
+
+
+@router.get("/reports/{int:report_id}/document.pdf", response={200: None})
+def report_document_pdf(request, report_id: int):
+    """The current version as PDF, converted by LibreOffice on the server; 404 ``pdf_unavailable``
+    where it is not installed, 503 ``pdf_failed`` when the conversion fails."""
+    pdf_require()
+    name, data = report_export(actor=request.user, report=_report(request.user, report_id))
+    return document_download(name, data, pdf=True)
+
+
+@router.get("/reports/{int:report_id}/special-report.pdf", response={200: None})
+def special_report_document_pdf(request, report_id: int):
+    """The special report as PDF (as the .docx: for the team leader and the office head only)."""
+    pdf_require()
+    name, data = report_export(actor=request.user, report=_report(request.user, report_id), special=True)
+    return document_download(name, data, pdf=True)

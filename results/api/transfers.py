@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from core.api.common import page
-from core.http import DOCX, attachment
+from core.http import DOCX, attachment, document_download
+from core.pdf import pdf_require
 from onsite.models import Finding
 from planning.inspections import inspections_for
 from results.leads import lead_create, lead_subjects, leads_for
@@ -293,3 +294,13 @@ def transfer_letter_get(request, transfer_id: int):
     transfer = get_object_or_404(transfers_for(user=request.user), pk=transfer_id)
     name, data = transfer_letter(actor=request.user, transfer=transfer)
     return attachment(data, name, DOCX)
+
+
+@router.get("/transfers/{int:transfer_id}/letter.pdf")
+def transfer_letter_pdf(request, transfer_id: int):
+    """The same transfer letter as PDF, converted by LibreOffice on the server; 404
+    ``pdf_unavailable`` where it is not installed, 503 ``pdf_failed`` when the conversion fails."""
+    pdf_require()
+    transfer = get_object_or_404(transfers_for(user=request.user), pk=transfer_id)
+    name, data = transfer_letter(actor=request.user, transfer=transfer)
+    return document_download(name, data, pdf=True)

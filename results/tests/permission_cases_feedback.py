@@ -44,6 +44,15 @@ CASES = [
         marker=lambda w: "word/document.xml",  # a Word file, not a page
     ),
     Case(
+        "feedback document pdf",
+        "get",
+        lambda w: f"/results/feedback/{feedback(w).pk}/documents/leadership.pdf",
+        "team_member",
+        200,
+        marker=lambda w: f"向{w['a'].inspection.organization.name}党组织领导班子反馈巡察情况的意见",
+        pdf=True,
+    ),
+    Case(
         "unit feedback page",
         "get",
         lambda w: acknowledged_feedback(w) and "/results/unit/",
@@ -51,6 +60,7 @@ CASES = [
         200,
         marker=lambda w: FINDING_TITLE,
         own_authority=True,
+        denied=403,
     ),
     Case(
         "unit acknowledge",
@@ -106,6 +116,16 @@ CASES = [
         200,
         api=True,
         marker=lambda w: "word/document.xml",
+    ),
+    Case(
+        "api feedback document pdf",
+        "get",
+        lambda w: f"/api/v1/feedback/{feedback(w).pk}/documents/public.pdf",
+        "office_head",
+        200,
+        api=True,
+        marker=lambda w: f"巡察{w['a'].inspection.organization.name}党组织反馈情况公开稿",
+        pdf=True,
     ),
     Case(
         "api feedback findings",

@@ -15,6 +15,10 @@ def _api(w, r):
     return f"/api/v1/reports/{r.pk}"
 
 
+def _org(w):
+    return w["a"].inspection.organization.name
+
+
 def _today():
     return datetime.date.today().isoformat()
 
@@ -30,6 +34,7 @@ CASES = [
         200,
         marker=lambda w: w["a"].orgs["dept"].name,
         list_view=True,
+        denied=403,
     ),
     Case(
         "report page",
@@ -81,6 +86,24 @@ CASES = [
         "team_leader",
         200,
         marker=lambda w: WORD,
+    ),
+    Case(
+        "report pdf",
+        "get",
+        lambda w: team_report(w) and _page(w) + "report.pdf",
+        "team_member",
+        200,
+        marker=lambda w: f"关于巡察{_org(w)}党组织的情况报告",
+        pdf=True,
+    ),
+    Case(
+        "special report pdf",
+        "get",
+        lambda w: ready_report(w) and _page(w) + "special-report.pdf",
+        "team_leader",
+        200,
+        marker=lambda w: f"关于巡察{_org(w)}党组织发现的领导干部问题线索的专题报告",
+        pdf=True,
     ),
     Case(
         "api reports",
@@ -165,5 +188,25 @@ CASES = [
         200,
         api=True,
         marker=lambda w: WORD,
+    ),
+    Case(
+        "api report document pdf",
+        "get",
+        lambda w: _api(w, team_report(w)) + "/document.pdf",
+        "team_member",
+        200,
+        api=True,
+        marker=lambda w: f"关于巡察{_org(w)}党组织的情况报告",
+        pdf=True,
+    ),
+    Case(
+        "api special report document pdf",
+        "get",
+        lambda w: _api(w, ready_report(w)) + "/special-report.pdf",
+        "team_leader",
+        200,
+        api=True,
+        marker=lambda w: f"关于巡察{_org(w)}党组织发现的领导干部问题线索的专题报告",
+        pdf=True,
     ),
 ]

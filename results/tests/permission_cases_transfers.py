@@ -105,6 +105,25 @@ CASES = [
         marker=lambda w: "word/document.xml",  # a Word file, not a page
     ),
     Case(
+        "transfer letter pdf",
+        "get",
+        lambda w: f"/results/transfers/{lead_transfer(w).pk}/letter.pdf",
+        "receiver",
+        200,
+        marker=lambda w: f"关于移交{w['a'].inspection.organization.name}",
+        pdf=True,
+    ),
+    Case(
+        "leads index",
+        "get",
+        lambda w: lead(w) and "/results/leads/",
+        "team_leader",
+        200,
+        marker=lambda w: w["a"].inspection.organization.name,
+        denied=403,
+        own_authority=True,
+    ),
+    Case(
         "received page",
         "get",
         lambda w: lead_transfer(w) and "/results/received/",
@@ -112,6 +131,7 @@ CASES = [
         200,
         marker=lambda w: lead_transfer(w).letter_number,
         own_authority=True,
+        denied=403,
     ),
     Case(
         "transfer list",
@@ -121,6 +141,7 @@ CASES = [
         200,
         marker=lambda w: finding_transfer(w).letter_number,
         own_authority=True,
+        denied=403,
     ),
     Case(
         "api leads",
@@ -218,5 +239,15 @@ CASES = [
         200,
         api=True,
         marker=lambda w: "word/document.xml",
+    ),
+    Case(
+        "api transfer letter pdf",
+        "get",
+        lambda w: f"/api/v1/transfers/{lead_transfer(w).pk}/letter.pdf",
+        "receiver",
+        200,
+        api=True,
+        marker=lambda w: f"关于移交{w['a'].inspection.organization.name}",
+        pdf=True,
     ),
 ]

@@ -289,7 +289,7 @@ def test_the_leadership_and_head_versions(fed):
     fb = _issue(a, issued)
     client = token_client(a.users["office"])
     docs = {k: _docx(client.get(f"/api/v1/feedback/{fb.pk}/documents/{k}.docx")) for k in ("leadership", "head")}
-    texts = {k: [p.text for p in d.paragraphs] for k, d in docs.items()}
+    texts = {k: [p.text.replace("\n", "") for p in d.paragraphs] for k, d in docs.items()}
     org = "甲县县委办公室党组织"
     assert f"中共甲县委第一巡察组向{org}领导班子反馈巡察情况的意见" in texts["leadership"]
     assert f"{org}领导班子：" in texts["leadership"]
@@ -580,3 +580,13 @@ def test_the_unit_does_not_reach_findings_through_the_on_site_desk(fed, login):
     api = token_client(fed.users["unit_liaison"])
     assert api.get("/api/v1/findings").json()["count"] == 0
     assert api.get(f"/api/v1/findings/{fed.reception.pk}").status_code == 404
+
+
+def test_the_feedback_pages_say_who_gives_it_and_who_records_it(world, login):
+    """The team gives the feedback; the office records it on the platform (not 巡察办向…反馈)."""
+    a = world["a"]
+    page = login(a.users["office"]).get(f"/results/inspections/{a.inspection.pk}/feedback/").content.decode()
+    assert "巡察组向被巡察党组织领导班子和主要负责人分别反馈（双反馈），由巡察办在平台登记。" in page
+    assert "由巡察办向被巡察党组织" not in page
+    unit = login(a.users["unit_liaison"]).get("/results/unit/").content.decode()
+    assert "巡察组反馈、巡察办登记后，反馈意见将在此显示" in unit

@@ -400,13 +400,13 @@ def test_the_letter_is_in_the_official_format_and_says_what_is_transferred(desk,
         leads=[a.lead],
         sent_on=D(2025, 11, 3),
     )
-    assert t.letter_number == "甲巡发〔2025〕1号"
+    assert t.letter_number == "甲巡办函〔2025〕1号"
     doc = _open(token_client(a.users["receiver"]).get(f"/api/v1/transfers/{t.pk}/letter.docx"))
     s = doc.sections[0]
     sizes = [s.page_width, s.page_height, s.top_margin, s.bottom_margin, s.left_margin, s.right_margin]
     assert [round(v.mm, 1) for v in sizes] == [210, 297, 37, 35, 28, 26]
     title = "中共甲县委巡察工作领导小组办公室关于移交甲县县委办公室党组织巡察发现问题线索的函"
-    p = next(p for p in doc.paragraphs if p.text == title)
+    p = next(p for p in doc.paragraphs if p.text.replace("\n", "") == title)
     assert p.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert _east_asia(p.runs[0]) == "方正小标宋简体" and p.runs[0].font.size == Pt(22)
     body = [p for p in doc.paragraphs if p.runs and p.paragraph_format.first_line_indent == Pt(32)]
@@ -422,8 +422,8 @@ def test_the_letter_is_in_the_official_format_and_says_what_is_transferred(desk,
         assert p.alignment == align and " PAGE " in p._element.xml
         assert p.text.startswith("— ") and p.text.endswith(" —")
 
-    text = "\n".join(p.text for p in doc.paragraphs)
-    assert "甲巡发〔2025〕1号" in text and "甲县纪委监委：" in text
+    text = "\n".join(p.text.replace("\n", "") for p in doc.paragraphs)
+    assert "甲巡办函〔2025〕1号" in text and "甲县纪委监委：" in text
     assert "中共甲县委第一巡察组于2025年9月1日至2025年10月15日对甲县县委办公室党组织开展了常规巡察" in text
     assert "（一）关于王某某（县委办公室副主任）的问题线索\n违规收受礼金 2 万元" in text
     assert f"请认真研究办理，并于{cn_date(D(2026, 2, 3))}前将办理结果书面反馈中共甲县委巡察工作领导小组办公室。" in text
@@ -431,7 +431,7 @@ def test_the_letter_is_in_the_official_format_and_says_what_is_transferred(desk,
     assert "赵某" not in text  # only what this transfer carries
     assert a.users["receiver"].display_name in doc.core_properties.comments  # the trace of who exported it
     export = AuditEvent.objects.filter(action="document.export", object_id=str(t.pk)).get()
-    assert export.detail == {"kind": "transfer-letter", "number": "甲巡发〔2025〕1号"}
+    assert export.detail == {"kind": "transfer-letter", "number": "甲巡办函〔2025〕1号"}
     assert "王某某" not in str(export.detail)
 
     # Only those who see the leads get the letter.
@@ -444,7 +444,7 @@ def test_the_letter_of_findings_lists_them(desk):
     a = desk
     r = _post(a.users["office"], _body(a, kind="findings", receiver_id=a.dept.pk, finding_ids=[a.finding.pk]))
     doc = _open(token_client(a.users["office"]).get(f"/api/v1/transfers/{r.json()['id']}/letter.docx"))
-    text = "\n".join(p.text for p in doc.paragraphs)
+    text = "\n".join(p.text.replace("\n", "") for p in doc.paragraphs)
     assert "中共甲县委巡察工作领导小组办公室关于移交甲县县委办公室党组织巡察发现有关问题的函" in text
     assert "甲县财政局：" in text and "（一）公务接待超标准\n2025年超标准接待 12 次，超支 3.6 万元" in text
     assert "以上共一项。" in text
@@ -479,3 +479,101 @@ def test_lists_cost_the_same_queries_for_few_and_many_rows(desk, login):
                 assert client.get(urls[key]).status_code == 200
             counts.setdefault(key, []).append(len(ctx))
     assert all(few == many for few, many in counts.values()), counts
+
+
+def _checkbox(page, name, value) -> str:
+    """The <input> of one checkbox of the page."""
+    import re
+
+    found = re.search(rf'<input type="checkbox" name="{name}" value="{value}"[^>]*>', page)
+    assert found, f"{name}={value} not on the page"
+    return found.group(0)
+
+
+def _option(page, value) -> str:
+    import re
+
+    found = re.search(rf'<option value="{value}"[^>]*>', page)
+    assert found, f"option {value} not on the page"
+    return found.group(0)
+
+
+def test_the_form_offers_each_choice_only_with_the_kind_it_goes_with(desk, login):
+    a = desk
+    url = f"/results/inspections/{a.inspection.pk}/transfers/"
+    page = login(a.users["office_head"]).get(url).content.decode()
+    # Receivers by kind: 纪委监委 for 问题线索, 组织部 for 选人用人问题, the rest for 其他问题.
+    assert 'data-show-if="kind:leads"' in _option(page, a.receiver.pk)
+    assert 'data-show-if="kind:cadre"' in _option(page, a.zzb.pk)
+    assert 'data-show-if="kind:findings"' in _option(page, a.dept.pk)
+    # Leads by category; findings never with 问题线索 to the discipline commission.
+    assert 'data-show-if="kind:leads"' in _checkbox(page, "leads", a.lead.pk)
+    assert 'data-show-if="kind:cadre"' in _checkbox(page, "leads", a.cadre_lead.pk)
+    assert '<fieldset class="mb-3" data-show-if="kind:cadre,findings">' in page
+
+    # A finding sent to 甲县财政局 is withdrawn while 甲县财政局 is chosen …
+    transfer_create(
+        actor=a.users["office"],
+        inspection=a.inspection,
+        receiver=a.dept,
+        kind="findings",
+        findings=[a.finding],
+        sent_on=_today(),
+    )
+    page = login(a.users["office_head"]).get(url).content.decode()
+    assert f'data-hide-if="receiver:{a.dept.pk}"' in _checkbox(page, "findings", a.finding.pk)
+    # … and once it has gone to every receiver that takes findings, it is not offered at all.
+    transfer_create(
+        actor=a.users["office"],
+        inspection=a.inspection,
+        receiver=a.zzb,
+        kind="cadre",
+        findings=[a.finding],
+        sent_on=_today(),
+    )
+    page = login(a.users["office_head"]).get(url).content.decode()
+    assert f'name="findings" value="{a.finding.pk}"' not in page
+    assert "本次巡察没有可移交的问题（尚无经审核的问题，或已全部移交）。" in page
+
+
+def test_a_refused_transfer_says_why_at_the_top_and_beside_the_field(desk, login):
+    a = desk
+    url = f"/results/inspections/{a.inspection.pk}/transfers/"
+    client = login(a.users["office"])
+    body = {"kind": "cadre", "receiver": a.dept.pk, "findings": [a.finding.pk], "sent_on": _today().isoformat()}
+    page = client.post(url, body).content.decode()
+    reason = "选人用人问题移交组织部，“甲县财政局”是其他部门。"
+    summary = page.split('class="alert alert-danger py-2 x-form-errors"')[1].split("</div>\n</div>")[0]
+    assert "提交未成功，请按提示修改后再提交：" in summary and f"接收单位：{reason}" in summary
+    assert page.count(reason) == 2  # at the top and beside the field
+    assert not Transfer.objects.exists()
+
+
+def test_a_transfer_dated_before_a_later_letter_is_refused_and_its_letter_keeps_its_date(desk, login):
+    """Letters (函) are numbered in the order of their dates: a transfer dated before the latest
+    letter of the year is refused on its date, with nothing saved."""
+    a = desk
+    head = a.users["office_head"]
+    first = transfer_create(
+        actor=head, inspection=a.inspection, receiver=a.receiver, kind="leads", leads=[a.lead], sent_on=D(2025, 11, 5)
+    )
+    assert first.letter_number == "甲巡办函〔2025〕1号"
+    url = f"/results/inspections/{a.inspection.pk}/transfers/"
+    body = {"kind": "cadre", "receiver": a.zzb.pk, "leads": [a.cadre_lead.pk], "sent_on": "2025-11-03"}
+    page = login(head).post(url, body).content.decode()
+    assert "日期不能早于2025年11月5日：函登记簿本年度的甲巡办函〔2025〕1号已于该日成文" in page
+    assert Transfer.objects.count() == 1
+    r = _post(head, _body(a, kind="cadre", receiver_id=a.zzb.pk, lead_ids=[a.cadre_lead.pk], sent_on="2025-11-03"))
+    assert r.status_code == 422 and "请改为2025年11月5日或之后的日期" in r.json()["errors"]["sent_on"][0]
+    assert Transfer.objects.count() == 1
+    second = transfer_create(
+        actor=head,
+        inspection=a.inspection,
+        receiver=a.zzb,
+        kind="cadre",
+        leads=[a.cadre_lead],
+        sent_on=D(2025, 11, 6),
+    )
+    assert second.letter_number == "甲巡办函〔2025〕2号"
+    text = [p.text for p in _open(token_client(head).get(f"/api/v1/transfers/{second.pk}/letter.docx")).paragraphs]
+    assert text[-1] == "2025年11月6日"

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 
 from core import access
 from core.forms import apply_service_errors, error_text, post_form
-from core.http import DOCX, attachment
+from core.http import document_download
 from core.paging import paginate
+from core.pdf import pdf_require
 from onsite.models import Exclusion, Finding, FocusArea
 from planning.inspections import inspections_for
 from planning.models import DocumentNumber, Inspection
@@ -101,6 +102,7 @@ def _context(request, inspection: Inspection, feedback, office: bool, form) -> d
                     "numbered": spec.numbered,
                     "number": numbers.get(number_kind(kind), ""),
                     "url": reverse("results:feedback_document", args=[feedback.pk, kind]),
+                    "pdf_url": reverse("results:feedback_document_pdf", args=[feedback.pk, kind]),
                 }
             )
     excluded = findings_for_feedback(user=user, inspection=inspection).exclude(excluded="").count()
@@ -145,16 +147,19 @@ def feedback_exclusion_view(request, pk):
 
 
 @login_required
-def feedback_document_view(request, pk, kind):
+def feedback_document_view(request, pk, kind, pdf=False):
+    """The feedback document as .docx, or (``pdf``) as the same document converted to PDF."""
+    if pdf:
+        pdf_require()
     feedback = get_object_or_404(feedback_for(user=request.user), pk=pk)
     if kind not in DOCUMENTS:
         raise Http404
     try:
         name, data = feedback_document(actor=request.user, feedback=feedback, kind=kind)
+        return document_download(name, data, pdf=pdf)
     except ValidationError as e:
         messages.error(request, error_text(e))
         return redirect("results:feedback", feedback.inspection_id)
-    return attachment(data, name, DOCX)
 
 
 # The unit's page -----------------------------------------------------------------------
@@ -195,8 +200,7 @@ def unit_acknowledge_view(request, pk):
 
 def _unit(request, *, bound=None, bound_pk=None):
     user = request.user
-    if not access.may_somewhere(user, "feedback.acknowledge"):
-        raise Http404
+    access.require_page_step(user, "feedback.acknowledge")
     page = paginate(request, unit_feedback_for(user=user), default=10)
     shown = [f.inspection_id for f in page if f.acknowledged_at is not None]
     findings: dict[int, list] = {}

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 
 from core import access
 from core.forms import error_text, post_form
-from core.http import DOCX, attachment
+from core.http import document_download
 from core.paging import paginate
+from core.pdf import pdf_require
 from planning.inspections import inspections_for
 from results.forms.reports import DecisionForm, ReportEditForm
 from results.models import InspectionReport, ReportDecision, Step
@@ -46,8 +47,7 @@ from results.reports import (
 @login_required
 def report_list(request):
     user = request.user
-    if not access.can(user, "view", InspectionReport):
-        raise Http404
+    access.require_page(user, "view", InspectionReport)
     qs = reports_for(user=user).annotate(version=Max("versions__number"))
     status = request.GET.get("status", "")
     if status in InspectionReport.Status.values:
@@ -250,24 +250,27 @@ def report_compare_view(request, report_id, number):
     return render(request, "results/report_compare.html", context)
 
 
-def _download(request, pk, special: bool):
+def _download(request, pk, special: bool, pdf: bool):
+    if pdf:
+        pdf_require()
     inspection = _inspection(request, pk)
     report = _report_of(request, inspection)
     if report is None:
         raise Http404
     try:
         name, data = report_export(actor=request.user, report=report, special=special)
+        return document_download(name, data, pdf=pdf)
     except ValidationError as e:
         messages.error(request, error_text(e))
         return redirect("results:report", inspection.pk)
-    return attachment(data, name, DOCX)
 
 
 @login_required
-def report_document_view(request, pk):
-    return _download(request, pk, special=False)
+def report_document_view(request, pk, pdf=False):
+    """The report as .docx, or (``pdf``) as the same document converted to PDF."""
+    return _download(request, pk, special=False, pdf=pdf)
 
 
 @login_required
-def special_report_document_view(request, pk):
-    return _download(request, pk, special=True)
+def special_report_document_view(request, pk, pdf=False):
+    return _download(request, pk, special=True, pdf=pdf)

@@ -3,7 +3,7 @@ office transfers, the receiver signs for what it received and answers with the o
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,17 +11,27 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import access
-from core.forms import post_form
-from core.http import DOCX, attachment
+from core.forms import error_text, post_form
+from core.http import document_download
 from core.paging import paginate
+from core.pdf import pdf_require
 from onsite.models import Finding
 from planning.inspections import inspections_for
 from results.forms.transfers import LeadForm, OutcomeForm, ReceiptForm, TransferFilterForm, TransferForm
-from results.leads import lead_create, lead_subjects, leads_for, may_view_leads
+from results.leads import (
+    lead_create,
+    lead_inspections_for,
+    lead_subjects,
+    leads_for,
+    may_view_leads,
+    may_view_leads_somewhere,
+)
 from results.models import Lead, Transfer
 from results.transfer_documents import transfer_letter
 from results.transfers import (
+    FINDING_RECEIVER_KINDS,
     STATUSES,
+    kind_of_lead,
     received_for,
     receivers_for,
     transfer_create,
@@ -52,6 +62,19 @@ def _tag(rows, user, today=None):
         t.lead_count = len(t.leads.all()) if show_leads else 0
         t.finding_count = len(t.findings.all())
     return rows
+
+
+@login_required
+def lead_index(request):
+    """The inspections whose leads the user sees (the menu's 问题线索), with their counts."""
+    user = request.user
+    if not may_view_leads_somewhere(user):
+        raise access.PageRefused(access.page_roles("change", Lead))
+    qs, counts = lead_inspections_for(user=user)
+    page = paginate(request, qs)
+    for inspection in page:
+        inspection.lead_count, inspection.open_count = counts.get(inspection.pk, (0, 0))
+    return render(request, "results/lead_index.html", {"page": page})
 
 
 @login_required
@@ -101,8 +124,9 @@ def _transfer_url(pk: int) -> str:
     return reverse("results:transfer", args=[pk])
 
 
-def _lead_choices(user, inspection) -> list[tuple[str, str]]:
-    """The leads the office head may still transfer, labelled with their subject (an audited read)."""
+def _lead_choices(user, inspection) -> tuple[list[tuple[str, str]], dict[int, str]]:
+    """The leads the office head may still transfer, labelled with their subject (an audited
+    read), and the transfer kind each one's category goes with."""
     leads = list(leads_for(user=user, inspection=inspection).filter(transfers__isnull=True))
     subjects = lead_subjects(actor=user, leads=leads)
     out = []
@@ -111,7 +135,20 @@ def _lead_choices(user, inspection) -> list[tuple[str, str]]:
         who = f"{s['name']}（{s['post']}）" if s["post"] else s["name"]
         sealed = " · 封存" if lead.sealed else ""
         out.append((str(lead.pk), f"{lead.pk} · {who} · {lead.get_category_display()}{sealed}"))
-    return out
+    return out, {lead.pk: kind_of_lead(lead) for lead in leads}
+
+
+def _transferable_findings(user, inspection, receivers):
+    """The findings that can still go somewhere, and the receivers each already went to: a
+    finding already sent to every receiver that takes findings is not offered again."""
+    findings = _findings(user, inspection)
+    takers = {r.pk for r in receivers if r.kind in FINDING_RECEIVER_KINDS}
+    sent_to: dict[int, set[int]] = {}
+    through = Transfer.findings.through.objects.filter(finding__in=findings)
+    for finding_id, receiver_id in through.values_list("finding_id", "transfer__receiver_id"):
+        sent_to.setdefault(finding_id, set()).add(receiver_id)
+    done = [pk for pk, ids in sent_to.items() if takers and takers <= ids]
+    return findings.exclude(pk__in=done), {pk: sorted(ids) for pk, ids in sent_to.items()}
 
 
 @login_required
@@ -125,12 +162,17 @@ def transfer_inspection(request, pk):
     can_send, head = bool(kinds), Transfer.Kind.LEADS in kinds
     form = None
     if can_send:
+        receivers = receivers_for(user=user, action="change").filter(authority_id=inspection.authority_id)
+        lead_choices, lead_kinds = _lead_choices(user, inspection) if head else ([], {})
+        findings, sent_to = _transferable_findings(user, inspection, list(receivers))
         form = TransferForm(
             request.POST or None,
             kinds=kinds,
-            receivers=receivers_for(user=user, action="change").filter(authority_id=inspection.authority_id),
-            lead_choices=_lead_choices(user, inspection) if head else [],
-            findings=_findings(user, inspection),
+            receivers=receivers,
+            lead_choices=lead_choices,
+            lead_kinds=lead_kinds,
+            findings=findings,
+            sent_to=sent_to,
         )
     if request.method == "POST":
         if not can_send:
@@ -218,17 +260,23 @@ def transfer_detail(request, pk):
 
 
 @login_required
-def transfer_letter_view(request, pk):
+def transfer_letter_view(request, pk, pdf=False):
+    """The transfer letter as .docx, or (``pdf``) as the same document converted to PDF."""
+    if pdf:
+        pdf_require()
     transfer = get_object_or_404(transfers_for(user=request.user), pk=pk)
-    name, data = transfer_letter(actor=request.user, transfer=transfer)
-    return attachment(data, name, DOCX)
+    try:
+        name, data = transfer_letter(actor=request.user, transfer=transfer)
+        return document_download(name, data, pdf=pdf)
+    except ValidationError as e:
+        messages.error(request, error_text(e))
+        return redirect("results:transfer", transfer.pk)
 
 
 @login_required
 def received_list(request):
     """What was transferred to the user's receiving body."""
-    if not access.may_somewhere(request.user, "transfer.answer"):
-        raise Http404
+    access.require_page_step(request.user, "transfer.answer")
     status = request.GET.get("status", "")
     page = paginate(request, received_for(user=request.user, status=status).prefetch_related(*ITEMS))
     _tag(page, request.user)
@@ -241,7 +289,7 @@ def transfer_list(request):
     """Every transfer of the authority (and, from above, of the authorities below), filtered."""
     user = request.user
     if not access.authorities_for(user, "view", Transfer):
-        raise Http404
+        raise access.PageRefused(access.page_roles("view", Transfer, authority_wide=True))
     receivers = receivers_for(user=user)
     form = TransferFilterForm(request.GET or None, receivers=receivers)
     receiver_id, status = None, ""
