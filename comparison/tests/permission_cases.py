@@ -32,6 +32,7 @@ CASES = [
         200,
         marker=a_source,
         list_view=True,
+        denied=403,
     ),
     Case(
         "comparison upload form",
@@ -40,6 +41,7 @@ CASES = [
         "data_officer",
         200,
         own_authority=True,
+        denied=403,
     ),
     Case(
         "comparison upload check",
@@ -49,6 +51,7 @@ CASES = [
         200,
         body=lambda w: {"source": "县民政局低保名单", "file": kind_upload("welfare")},
         own_authority=True,
+        denied=403,
     ),
     Case(
         "comparison upload confirm",
@@ -58,6 +61,7 @@ CASES = [
         302,
         body=lambda w: {"token": "0" * 32 + ".csv", "source": "县民政局低保名单", "confirm": "1"},
         own_authority=True,
+        denied=403,
     ),
     Case(
         "comparison dataset",
@@ -83,6 +87,7 @@ CASES = [
         200,
         marker=lambda w: f"/comparison/runs/{a_run(w).pk}/",
         list_view=True,
+        denied=403,
     ),
     Case(
         "comparison run new",
@@ -92,6 +97,7 @@ CASES = [
         200,
         marker=a_source,
         own_authority=True,
+        denied=403,
     ),
     Case(
         "comparison run start",
@@ -105,6 +111,7 @@ CASES = [
             "role_payroll": dataset(w, "a", "payroll").pk,
         },
         own_authority=True,  # county B's officer meets its own form, which offers none of A's datasets
+        denied=403,
     ),
     Case(
         "comparison run",

@@ -60,8 +60,17 @@ CASES = [
         200,
         marker=lambda w: own_rule(w).name,
         list_view=True,
+        denied=403,
     ),
-    Case("comparison rule new", "get", lambda w: "/comparison/rules/new/", "data_officer", 200, own_authority=True),
+    Case(
+        "comparison rule new",
+        "get",
+        lambda w: "/comparison/rules/new/",
+        "data_officer",
+        200,
+        own_authority=True,
+        denied=403,
+    ),
     Case(
         "comparison rule create",
         "post",
@@ -70,6 +79,7 @@ CASES = [
         302,
         body=lambda w: form_body(),
         own_authority=True,
+        denied=403,
     ),
     Case(
         "comparison rule",
@@ -78,6 +88,7 @@ CASES = [
         "data_officer",
         200,
         marker=lambda w: own_rule(w).name,
+        denied=403,
     ),
     Case(
         "comparison rule edit",
@@ -86,6 +97,7 @@ CASES = [
         "data_officer",
         200,
         marker=lambda w: own_rule(w).name,
+        denied=403,
     ),
     Case(
         "comparison rule revise",
@@ -94,6 +106,7 @@ CASES = [
         "data_officer",
         302,
         body=lambda w: form_body(name=own_rule(w).name + "（修订）"),
+        denied=403,
     ),
     Case(
         "api comparison rule create",

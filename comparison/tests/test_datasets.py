@@ -225,7 +225,8 @@ def test_no_other_role_reads_datasets(world, login):
     for role in ("office", "office_head", "leading_group", "sysadmin", "secadmin", "auditor", "team_leader"):
         user = world["a"].users[role]
         client = login(user)
-        assert client.get("/comparison/datasets/").status_code == 404, role
+        listed = client.get("/comparison/datasets/")  # a page of another role: 403 naming it
+        assert listed.status_code == 403 and "此类页面供数据比对员使用。" in listed.content.decode(), role
         assert client.get(f"/comparison/datasets/{welfare.pk}/").status_code == 404, role
         assert client.get(f"/comparison/datasets/{welfare.pk}/rows/").status_code == 404, role
         assert token_client(user).get("/api/v1/datasets").json()["count"] == 0, role

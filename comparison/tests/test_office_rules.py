@@ -206,8 +206,9 @@ def test_the_list_shows_the_standard_rules_in_chinese_not_json(world, login):
 def test_nobody_but_the_data_officer_reads_or_writes_rules(world, login, role):
     user = world["a"].users[role]
     client = login(user)
-    assert client.get("/comparison/rules/").status_code == 404
-    assert client.post("/comparison/rules/new/", form_body()).status_code == 404
+    page = client.get("/comparison/rules/")  # a page of another role: 403 naming the role that opens it
+    assert page.status_code == 403 and "此类页面供数据比对员使用。" in page.content.decode()
+    assert client.post("/comparison/rules/new/", form_body()).status_code == 403
     api = token_client(user)
     r = api.post(
         "/api/v1/comparison-rules", {"name": "x", "definition": api_definition()}, content_type="application/json"

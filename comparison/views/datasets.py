@@ -13,12 +13,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from comparison import datasets
 from comparison.fields import BY_KEY
 from comparison.forms.datasets import DatasetUploadForm, MappingForm
+from core import access
 from core.forms import apply_service_errors, error_text
 from core.paging import paginate
 
@@ -27,7 +28,7 @@ SESSION_KEY = "comparison_pending"  # {token: file name} of the uploads this ses
 
 def _require_officer(user: Any) -> None:
     if not datasets.may_upload(user):
-        raise Http404
+        raise access.PageRefused(access.STEPS["dataset.upload"].roles)
 
 
 def _with_quality(items: Any) -> None:

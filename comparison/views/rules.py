@@ -14,17 +14,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from comparison import office_rules
 from comparison.forms.rules import RuleForm, initial_from
 from comparison.models import Rule
+from core import access
 
 
 def _require_writer(user: Any) -> None:
     if not office_rules.may_write(user):
-        raise Http404
+        raise access.PageRefused(access.STEPS[office_rules.STEP].roles)
 
 
 @login_required

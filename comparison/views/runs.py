@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
@@ -27,7 +27,7 @@ HITS_URL = "comparison:run_hits"  # the hits of a run (comparison/views/hits.py)
 
 def _require_runner(user: Any) -> None:
     if not access.may_somewhere(user, "comparison.run"):
-        raise Http404
+        raise access.PageRefused(access.STEPS["comparison.run"].roles)
 
 
 def hits_url(run: Run) -> str | None:

@@ -39,7 +39,16 @@ def a_assignment(w):
 
 PAGES = [
     Case("workbench", "get", lambda w: "/", "office", 200, list_view=True),
-    Case("registry list", "get", lambda w: "/registry/", "office", 200, marker=lambda w: a_org(w).name, list_view=True),
+    Case(
+        "registry list",
+        "get",
+        lambda w: "/registry/",
+        "office",
+        200,
+        marker=lambda w: a_org(w).name,
+        list_view=True,
+        denied=403,
+    ),
     Case(
         "registry detail", "get", lambda w: f"/registry/{a_org(w).pk}/", "office", 200, marker=lambda w: a_org(w).name
     ),
@@ -58,7 +67,7 @@ PAGES = [
             "parent": a_org(w).parent_id,
         },
     ),
-    Case("registry new form", "get", lambda w: "/registry/new/", "office", 200),
+    Case("registry new form", "get", lambda w: "/registry/new/", "office", 200, denied=403),
     Case(
         "registry new",
         "post",
@@ -66,11 +75,12 @@ PAGES = [
         "office",
         302,
         body=lambda w: {"code": "N1", "name": "新单位", "kind": a_org(w).kind_id, "status": "active"},
+        denied=403,
     ),
-    Case("registry import page", "get", lambda w: "/registry/import/", "office", 200),
-    Case("registry template", "get", lambda w: "/registry/template.xlsx", "office", 200),
-    Case("registry export", "get", lambda w: "/registry/export.xlsx", "office", 200, list_view=True),
-    Case("registry kinds", "get", lambda w: "/registry/kinds/", "office", 200),
+    Case("registry import page", "get", lambda w: "/registry/import/", "office", 200, denied=403),
+    Case("registry template", "get", lambda w: "/registry/template.xlsx", "office", 200, denied=403),
+    Case("registry export", "get", lambda w: "/registry/export.xlsx", "office", 200, list_view=True, denied=403),
+    Case("registry kinds", "get", lambda w: "/registry/kinds/", "office", 200, denied=403),
     Case(
         "accounts list",
         "get",
@@ -118,7 +128,7 @@ PAGES = [
     ),
     Case("audit detail", "get", lambda w: f"/audit/{a_event(w).pk}/", "auditor", 200),
     Case("system status", "get", lambda w: "/system/", "sysadmin", 200, denied=403),
-    Case("terms", "get", lambda w: "/planning/terms/", "office", 302),
+    Case("terms", "get", lambda w: "/planning/terms/", "office", 302, denied=403),
     Case(
         "coverage",
         "get",
@@ -167,7 +177,7 @@ PAGES = [
         302,
         body=lambda w: {"kind": "regular"},
     ),
-    Case("deadline settings", "get", lambda w: "/planning/settings/", "office", 200),
+    Case("deadline settings", "get", lambda w: "/planning/settings/", "office", 200, denied=403),
     Case(
         "team page",
         "get",
@@ -217,7 +227,7 @@ PAGES = [
         marker=lambda w: f"关于对{w['a'].inspection.organization.name}党组织开展常规巡察的工作方案",
         pdf=True,
     ),
-    Case("document settings", "get", lambda w: "/planning/settings/documents/", "office", 200),
+    Case("document settings", "get", lambda w: "/planning/settings/documents/", "office", 200, denied=403),
     Case(
         "document settings save",
         "post",
@@ -225,6 +235,7 @@ PAGES = [
         "office",
         302,
         body=lambda w: {"county_name": "甲县", "abbreviation": "甲", "doc_number_format": "{abbr}〔{year}〕{number}号"},
+        denied=403,
     ),
 ]
 

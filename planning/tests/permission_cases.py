@@ -22,8 +22,17 @@ CASES = [
         200,
         marker=lambda w: w["a"].inspector.name,
         own_authority=True,
+        denied=403,
     ),
-    Case("inspector new form", "get", lambda w: "/planning/inspectors/new/", "office", 200, own_authority=True),
+    Case(
+        "inspector new form",
+        "get",
+        lambda w: "/planning/inspectors/new/",
+        "office",
+        200,
+        own_authority=True,
+        denied=403,
+    ),
     Case(
         "inspector new",
         "post",
@@ -32,6 +41,7 @@ CASES = [
         302,
         body=lambda w: {"name": "李娜", "unit": "县财政局"},
         own_authority=True,
+        denied=403,
     ),
     Case("inspector page", "get", _inspector_url, "office", 200, marker=lambda w: w["a"].inspector.name),
     Case(
@@ -58,6 +68,7 @@ CASES = [
         200,
         marker=lambda w: w["a"].orgs["dept"].name,
         own_authority=True,
+        denied=403,
     ),
     Case(
         "objection raise",
@@ -66,6 +77,7 @@ CASES = [
         "unit_liaison",
         302,
         body=lambda w: {"inspection": w["a"].inspection.pk, "member": member(w).pk, "reason": "其亲属在本单位工作"},
+        denied=403,
     ),
     Case(
         "objection decide",

@@ -57,7 +57,8 @@ def test_pool_list_searches_and_is_the_offices(world, office, login):
     Inspector.objects.create(authority=a.authority, name="王芳", unit="县审计局")
     page = office.get("/planning/inspectors/?q=王").content.decode()
     assert "王芳" in page and a.inspector.name not in page
-    assert login(a.users["team_member"]).get("/planning/inspectors/").status_code == 404
+    refused = login(a.users["team_member"]).get("/planning/inspectors/")
+    assert refused.status_code == 403 and "此类页面供巡察办、巡察办主任" in refused.content.decode()
     assert "王芳" not in login(world["b"].users["office"]).get("/planning/inspectors/").content.decode()
 
 

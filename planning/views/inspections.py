@@ -38,8 +38,7 @@ from registry.organizations import organizations_for
 
 @login_required
 def term_list(request):
-    if not access.can(request.user, "view", Term):
-        raise Http404
+    access.require_page(request.user, "view", Term)
     terms = list(terms_for(user=request.user).order_by("-start_on"))
     if len(terms) == 1:
         return redirect("planning:coverage", terms[0].pk)
@@ -182,7 +181,8 @@ def round_detail(request, pk):
 
 @login_required
 def document_settings_view(request):
-    if not access.can(request.user, "view", DocumentSettings) or request.user.authority is None:
+    access.require_page(request.user, "view", DocumentSettings)
+    if request.user.authority is None:
         raise Http404
     authority = request.user.authority
     can_change = authority.pk in access.authorities_for(request.user, "change", DocumentSettings)
@@ -225,7 +225,8 @@ def inspection_document_view(request, pk, kind, pdf=False):
 
 @login_required
 def deadline_settings_view(request):
-    if not access.can(request.user, "view", DeadlineSettings) or request.user.authority is None:
+    access.require_page(request.user, "view", DeadlineSettings)
+    if request.user.authority is None:
         raise Http404
     authority = request.user.authority
     can_change = authority.pk in access.authorities_for(request.user, "change", DeadlineSettings)

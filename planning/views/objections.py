@@ -25,7 +25,7 @@ def objection_list(request):
     liaison = access.may_somewhere(user, "objection.raise")
     office = access.may_somewhere(user, "objection.read_all")
     if not (liaison or office):
-        raise Http404
+        raise access.PageRefused(access.STEPS["objection.raise"].roles | access.STEPS["objection.read_all"].roles)
     rosters = list(rosters_for_unit(user=user)) if liaison else []
     errors = {}
     if request.method == "POST":

@@ -25,8 +25,7 @@ from registry.models import Organization
 
 @login_required
 def pool_list(request):
-    if not access.can(request.user, "view", Inspector):
-        raise Http404
+    access.require_page(request.user, "view", Inspector)
     qs = inspectors_for(user=request.user)
     q = request.GET.get("q", "").strip()
     if q:
@@ -38,6 +37,8 @@ def pool_list(request):
 @login_required
 def inspector_create_view(request):
     authority = request.user.authority
+    if not access.authorities_for(request.user, "change", Inspector):
+        raise access.PageRefused(access.page_roles("change", Inspector, authority_wide=True))
     if authority is None or authority.pk not in access.authorities_for(request.user, "change", Inspector):
         raise Http404
     form = InspectorForm(request.POST or None, organizations=_organizations(authority.pk))

@@ -59,6 +59,7 @@ CASES = [
         200,
         marker=lambda w: CRITERION,
         own_authority=True,
+        denied=403,
     ),
     Case(
         "rectification criteria add",
@@ -68,6 +69,7 @@ CASES = [
         302,
         body=lambda w: {"name": "整改信息公开", "max_score": "10"},
         own_authority=True,  # county B's office adds to its own list
+        denied=403,
     ),
     Case(
         "rectification criterion edit",
@@ -76,6 +78,7 @@ CASES = [
         "office",
         302,
         body=lambda w: {"name": CRITERION, "max_score": "8", "order": "1", "active": "on"},
+        denied=403,
     ),
     Case(
         "api rectification assessment list",

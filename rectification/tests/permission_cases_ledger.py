@@ -39,6 +39,7 @@ CASES = [
         200,
         list_view=True,
         marker=_unit_name,
+        denied=403,
     ),
     Case(
         "ledger page unit",
@@ -48,6 +49,7 @@ CASES = [
         200,
         list_view=True,
         marker=_unit_name,
+        denied=403,
     ),
     Case(
         "ledger export",
@@ -56,6 +58,7 @@ CASES = [
         "office",
         200,
         list_view=True,
+        denied=403,
     ),
     Case(
         "plan ledger download",

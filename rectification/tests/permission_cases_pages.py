@@ -39,6 +39,7 @@ CASES = [
         200,
         list_view=True,
         marker=lambda w: w["a"].orgs["dept"].name,
+        denied=403,
     ),
     Case(
         "rectification inspection plan",

@@ -26,6 +26,7 @@ CASES = [
         200,
         marker=org,
         list_view=True,
+        denied=403,
     ),
     Case(
         "reminders list unit",
@@ -35,6 +36,7 @@ CASES = [
         200,
         marker=org,
         list_view=True,
+        denied=403,
     ),
     Case(
         "reminder notice",
@@ -61,7 +63,15 @@ CASES = [
         marker=lambda w: TITLES[reminded(w).kind],
         pdf=True,
     ),
-    Case("reminder settings", "get", lambda w: "/rectification/reminders/settings/", "office", 200, own_authority=True),
+    Case(
+        "reminder settings",
+        "get",
+        lambda w: "/rectification/reminders/settings/",
+        "office",
+        200,
+        own_authority=True,
+        denied=403,
+    ),
     Case(
         "reminder settings save",
         "post",
@@ -70,6 +80,7 @@ CASES = [
         302,
         body=lambda w: SETTINGS,
         own_authority=True,
+        denied=403,
     ),
     Case(
         "api reminders",

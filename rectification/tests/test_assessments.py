@@ -100,8 +100,8 @@ def test_only_the_office_edits_criteria(world, login):
         login(a.users["leading_group"]).post("/rectification/criteria/", {"name": "x", "max_score": 5}).status_code
         == 403
     )
-    assert login(a.users["unit_liaison"]).get("/rectification/criteria/").status_code == 404
-    assert login(a.users["team_leader"]).get("/rectification/criteria/").status_code == 404
+    assert login(a.users["unit_liaison"]).get("/rectification/criteria/").status_code == 403
+    assert login(a.users["team_leader"]).get("/rectification/criteria/").status_code == 403
     r = login(world["b"].users["office"]).post(
         f"/rectification/criteria/{criterion.pk}/", {"name": "x", "max_score": 5}
     )

@@ -332,7 +332,7 @@ def test_the_units_ledger_offers_download_and_import_and_links_tasks(world, logi
     assert f'href="{reverse("rectification:task", args=[first.pk])}"' in page
     office_page = login(world["a"].users["office"]).get("/rectification/ledger/").content.decode()
     assert f"/rectification/plans/{p.pk}/ledger/import/" not in office_page
-    assert login(world["a"].users["nobody"]).get("/rectification/ledger/").status_code == 404
+    assert login(world["a"].users["nobody"]).get("/rectification/ledger/").status_code == 403
 
 
 def test_menu_entry_for_those_who_see_tasks(world):

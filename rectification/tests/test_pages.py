@@ -315,7 +315,7 @@ def test_another_county_sees_nothing(world, login):
             assert client.get(url).status_code == 404, (role, url)
         assert client.post(reverse("rectification:task_verify", args=[task.pk])).status_code == 404
         assert a.orgs["dept"].name not in text(client.get(reverse("rectification:plans")))
-    assert login(a.users["nobody"]).get(reverse("rectification:plans")).status_code == 404
+    assert login(a.users["nobody"]).get(reverse("rectification:plans")).status_code == 403
 
 
 # The list, the menu, the links and the workbench -------------------------------------------------------------

@@ -337,7 +337,7 @@ def test_the_office_saves_its_settings(world, login):
     assert (saved.remind_days_before, saved.warn_days_after) == (10, 20)
     assert AuditEvent.objects.filter(action="reminder_settings.update").count() == 1
     for role in ("unit_liaison", "team_leader", "leading_group"):
-        assert login(a.users[role]).post(URL, GOOD).status_code == 404
+        assert login(a.users[role]).post(URL, GOOD).status_code == 403
 
 
 # Pages and API -------------------------------------------------------------------------------
@@ -360,7 +360,7 @@ def test_the_list_shows_each_user_what_is_theirs_and_filters_by_kind(world, logi
     assert b.orgs["dept"].name in unit and a.orgs["dept"].name not in unit
     team = login(a.users["team_member"]).get("/rectification/reminders/?state=open").content.decode()
     assert team.count("x-tag-merged") == 1  # one 督办
-    assert login(a.users["nobody"]).get("/rectification/reminders/").status_code == 404
+    assert login(a.users["nobody"]).get("/rectification/reminders/").status_code == 403
 
 
 def test_the_api_lists_with_filters(world):

@@ -145,7 +145,8 @@ def report_document_view(request, pk, kind, pdf=False):
 
 
 def _authority(request):
-    if not access.can(request.user, "view", AssessmentCriterion) or request.user.authority is None:
+    access.require_page(request.user, "view", AssessmentCriterion)
+    if request.user.authority is None:
         raise Http404
     authority = request.user.authority
     if authority.pk not in access.authorities_for(request.user, "view", AssessmentCriterion):

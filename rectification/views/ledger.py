@@ -35,8 +35,7 @@ def _url(name: str, *args) -> str:
 
 
 def _require_view(user) -> None:
-    if not access.can(user, "view", RectificationTask):
-        raise Http404
+    access.require_page(user, "view", RectificationTask)
 
 
 def _form(request):

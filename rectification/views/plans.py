@@ -67,8 +67,7 @@ def _waiting(user):
 @login_required
 def plan_list(request):
     user = request.user
-    if not access.can(user, "view", RectificationPlan):
-        raise Http404
+    access.require_page(user, "view", RectificationPlan)
     qs = plans_for(user=user)
     status = request.GET.get("status", "")
     if status in RectificationPlan.Status.values:

@@ -11,23 +11,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from core import access
 from core.forms import error_text, is_id, post_form
 from core.http import document_download
 from core.paging import paginate
 from core.pdf import pdf_require
 from rectification.forms.reminders import ReminderFilterForm, ReminderSettingsForm
-from rectification.models import RectificationTask
+from rectification.models import RectificationTask, Reminder, ReminderSettings
 from rectification.plans import plans_for
 from rectification.reminder_documents import TITLES, reminder_document
 from rectification.reminders import (
     NOTICE_KINDS,
     SETTING_FIELDS,
     may_set,
-    may_view,
     reminder_settings_for,
     reminder_settings_update,
     reminders_for,
@@ -37,8 +36,7 @@ from rectification.reminders import (
 @login_required
 def reminder_list(request):
     user = request.user
-    if not may_view(user):
-        raise Http404
+    access.require_page(user, "view", Reminder)
     form = ReminderFilterForm(request.GET or None)
     kind, state = "", ""
     if form.is_valid():
@@ -86,7 +84,7 @@ def reminder_document_view(request, pk, pdf=False):
 def reminder_settings_view(request):
     user = request.user
     if not may_set(user):
-        raise Http404
+        raise access.PageRefused(access.page_roles("change", ReminderSettings, authority_wide=True))
     current = reminder_settings_for(user.authority)
     form = ReminderSettingsForm(request.POST or None, initial={f: getattr(current, f) for f in SETTING_FIELDS})
     if request.method == "POST":

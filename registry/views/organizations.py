@@ -32,14 +32,20 @@ from registry.organizations import (
 
 
 def _require_view(user):
+    """For a record's page: 404 to a user with no role that reads the registry."""
     if not access.can(user, "view", Organization):
         raise Http404
+
+
+def _require_list(user):
+    """For a page of the registry as a whole: 403 naming the roles that open it."""
+    access.require_page(user, "view", Organization)
 
 
 def _office_authority(user):
     """The authority whose registry this user keeps (their own), or PermissionDenied."""
     if user.authority_id not in access.authorities_for(user, "change", Organization):
-        raise PermissionDenied
+        raise access.PageRefused(access.page_roles("change", Organization, authority_wide=True))
     return user.authority
 
 
@@ -49,7 +55,7 @@ def _attachment(data: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def organization_list(request):
-    _require_view(request.user)
+    _require_list(request.user)
     g = request.GET
     qs = organizations_for(
         user=request.user,
@@ -197,7 +203,7 @@ def _detail_url(org) -> str:
 
 @login_required
 def organization_create_view(request):
-    _require_view(request.user)
+    _require_list(request.user)
     authority = _office_authority(request.user)
     form = OrganizationForm(request.POST or None, authority=authority, visible=organizations_for(user=request.user))
     if request.method == "POST":
@@ -240,14 +246,14 @@ def organization_edit_view(request, pk):
 
 @login_required
 def organization_template(request):
-    _require_view(request.user)
+    _require_list(request.user)
     authority = _office_authority(request.user)
     return _attachment(template_bytes(authority), "党组织名册导入模板.xlsx")
 
 
 @login_required
 def organization_export(request):
-    _require_view(request.user)
+    _require_list(request.user)
     g = request.GET
     qs = organizations_for(
         user=request.user,
@@ -277,7 +283,7 @@ def _pending_path(token: str):
 @login_required
 def organization_import_view(request):
     """Upload → every row checked, problems listed → confirm → written, or nothing."""
-    _require_view(request.user)
+    _require_list(request.user)
     authority = _office_authority(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     ctx = {"form": form}
@@ -321,7 +327,7 @@ def organization_import_view(request):
 
 @login_required
 def kind_list(request):
-    _require_view(request.user)
+    _require_list(request.user)
     kinds = organization_kinds_for(user=request.user, authority_id=request.user.authority_id)
     can_change = request.user.authority_id in access.authorities_for(request.user, "change", OrganizationKind)
     form = KindForm(request.POST or None)
