@@ -1,11 +1,12 @@
 """A validated rule definition → SQL for DuckDB or Spark (decision 0008).
 
 The SQL reads one view per role (named after the role) and, for rules linked on ``person``,
-the link table ``links`` made by ``comparison.matching.links``. It answers the *evidence
-pairs*: one row per combination of evidence rows that meets the conditions, with columns
-``person``, ``group_key``, ``match``, ``probability``, ``agreed``, ``name_birth_only`` and
-``<role>_row`` (the ``row_no`` of the row of each role). ``comparison.engines`` makes hits
-of them. The same text runs on both engines apart from identifier quoting and string
+the table ``fuzzy_links`` made by ``comparison.matching.links`` (the pairs matched without an
+ID; rows with the same canonical ID are joined here, beside the rule's conditions). It
+answers the *evidence pairs*: one row per combination of evidence rows that meets the
+conditions, with columns ``person``, ``group_key``, ``match``, ``probability``, ``agreed``,
+``name_birth_only`` and ``<role>_row`` (the ``row_no`` of the row of each role).
+``comparison.engines`` makes hits of them. The same text runs on both engines apart from identifier quoting and string
 literals; dates are compared as dates and months counted as ``year*12+month``, which both
 dialects read alike.
 """
@@ -19,7 +20,7 @@ from typing import Any
 from comparison.rules import field_kind, link_alternatives, split_ref
 
 DIALECTS = ("duckdb", "spark")
-LINKS = "links"
+LINKS = "fuzzy_links"  # the pairs Splink found (comparison.matching.links makes it)
 
 
 def quote(name: str, dialect: str) -> str:
@@ -123,8 +124,15 @@ def pairs_sql(rule: dict[str, Any], dialect: str) -> str:
     branches = []
     for alt in link_alternatives(rule["link"]["on"]):
         if alt == "person":
-            # Neither row has an ID: the person is the ID another link of the left row found
-            # (so that one person is one hit), else the left row's key.
+            # The same canonical ID: one join, its conditions beside it.
+            branches.append(
+                f"SELECT {a}.id_number AS person, '' AS group_key, 'exact' AS match, "
+                f"CAST(NULL AS DOUBLE) AS probability, 'id_number' AS agreed, false AS name_birth_only, {rows} "
+                f"FROM {quote(left, dialect)} {a} JOIN {quote(right, dialect)} {b} "
+                f"ON {a}.id_number = {b}.id_number WHERE {where}"
+            )
+            # Matched without an ID: where neither row has one, the person is the ID another
+            # link of the left row found (so that one person is one hit), else the left row's key.
             known = (
                 f"SELECT k.left_row, min(kr.id_number) AS id_number FROM {LINKS} k "
                 f"JOIN {quote(right, dialect)} kr ON kr.row_no = k.right_row "

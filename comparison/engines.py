@@ -98,6 +98,10 @@ class Engine:
         """Make ``name`` from ``sql``; ``keep``: materialised, as it is read more than once."""
         raise NotImplementedError
 
+    def view(self, name: str, sql: str) -> None:
+        """Name ``sql`` without computing it (for readers that may never read it)."""
+        raise NotImplementedError
+
     def scalar(self, sql: str) -> Any:
         raise NotImplementedError
 
@@ -129,6 +133,9 @@ class DuckDBEngine(Engine):
 
     def table(self, name: str, sql: str, *, keep: bool = True) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def view(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
 
     def scalar(self, sql: str) -> Any:
         rows = self.con.execute(sql).fetchall()
@@ -210,6 +217,10 @@ class SparkEngine(Engine):
         frame.createOrReplaceTempView(name)
         self.views.append(name)
         self.cached.append(frame)
+
+    def view(self, name: str, sql: str) -> None:
+        self.spark.sql(sql).createOrReplaceTempView(name)
+        self.views.append(name)
 
     def scalar(self, sql: str) -> Any:
         rows = self.spark.sql(sql).collect()

@@ -1,7 +1,9 @@
 """Matching people between two datasets (decision 0008): exact on the canonical ID, then Splink.
 
-``links(engine, left, right, fuzzy=…)`` makes the engine's table ``links`` with one row per
-pair of rows taken to be the same person:
+``links(engine, left, right, fuzzy=…)`` makes the engine's table ``fuzzy_links`` of the
+pairs Splink found, and the view ``links`` of every pair of rows taken to be the same person
+(the exact pairs too; rules join the exact pairs themselves, with their conditions, so that
+the join on the ID is never made twice). Both have these columns:
 
 - ``left_row``, ``right_row``: the ``row_no`` of each side;
 - ``match``: ``exact`` (the same canonical 18-character ID) or ``fuzzy``;
@@ -76,6 +78,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from comparison import ids
+from comparison.compile import LINKS
 
 if TYPE_CHECKING:
     from comparison.engines import Engine
@@ -226,31 +229,39 @@ def _candidates_sql(side: str, other: str) -> str:
     )
 
 
+FUZZY_LINKS = LINKS  # the table the rules' SQL reads (comparison.compile)
+
+
 def links(engine: Engine, left: str, right: str, *, fuzzy: float | None) -> str:
-    """Make the table ``links`` between the views ``left`` and ``right``; answer its name."""
+    """Make the table ``fuzzy_links`` and the view ``links`` between the views ``left`` and
+    ``right`` (see the module's docstring); answer the view's name."""
     exact = _exact_sql(left, right)
+    engine.table(FUZZY_LINKS, _fuzzy_sql(engine, left, right, fuzzy) or f"{exact} WHERE false")
+    engine.view("links", f"{exact}\nUNION ALL\nSELECT * FROM {FUZZY_LINKS}")
+    return "links"
+
+
+def _fuzzy_sql(engine: Engine, left: str, right: str, fuzzy: float | None) -> str | None:
+    """The pairs Splink finds at probability ``fuzzy`` or more (None: no fuzzy matching, or
+    no candidate on one side)."""
     if fuzzy is None:
-        engine.table("links", exact)
-        return "links"
+        return None
     engine.table("fz_left", _candidates_sql(left, right), keep=False)
     engine.table("fz_right", _candidates_sql(right, left), keep=False)
     if not engine.scalar("SELECT (SELECT count(*) FROM fz_left) * (SELECT count(*) FROM fz_right)"):
-        engine.table("links", exact)
-        return "links"
+        return None
     predictions = _splink_predict(engine, fuzzy)
     # Splink's match weight of each comparison: > 0 for an agreeing level, 0 when a side is empty.
     weight = {name: f"mw_{name}" for name in M_U}
     agreed = "concat_ws(',', " + ", ".join(f"CASE WHEN {weight[n]} > 0 THEN '{n}' END" for n in M_U) + ")"
     others = " AND ".join(f"{weight[n]} <= 0" for n in M_U if n not in ("name", "birth_date"))
-    fuzzy_sql = (
+    return (
         "SELECT CASE WHEN source_dataset_l = 'fz_left_in' THEN row_no_l ELSE row_no_r END AS left_row, "
         "CASE WHEN source_dataset_l = 'fz_left_in' THEN row_no_r ELSE row_no_l END AS right_row, "
         f"'fuzzy' AS match, round(match_probability, 4) AS probability, {agreed} AS agreed, "
         f"({weight['name']} > 0 AND {weight['birth_date']} > 0 AND {others}) "
         f"AS name_birth_only FROM {predictions} WHERE round(match_probability, 4) >= {float(fuzzy)!r}"
     )
-    engine.table("links", f"{exact}\nUNION ALL\n{fuzzy_sql}")
-    return "links"
 
 
 def _splink_predict(engine: Engine, fuzzy: float) -> str:
