@@ -18,6 +18,9 @@ from conftest import token_client
 from core.models import AuditEvent
 
 
+# The worker closes and reopens database connections, as it does in production: it runs
+# outside a test transaction (inside one, PostgreSQL's connection would be closed under it).
+@pytest.mark.django_db(transaction=True)
 def test_a_run_started_on_the_page_is_run_by_the_worker_and_shows_its_hits(world, login):
     welfare, payroll = dataset(world, "a", "welfare"), dataset(world, "a", "payroll")
     officer = world["a"].users["data_officer"]
