@@ -108,6 +108,9 @@ def inspection_detail(request, pk):
         ],
         "public_url": public_report_url(inspection),
         "links": menu.inspection_links(request.user, inspection),
+        # The breadcrumbs link a round's page and its term's coverage only for those who open
+        # them; a team member comes up through the on-site desk instead.
+        "round_open": rounds_for(user=request.user).filter(pk=inspection.round_id).exists(),
     }
     return render(request, "planning/inspection.html", context)
 

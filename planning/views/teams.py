@@ -92,6 +92,7 @@ def _render(request, team, form, conflicts, can_change, contacts, candidates=Non
             "unassigned": unassigned,
             "refused": candidates.refused if candidates else [],
             "conflicted": candidates.conflicted if candidates else [],
+            "round_open": rounds_for(user=request.user).filter(pk=team.round_id).exists(),
         },
     )
 
