@@ -16,7 +16,7 @@ import io
 import re
 import string
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import segno
 from django.conf import settings
@@ -159,6 +159,9 @@ class _Facts:
     end: str
     members: list[TeamMember]
     due: dict[str, datetime.date]
+    # The document's 成文日期: today when first written; once its number is issued, the date
+    # fixed with it (inspection_document writes the document again with that date).
+    on: datetime.date = field(default_factory=timezone.localdate)
 
     def of_role(self, role) -> list[TeamMember]:
         return [m for m in self.members if m.role == role]
@@ -301,7 +304,7 @@ def work_plan(f: _Facts) -> OfficialDocument:
         title_words=[f.org],
         blocks=blocks,
         signature=f.team,
-        date=timezone.localdate(),
+        date=f.on,
     )
 
 
@@ -348,7 +351,7 @@ def authorization(f: _Facts) -> OfficialDocument:
         blocks=blocks,
         signature=f.leading_group,
         printer=f"{f.leading_group}办公室",
-        date=timezone.localdate(),
+        date=f.on,
     )
 
 
@@ -367,23 +370,32 @@ def entry_notice(f: _Facts) -> OfficialDocument:
     phone, _, _ = _contacts(f)
     liaison = _names(f.of_role(TeamMember.Role.LIAISON))
     meeting_list_due = f.entry_on - datetime.timedelta(days=2)
+    # A notice dated on or after the entry day (sent late, or written afterwards for the file)
+    # says what happens as it stands on its date: no "will enter" on a past day, no deadline
+    # already gone.
+    late = f.on >= f.entry_on
+    meeting = f"{f.entry}召开巡察工作动员会" if f.on > f.entry_on else "进驻当日召开巡察工作动员会"
+    names_due = (
+        "请将参会人员名单报巡察组备案。"
+        if f.on > meeting_list_due
+        else f"请于{cn_date(meeting_list_due)}前将参会人员名单报巡察组。"
+    )
     blocks = [
         (
             "p",
-            f"根据{f.committee}巡察工作安排，经{f.leading_group}研究决定，{f.team}将于{f.entry}进驻{f.org}"
-            f"开展{f.kind}，{f.end}结束进驻。{_scope_sentence(f)}现将有关事项通知如下。",
+            f"根据{f.committee}巡察工作安排，经{f.leading_group}研究决定，{f.team}{'于' if late else '将于'}{f.entry}"
+            f"进驻{f.org}开展{f.kind}，{f.end}结束进驻。{_scope_sentence(f)}现将有关事项通知如下。",
         ),
         ("h1", "一、召开巡察工作动员会"),
         (
             "p",
-            "进驻当日召开巡察工作动员会，由巡察组组长作动员讲话，被巡察党组织主要负责人作表态发言。"
-            "参会范围为领导班子成员、内设机构和下属单位主要负责人等。"
-            f"请于{cn_date(meeting_list_due)}前将参会人员名单报巡察组。",
+            f"{meeting}，由巡察组组长作动员讲话，被巡察党组织主要负责人作表态发言。"
+            f"参会范围为领导班子成员、内设机构和下属单位主要负责人等。{names_due}",
         ),
         ("h1", "二、准备有关资料"),
         (
             "p",
-            "请于进驻前准备以下资料：领导班子及其成员基本情况，近三年工作总结和年度工作要点，"
+            f"请{'及时' if late else '于进驻前'}准备以下资料：领导班子及其成员基本情况，近三年工作总结和年度工作要点，"
             "“三重一大”事项决策记录，财务收支情况，干部选拔任用情况，上一轮巡视巡察和审计发现问题整改情况。",
         ),
         ("h1", "三、做好保障工作"),
@@ -407,7 +419,7 @@ def entry_notice(f: _Facts) -> OfficialDocument:
         recipient=f.org,
         blocks=blocks,
         signature=f.team,
-        date=timezone.localdate(),
+        date=f.on,
     )
 
 
@@ -441,7 +453,7 @@ def public_notice(f: _Facts) -> OfficialDocument:
         title_words=[f.org],
         blocks=blocks,
         signature=f.team,
-        date=timezone.localdate(),
+        date=f.on,
     )
 
 
@@ -587,18 +599,21 @@ def inspection_document(*, actor, inspection: Inspection, kind: str) -> tuple[st
         raise ValidationError({"kind": [ValidationError("未知的文书类型。", code="unknown_choice")]})
     spec = DOCUMENTS[kind]
     doc_settings = document_settings_for(inspection.authority)
-    document = spec.build(_facts(inspection, doc_settings))
+    facts = _facts(inspection, doc_settings)
+    document = spec.build(facts)
     if document.spec.register:
-        assert document.date is not None  # every builder above dates its document
         issued = document_number_issue(
             actor=actor,
             inspection=inspection,
             kind=kind,
             document_kind=document.kind,
             doc_settings=doc_settings,
-            on=document.date,
+            on=facts.on,
         )
-        document.doc_number, document.date = issued.text, issued.dated_on  # as when first issued
+        if issued.dated_on != facts.on:  # as when first issued: its text follows its date
+            facts.on = issued.dated_on
+            document = spec.build(facts)
+        document.doc_number, document.date = issued.text, issued.dated_on
     ctx = current_context()
     document.trace = f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {ctx.trace_id}"
     data = document_render(document)

@@ -6,6 +6,7 @@ import io
 import pytest
 import segno
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
@@ -103,7 +104,23 @@ def test_the_documents_say_what_the_office_planned(ready):
     assert "刘卫东（县纪委监委副书记）：组长，主持巡察组全面工作" in decision
     notice = _open(client.get(url + "entry-notice.docx"))
     assert "甲县县委办公室党组织：" in _text(notice)  # 主送机关
-    assert "将于2026年9月1日进驻甲县县委办公室党组织" in _text(notice)
+    # Written today, after the entry day: it says what happened then, and sets no past deadline.
+    text = _text(notice)
+    assert "第一巡察组于2026年9月1日进驻甲县县委办公室党组织" in text and "将于" not in text
+    assert "2026年9月1日召开巡察工作动员会" in text and "请将参会人员名单报巡察组备案" in text
+    assert "请及时准备以下资料" in text and "请于2026年8月30日前" not in text
+
+
+def test_an_entry_notice_written_before_the_entry_day_announces_it(ready):
+    entry = timezone.localdate() + datetime.timedelta(days=20)
+    Round.objects.filter(pk=ready.inspection.round_id).update(
+        entry_on=entry, onsite_end_on=entry + datetime.timedelta(days=40)
+    )
+    client = token_client(ready.users["office"])
+    text = _text(_open(client.get(f"/api/v1/inspections/{ready.inspection.pk}/documents/entry-notice.docx")))
+    assert f"第一巡察组将于{cn_date(entry)}进驻甲县县委办公室党组织" in text
+    assert "进驻当日召开巡察工作动员会" in text and "请于进驻前准备以下资料" in text
+    assert f"请于{cn_date(entry - datetime.timedelta(days=2))}前将参会人员名单报巡察组" in text
 
 
 def test_the_public_notice_carries_contacts_and_the_qr_code_of_the_reporting_page(ready):
