@@ -78,7 +78,7 @@ def test_one_inspection_from_planning_to_lookback(browser, demo, live_server, tm
     problems: list = []
 
     # -- Planning: the office finds the target on the coverage page, in round seven, and opens it.
-    office = _as(browser, live_server, demo, "qh_office", problems)
+    office = _as(browser, live_server, demo, "qh_office", problems, shown_errors=True)
     office.click("text=全覆盖进度")
     expect(office.locator("h1")).to_contain_text("届内巡察全覆盖")
     expect(office.locator("tr", has_text=ORG)).to_contain_text("已列入第7轮")
@@ -98,7 +98,7 @@ def test_one_inspection_from_planning_to_lookback(browser, demo, live_server, tm
 
     # -- The public: a report from a phone through the notice's address.
     phone = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True).new_page()
-    problems.append(Problems(phone))
+    problems.append(Problems(phone, shown_errors=True))
     phone.goto(f"{base}/p/{public_path}")
     expect(phone.locator("body")).to_contain_text(ORG)
     phone.fill("#id_subject", SUBJECT)
@@ -107,7 +107,7 @@ def test_one_inspection_from_planning_to_lookback(browser, demo, live_server, tm
     expect(phone.locator(".p-code")).to_be_visible()
 
     # -- The team on site: triage the report, hold a talk, write a working paper, approve it.
-    member = _as(browser, live_server, demo, "qh_member", problems)
+    member = _as(browser, live_server, demo, "qh_member", problems, shown_errors=True)
     member.goto(f"{base}/onsite/inspections/{inspection.pk}/petitions/")
     member.click(f"text={SUBJECT}")
     member.check("label:has-text('属于受理范围') >> xpath=preceding-sibling::input")
@@ -139,7 +139,7 @@ def test_one_inspection_from_planning_to_lookback(browser, demo, live_server, tm
     member.click("button:has-text('提交审核')")
     expect(member.locator("body")).to_contain_text("待审核")
 
-    leader = _as(browser, live_server, demo, "qh_leader", problems)
+    leader = _as(browser, live_server, demo, "qh_leader", problems, shown_errors=True)
     leader.goto(f"{base}/onsite/inspections/{inspection.pk}/working-papers/")
     leader.click(f"text={PAPER}")
     leader.select_option("#id_focus_area", value=leaf)
@@ -165,9 +165,9 @@ def test_one_inspection_from_planning_to_lookback(browser, demo, live_server, tm
     leader.click("button:has-text('提交审议')")
     _decide(leader, report_url, today)  # 组务会
     _decide(office, report_url, today)  # 组办会商
-    leading = _as(browser, live_server, demo, "qh_leading", problems)
+    leading = _as(browser, live_server, demo, "qh_leading", problems, shown_errors=True)
     _decide(leading, report_url, today)  # 领导小组会议
-    head = _as(browser, live_server, demo, "qh_office_head", problems)
+    head = _as(browser, live_server, demo, "qh_office_head", problems, shown_errors=True)
     _decide(head, report_url, today, results_use=("feedback", "discipline"))  # 书记专题会
     expect(head.locator("body")).to_contain_text("报告已审定")
 
@@ -178,7 +178,7 @@ def test_one_inspection_from_planning_to_lookback(browser, demo, live_server, tm
     expect(office.locator(".alert-success")).to_be_visible()
     feedback = Feedback.objects.get(inspection=inspection)
 
-    unit = _as(browser, live_server, demo, "qh_unit", problems)
+    unit = _as(browser, live_server, demo, "qh_unit", problems, shown_errors=True)
     unit.goto(f"{base}/results/unit/")
     card = unit.locator(f"#feedback-{feedback.pk}")
     card.locator("input[name=acknowledged_on]").fill(today)
@@ -203,7 +203,7 @@ def test_one_inspection_from_planning_to_lookback(browser, demo, live_server, tm
     head.click("button:has-text('移交')")
     expect(head.locator(".alert-success")).to_be_visible()
     transfer = Transfer.objects.get(inspection=inspection, kind="leads")
-    jw = _as(browser, live_server, demo, "qh_jw", problems)
+    jw = _as(browser, live_server, demo, "qh_jw", problems, shown_errors=True)
     jw.goto(f"{base}/results/received/")
     expect(jw.locator("body")).to_contain_text(ORG)
     jw.goto(f"{base}/results/transfers/{transfer.pk}/")
@@ -335,7 +335,7 @@ def test_one_inspection_from_planning_to_lookback(browser, demo, live_server, tm
     expect(office.locator(".x-page-title")).to_contain_text("回看：")
 
     # The look-back's team reads the old finding with its task and evidence, and records a verdict.
-    team = _as(browser, live_server, demo, "qh_leader5", problems)
+    team = _as(browser, live_server, demo, "qh_leader5", problems, shown_errors=True)
     team.goto(lookback_url)
     team.click("a:has-text('回头看核查')")
     section = team.locator(f"#finding-{finding.pk}")

@@ -109,3 +109,33 @@ def test_no_false_error_after_a_bulk_add(browser, demo, live_server):  # noqa: F
     expect(member.locator(".alert-success")).to_contain_text("已标记为收到")
     assert member.locator(".invalid-feedback, .x-form-errors, .is-invalid").count() == 0
     assert problems.items == [], problems.items
+
+
+def test_the_walk_of_a_round_would_see_an_error_a_page_shows(browser, demo, live_server):  # noqa: F811
+    """The end-to-end walk counts every error a page shows (Problems(shown_errors=True)): a
+    refused sign-in and a refused form are seen, a hidden message and a clean page are not."""
+    page = browser.new_context(locale="zh-CN", viewport=DESKTOP).new_page()
+    problems = Problems(page, shown_errors=True)
+    page.goto(f"{live_server.url}/login/")
+    assert problems.items == []  # the sign-in page as it opens
+    page.fill("#id_username", "qh_member")
+    page.fill("#id_password", "not-the-password")
+    page.click("button[type=submit]")
+    expect(page.locator(".alert-danger")).to_be_visible()
+    assert [i for i in problems.items if i.startswith("console error: error shown: /login/")], problems.items
+
+    member = browser.new_context(locale="zh-CN", viewport=DESKTOP).new_page()
+    problems = Problems(member, shown_errors=True)
+    member.goto(f"{live_server.url}/login/")
+    member.fill("#id_username", "qh_member")
+    member.fill("#id_password", demo["qh_member"])
+    member.click("button[type=submit]")
+    expect(member.locator("h1")).to_be_visible()
+    assert problems.items == []
+    from planning.models import Inspection
+
+    inspection = Inspection.objects.get(round__number=7, stage="onsite", team__name="第一巡察组")
+    member.goto(f"{live_server.url}/onsite/inspections/{inspection.pk}/document-requests/")
+    member.click("#bulk button:has-text('全部添加')")  # nothing typed: refused
+    expect(member.locator(".invalid-feedback, .x-form-errors").first).to_be_visible()
+    assert any("error shown: /onsite/" in i for i in problems.items), problems.items

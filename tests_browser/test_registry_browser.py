@@ -86,11 +86,31 @@ def demo(transactional_db, live_server, settings, tmp_path):
     return accounts
 
 
-class Problems:
-    """Collects what a user would see go wrong: script errors and failed requests."""
+# Reports, as a console error, every error a page shows: a refused form's summary or a
+# field's message, an error message, a field marked invalid; on load and after each HTMX swap.
+SHOWN_ERRORS = """
+(() => {
+  const report = () => {
+    for (const el of document.querySelectorAll('.alert-danger, .invalid-feedback, .is-invalid')) {
+      if (el.offsetParent === null && getComputedStyle(el).position !== 'fixed') continue;  // hidden
+      const what = (el.innerText || el.name || el.id).trim().slice(0, 120);
+      console.error('error shown: ' + location.pathname + ': ' + what);
+    }
+  };
+  document.addEventListener('DOMContentLoaded', report);
+  document.addEventListener('htmx:afterSettle', report);
+})();
+"""
 
-    def __init__(self, page):
+
+class Problems:
+    """Collects what a user would see go wrong: script errors and failed requests and, with
+    ``shown_errors``, every error a page shows (for a walk in which nothing should be refused)."""
+
+    def __init__(self, page, shown_errors=False):
         self.items = []
+        if shown_errors:
+            page.add_init_script(SHOWN_ERRORS)
         page.on("pageerror", lambda e: self.items.append(f"JS error: {e}"))
         page.on("console", self._console)
         page.on(

@@ -21,10 +21,10 @@ from tests_browser.test_registry_browser import (  # noqa: F401  (fixtures)
 pytestmark = [pytest.mark.browser]
 
 
-def _as(browser, live_server, demo, username, problems):  # noqa: F811
+def _as(browser, live_server, demo, username, problems, shown_errors=False):  # noqa: F811
     page = browser.new_context(locale="zh-CN", viewport=DESKTOP).new_page()
     page.on("dialog", lambda dialog: dialog.accept())
-    problems.append(Problems(page))
+    problems.append(Problems(page, shown_errors))
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", demo[username])
