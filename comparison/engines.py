@@ -324,7 +324,8 @@ def rule_run(
             pairs = eng.arrow("SELECT * FROM pairs")
             evidence = {
                 role: eng.arrow(
-                    f"SELECT * FROM {quote(role, eng.dialect)} WHERE row_no IN "
+                    f"SELECT {', '.join(quote(c, eng.dialect) for c in evidence_columns(Path(datasets[role])))} "
+                    f"FROM {quote(role, eng.dialect)} WHERE row_no IN "
                     f"(SELECT {quote(role + '_row', eng.dialect)} FROM pairs)"
                 )
                 for role in rule["roles"]
@@ -341,6 +342,28 @@ def rule_run(
         finally:
             eng.close()
     return stats
+
+
+# Columns a normalised file holds for matching only: an evidence row is the department's row
+# (its row number, its fields, the ID as written and its status), not the engine's keys.
+MATCHING_COLUMNS = frozenset({"name_norm", "name_key"})
+
+
+def evidence_columns(path: Path) -> list[str]:
+    """The columns of a normalised Parquet file an evidence row carries, in the file's order:
+    all but the matching keys and those empty in every row (by the file's statistics; a
+    column without them is kept). The evidence is the same either way, as an evidence row
+    leaves out its empty values; reading 10 columns instead of 32 is what it saves."""
+    meta = pq.ParquetFile(path).metadata
+    columns = []
+    for i in range(meta.num_columns):
+        name = meta.schema.column(i).name
+        if name in MATCHING_COLUMNS:
+            continue
+        stats = [meta.row_group(g).column(i).statistics for g in range(meta.num_row_groups)]
+        if any(s is None or not s.has_null_count for s in stats) or sum(s.null_count for s in stats) < meta.num_rows:
+            columns.append(name)
+    return columns or ["row_no"]
 
 
 def rule_fields(rule: dict[str, Any]) -> dict[str, set[str]]:

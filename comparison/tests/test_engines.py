@@ -147,13 +147,13 @@ ODD = 'a"b\\c\nd\te\x01f\u2028g'  # what json escapes (quote, backslash, control
 
 
 def _reference_rows(path: Path, rows: list[int]) -> list[dict]:
-    """The evidence rows as the hits file must hold them: the file's non-empty columns, dates ISO,
-    amounts as text with 2 decimals."""
+    """The evidence rows as the hits file must hold them: the file's non-empty columns but the
+    matching keys (name_norm, name_key), dates ISO, amounts as text with 2 decimals."""
     out = []
     for row in pq.read_table(path).to_pylist():
         if row["row_no"] in rows:
             out.append({k: v.isoformat() if isinstance(v, dt.date) else f"{v:.2f}" if isinstance(v, Decimal) else v
-                        for k, v in row.items() if v is not None})  # fmt: skip
+                        for k, v in row.items() if v is not None and k not in ("name_norm", "name_key")})  # fmt: skip
     return out
 
 
