@@ -24,6 +24,8 @@ ERROR_CODES: dict[str, str] = {
     "not_found": "404: no such record, or one out of the user's sight.",
     "schema_invalid": "422: the body or query does not fit the operation's schema (a missing field, a bad date, …).",
     "bad_json": "400 (or 422): the body is not valid JSON, or not a JSON object.",
+    "bad_text": "422: a text in the body holds a character no database can store (a lone surrogate such as \\ud800).",
+    "bad_multipart": "400: an upload whose multipart/form-data body has no boundary or is broken.",
     "request_failed": "Another refusal of the framework, with its own status.",
     "out_of_range": "422: a number too large for the database.",
     "rate_limited": "429: too many tries from this address; wait and retry.",

@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from comparison.api import router as comparison_router
 from core.api import router as core_router
-from core.api.common import AUTH, ERROR_CODES_DESCRIPTION, install_handlers
+from core.api.common import AUTH, ERROR_CODES_DESCRIPTION, EdgeParser, install_handlers
 from onsite.api import router as onsite_router
 from planning.api import router as planning_router
 from rectification.api import router as rectification_router
@@ -33,6 +33,7 @@ api = XunchaAPI(
     ),
     auth=AUTH,
     urls_namespace="api",
+    parser=EdgeParser(),
 )
 install_handlers(api)
 api.add_router("/", core_router)

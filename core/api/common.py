@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import logging
+import re
+import types
+from typing import Any, Union, get_args, get_origin
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from ninja import NinjaAPI
+from django.http.multipartparser import MultiPartParserError
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
+from pydantic import ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from core.errors import error_codes, error_codes_markdown, first_code
 from core.pdf import PdfFailed, PdfUnavailable
@@ -44,6 +51,77 @@ def page(qs: QuerySet, *, search: str | None, fields: tuple[str, ...], limit: in
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, min(offset, MAX_OFFSET))
     return {"items": list(qs[offset : offset + limit]), "count": qs.count()}
+
+
+# ---------------------------------------------------------------- the API's edge
+#
+# What no endpoint should have to think about is refused here, once, before any schema or
+# service sees it: a text no database can store, a body that is not multipart as it claims, a
+# null where a PATCH means "leave it" or "empty it".
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE_MESSAGE = "含有无法保存的字符（不成对的 Unicode 代理项，如 \\ud800），请删除后重试。"
+
+
+class BodyRefused(Exception):
+    """A JSON body refused at the edge: ``field`` (dotted path) and why, in Chinese."""
+
+    def __init__(self, field: str, message: str, code: str) -> None:
+        super().__init__(message)
+        self.field, self.message, self.code = field, message, code
+
+
+def surrogate_at(data: Any) -> str | None:
+    """The dotted path of the first text (value or key) in ``data`` holding a lone surrogate."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if LONE_SURROGATE.search(value):
+                return path
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                inner = f"{path}.{key}" if path else str(key)
+                if LONE_SURROGATE.search(str(key)):
+                    return inner
+                stack.append((inner, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+    return None
+
+
+class EdgeParser(Parser):
+    """ninja's JSON parser, refusing a body with a text that holds a lone surrogate (JSON's
+    "\\ud800" escape decodes to one; UTF-8 never carries one, so forms and queries cannot)."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        at = surrogate_at(data)
+        if at is not None:
+            raise BodyRefused(at or "body", SURROGATE_MESSAGE, "bad_text")
+        return data
+
+
+def _is_text(annotation: Any) -> bool:
+    if annotation is str:
+        return True
+    if get_origin(annotation) in (Union, types.UnionType):
+        return str in get_args(annotation)
+    return False
+
+
+class PatchIn(Schema):
+    """A PATCH body: a field left out is left as it is; ``null`` for a text field is refused
+    (send "" to empty it), as no text column holds null. A date or a number may still be null
+    where its field allows it."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_null_text(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if value is None and field is not None and _is_text(field.annotation):
+            raise PydanticCustomError("null_text", '不能为 null：不修改请省略此项，要清空请传空字符串 ""。')
+        return value
 
 
 def validation_messages(e: ValidationError) -> dict:
@@ -98,8 +176,26 @@ def install_handlers(api: NinjaAPI) -> None:
         body = {"detail": "请求格式有误。", "code": "schema_invalid", "errors": errors, "error_codes": codes}
         return api.create_response(request, body, status=422)
 
+    @api.exception_handler(MultiPartParserError)
+    def bad_multipart(request, exc):
+        body = {
+            "detail": "上传请求格式有误：multipart/form-data 缺少 boundary 或内容已损坏，请用表单上传文件（file）。",
+            "code": "bad_multipart",
+            "errors": [{"field": "file", "message": "上传内容无法读取。"}],
+        }
+        return api.create_response(request, body, status=400)
+
     @api.exception_handler(HttpError)
     def http_error(request, exc):
+        refused = exc.__cause__
+        if isinstance(refused, BodyRefused):  # EdgeParser's: ninja wraps what the parser raises
+            body = {
+                "detail": f"输入有误：{refused.field} {refused.message}",
+                "code": refused.code,
+                "errors": [{"field": refused.field, "message": refused.message}],
+                "error_codes": {refused.field: [refused.code]},
+            }
+            return api.create_response(request, body, status=422)
         # ninja's own refusals (a body that is not JSON answers 400) in Chinese, with their status.
         detail = "请求体不是有效的 JSON。" if exc.status_code == 400 else "请求无法处理。"
         code = "bad_json" if exc.status_code == 400 else "request_failed"
@@ -134,6 +230,7 @@ PYDANTIC_MESSAGES = {
     "string_type": "须为文本。",
     "bool_parsing": "须为 true 或 false。",
     "json_invalid": "不是有效的 JSON。",
+    "null_text": '不能为 null：不修改请省略此项，要清空请传空字符串 ""。',
 }
 
 

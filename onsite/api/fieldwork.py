@@ -10,7 +10,7 @@ from ninja import Body, File, Router, Schema
 from ninja.files import UploadedFile
 
 from core import access
-from core.api.common import page
+from core.api.common import PatchIn, page
 from core.http import XLSX, attachment
 from onsite.api.attachments import AttachmentOut
 from onsite.document_requests import (
@@ -236,7 +236,7 @@ class DocumentRequestBulkIn(Schema):
     due_on: date | None = None
 
 
-class DocumentRequestPatch(Schema):
+class DocumentRequestPatch(PatchIn):
     title: str | None = None
     requested_on: date | None = None
     due_on: date | None = None
@@ -388,7 +388,7 @@ class SurveyIn(Schema):
     returned: int = 0
 
 
-class SurveyPatch(Schema):
+class SurveyPatch(PatchIn):
     kind: str | None = None
     title: str | None = None
     held_on: date | None = None

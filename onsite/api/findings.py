@@ -11,7 +11,7 @@ from django.urls import reverse
 from ninja import Router, Schema
 
 from core import access
-from core.api.common import page
+from core.api.common import PatchIn, page
 from core.http import DOCX, attachment, document_download
 from core.pdf import pdf_require
 from onsite.focus import (
@@ -147,7 +147,7 @@ def focus_area_post(request, payload: FocusAreaIn):
     return 201, _node(area)
 
 
-class FocusAreaPatch(Schema):
+class FocusAreaPatch(PatchIn):
     name: str | None = None
     move: str | None = None  # "up" or "down"
 
@@ -306,7 +306,7 @@ def working_paper_get(request, paper_id: int):
     return _paper(request, paper_id)
 
 
-class WorkingPaperPatch(Schema):
+class WorkingPaperPatch(PatchIn):
     title: str | None = None
     facts: str | None = None
     rule: str | None = None

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from core import access
-from core.api.common import page
+from core.api.common import PatchIn, page
 from planning.inspections import inspectors_for, rounds_for, teams_for
 from planning.models import Team, TeamMember
 from planning.pool import inspector_create
@@ -152,7 +152,7 @@ class TeamIn(Schema):
     email: str = ""
 
 
-class TeamPatch(Schema):
+class TeamPatch(PatchIn):
     duty_phone: str | None = None
     mailbox: str | None = None
     email: str | None = None

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from core import access
-from core.api.common import page
+from core.api.common import PatchIn, page
 from core.http import DOCX, attachment, document_download
 from core.pdf import pdf_require
 from rectification.assessments import (
@@ -137,7 +137,7 @@ class CriterionIn(Schema):
     active: bool = True
 
 
-class CriterionPatch(Schema):
+class CriterionPatch(PatchIn):
     name: str | None = None
     max_score: int | None = None
     order: int | None = None

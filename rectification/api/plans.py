@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from ninja import Router, Schema
 
-from core.api.common import page
+from core.api.common import PatchIn, page
 from planning.models import Inspection
 from rectification import plans as plan_services
 from rectification.models import RectificationPlan, RectificationTask
@@ -198,7 +198,7 @@ class PlanIn(Schema):
     head_name: str = ""
 
 
-class PlanPatch(Schema):
+class PlanPatch(PatchIn):
     summary: str | None = None
     head_name: str | None = None
 

@@ -6,7 +6,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
 from core import access
-from core.api.common import page
+from core.api.common import PatchIn, page
 from core.models import Authority
 from registry.importing import organizations_import
 from registry.models import Organization, OrganizationKind
@@ -66,7 +66,7 @@ class OrganizationIn(Schema):
     authority_id: int | None = None
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(PatchIn):
     code: str | None = None
     name: str | None = None
     kind_id: int | None = None
