@@ -4,7 +4,9 @@ web root, served through a view that has checked scope.
 - ``sniff``: what a file really is, from its first bytes (and, for Word and Excel, the names
   inside the zip), never from its name; only the kinds of ``CONTENT_TYPES`` are known.
 - ``sanitise_name``: a name safe to show and to offer as a download.
-- ``file_write``: a new file under ``settings.FILE_DIR`` (never overwritten), its SHA-256;
+- ``file_write``: a new file under ``settings.FILE_DIR`` (never overwritten), its SHA-256; a
+  photo (JPEG, PNG) is written again without its metadata (``image_without_metadata``: EXIF
+  can hold where and when it was taken, and the phone's owner), turned upright first;
   ``file_relative`` gives a fresh random path with no extension, ``file_path`` the full one.
 - ``file_response``: the download, with a Content-Disposition that keeps Chinese names and
   no caching.
@@ -16,6 +18,7 @@ their services (scope checks, audit) stay in their apps.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import secrets
 import unicodedata
@@ -37,6 +40,7 @@ CONTENT_TYPES = {
     "mp4": "video/mp4",
 }
 ALLOWED_TEXT = "PDF、Word（.docx）、Excel（.xlsx）、JPG、PNG、MP3、MP4"
+IMAGE_KINDS = {"jpg": "JPEG", "png": "PNG"}  # kind → Pillow's format
 
 
 def sniff(upload) -> str | None:
@@ -82,9 +86,47 @@ def file_check(upload, *, field: str) -> str:
         why = f"“{label}”是空文件。"
     elif (kind := sniff(upload)) is None:
         why = f"“{label}”的内容不是允许的类型。只接受 {ALLOWED_TEXT} 文件。"
+    elif kind in IMAGE_KINDS and not _decodes(upload):
+        why = f"“{label}”不是完整的图片（无法读取，或尺寸过大），请重新拍摄或导出后上传。"
     else:
         return kind
     raise ValidationError({field: [ValidationError(why, code="file_rejected")]})
+
+
+def _decodes(upload) -> bool:
+    """Whether Pillow reads the whole image (within its decompression-bomb limit)."""
+    from PIL import Image
+
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image.load()
+        return True
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return False
+    finally:
+        upload.seek(0)
+
+
+def image_without_metadata(upload, kind: str) -> bytes:
+    """A photo as stored: turned upright by its EXIF orientation, then written again with none
+    of its metadata (EXIF with any GPS location, XMP, IPTC, comments, PNG text chunks); its
+    colour profile is kept. ``upload`` has passed ``file_check``."""
+    from PIL import Image, ImageOps
+
+    upload.seek(0)
+    with Image.open(upload) as image:
+        icc = image.info.get("icc_profile")
+        upright = ImageOps.exif_transpose(image)
+        if kind == "jpg" and upright.mode not in ("RGB", "L", "CMYK"):
+            upright = upright.convert("RGB")
+        out = io.BytesIO()
+        options = {"quality": 92} if kind == "jpg" else {}
+        if icc:
+            options["icc_profile"] = icc
+        upright.save(out, IMAGE_KINDS[kind], **options)
+    upload.seek(0)
+    return out.getvalue()
 
 
 def sanitise_name(name: str, kind: str) -> str:
@@ -108,17 +150,20 @@ def file_relative(*parts) -> str:
 
 
 def file_write(upload, relative: str, *, written: list[Path] | None = None) -> str:
-    """Write ``upload`` (a Django ``UploadedFile``) to a new file at ``relative`` under
-    ``settings.FILE_DIR`` (never over an existing one) and answer its SHA-256 (hex). The
+    """Write ``upload`` (a Django ``UploadedFile``; a photo without its metadata) to a new file
+    at ``relative`` under ``settings.FILE_DIR`` (never over an existing one) and answer the
+    SHA-256 (hex) of what was written (its size: ``file_path(relative).stat()``). The
     path is appended to ``written`` as soon as the file exists, so that a caller can remove
     it if its transaction fails."""
     target = file_path(relative)
     target.parent.mkdir(parents=True, exist_ok=True)
+    kind = sniff(upload)
+    chunks = [image_without_metadata(upload, kind)] if kind in IMAGE_KINDS else upload.chunks()
     digest = hashlib.sha256()
     with open(target, "xb") as out:
         if written is not None:
             written.append(target)
-        for chunk in upload.chunks():
+        for chunk in chunks:
             digest.update(chunk)
             out.write(chunk)
     return digest.hexdigest()

@@ -50,7 +50,7 @@ def attachment_create(*, actor, inspection, upload, public: bool = False, step_c
                 # A reporter's own file name may name them ("张三举报.pdf"): the team sees a neutral one.
                 name=f"群众提交的材料.{kind}" if public else sanitise_name(label, kind),
                 kind=kind,
-                size=upload.size,
+                size=file_path(relative).stat().st_size,
                 sha256=sha256,
                 path=relative,
                 uploaded_by=actor if not public else None,

@@ -52,7 +52,7 @@ def evidence_store(*, actor, progress: ProgressReport, uploads, written: list[Pa
                 progress=progress,
                 name=sanitise_name(upload.name or "佐证材料", kind),
                 kind=kind,
-                size=upload.size,
+                size=file_path(relative).stat().st_size,
                 sha256=sha256,
                 path=relative,
                 uploaded_by=actor,
