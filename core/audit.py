@@ -2,23 +2,38 @@
 
 ``audit_record`` appends one event inside the caller's transaction, so the
 event and the change it describes commit or roll back together. Events are
-chained: each carries the previous event's hash, and ``audit_verify_chain``
-recomputes the chain to find the first event that was edited or deleted.
+chained: each carries the previous event's hash, an HMAC-SHA256 keyed with the
+installation's audit key (``settings.AUDIT_KEY``, a file beside ``field.key``, never in
+the database), so that someone who can write to the database cannot recompute the hashes
+of events they edit. The chain's head is anchored outside the database too: ``audit_anchor``
+appends the committed head (sequence number and hash) to ``DATA_DIR/audit/anchors.log``,
+an append-only file, every ``ANCHOR_EVERY`` events, when ``audit_verify`` has verified the
+chain, and when ``manage.py audit_anchor`` runs (daily, from cron or the scheduler).
+
+``audit_verify_chain`` recomputes the chain and names the first break by its kind: an
+edited event, a deleted event, reordered events, a cut tail (the newest events deleted and
+the head moved back, which the anchors show) and a rewritten chain (hashes that disagree
+with an anchor, as when the key was stolen too). Decision 0002.
 """
 
 from __future__ import annotations
 
 import contextvars
 import hashlib
+import hmac
 import json
+import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 GENESIS = "0" * 64
+ANCHOR_EVERY = 100  # events between two anchors written as they commit
 
 
 @dataclass
@@ -42,8 +57,9 @@ def current_context() -> RequestContext:
     return _context.get() or RequestContext()
 
 
-def event_digest(event) -> str:
-    """SHA-256 over the fields an auditor relies on, and the previous hash."""
+def event_digest(event, key: str | None = None) -> str:
+    """HMAC-SHA256, keyed with the audit key, over the fields an auditor relies on and the
+    previous hash."""
     payload = [
         event.seq,
         event.at.astimezone(UTC).isoformat(),
@@ -62,7 +78,8 @@ def event_digest(event) -> str:
         event.prev_hash,
     ]
     data = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    secret = (key if key is not None else settings.AUDIT_KEY).encode("utf-8")
+    return hmac.new(secret, data.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def audit_record(
@@ -112,32 +129,92 @@ def audit_record(
         event.save()
         head.last_seq, head.last_hash = event.seq, event.hash
         head.save(update_fields=["last_seq", "last_hash"])
+        if event.seq % ANCHOR_EVERY == 0:
+            transaction.on_commit(audit_anchor)
     return event
+
+
+# ---------------------------------------------------------------- anchors outside the database
+
+
+def anchor_path() -> Path:
+    return Path(settings.DATA_DIR) / "audit" / "anchors.log"
+
+
+def audit_anchors() -> dict[int, tuple[str, str]]:
+    """The anchors written so far: sequence number → (hash, when), from the anchor file."""
+    path = anchor_path()
+    if not path.exists():
+        return {}
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0].isdigit():
+            found[int(parts[0])] = (parts[1], parts[2])
+    return found
+
+
+def audit_anchor() -> int | None:
+    """Append the committed head of the chain (its sequence number, hash and the time) to the
+    anchor file, unless the file already holds it; answer the anchored sequence number."""
+    from core.models import AuditChainHead
+
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None or head.last_seq == 0:
+        return None
+    path = anchor_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if head.last_seq in audit_anchors():
+        return head.last_seq
+    line = f"{head.last_seq} {head.last_hash} {timezone.now().astimezone(UTC).isoformat()}\n"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)  # one write: whole lines
+    try:
+        os.write(fd, line.encode("utf-8"))
+    finally:
+        os.close(fd)
+    return head.last_seq
 
 
 @dataclass
 class ChainBreak:
     seq: int
     reason: str
+    kind: str = "edited"  # edited, deleted, reordered, cut, rewritten
 
 
 def audit_verify_chain() -> tuple[int, ChainBreak | None]:
-    """Recompute the chain. Returns (events checked, first break or None)."""
+    """Recompute the chain and check it against the anchors. Returns (events checked, first
+    break or None)."""
     from core.models import AuditChainHead, AuditEvent
 
+    anchors = audit_anchors()
     expected_seq, prev = 1, GENESIS
     checked = 0
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
-        if event.seq != expected_seq:
-            return checked, ChainBreak(expected_seq, f"第 {expected_seq} 号事件缺失（已被删除）")
+        seq = event.seq
+        if seq != expected_seq:
+            return checked, ChainBreak(expected_seq, f"第 {expected_seq} 号事件缺失（已被删除）", "deleted")
         if event.prev_hash != prev:
-            return checked, ChainBreak(event.seq, f"第 {event.seq} 号事件的前序哈希与上一事件不符")
+            moved = (
+                AuditEvent.objects.filter(hash=event.prev_hash).exclude(seq=seq - 1).values_list("seq", flat=True)
+            ).first()
+            if moved is not None:
+                why = f"第 {seq} 号事件的前序哈希指向第 {moved} 号事件：事件的顺序已被调换"
+                return checked, ChainBreak(seq, why, "reordered")
+            return checked, ChainBreak(seq, f"第 {seq} 号事件的前序哈希与上一事件不符", "edited")
         if event_digest(event) != event.hash:
-            return checked, ChainBreak(event.seq, f"第 {event.seq} 号事件的内容已被改动")
+            return checked, ChainBreak(seq, f"第 {seq} 号事件的内容已被改动（哈希与审计密钥算出的不符）", "edited")
+        if seq in anchors and anchors[seq][0] != event.hash:
+            why = f"第 {seq} 号事件与 {anchors[seq][1]} 记在锚点文件中的哈希不符：哈希链已被重写"
+            return checked, ChainBreak(seq, why, "rewritten")
         prev, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    last = expected_seq - 1
+    anchored = max(anchors, default=0)
+    if anchored > last:
+        why = f"锚点文件记录的链尾已到第 {anchored} 号事件，现存只到第 {last} 号：末尾事件已被删除"
+        return checked, ChainBreak(last + 1, why, "cut")
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != prev):
-        return checked, ChainBreak(
-            expected_seq, f"链尾应为第 {head.last_seq} 号事件，实际只到第 {expected_seq - 1} 号（末尾事件已被删除）"
-        )
+    if head is not None and (head.last_seq != last or head.last_hash != prev):
+        why = f"链尾应为第 {head.last_seq} 号事件，实际只到第 {last} 号（末尾事件已被删除）"
+        return checked, ChainBreak(expected_seq, why, "cut")
     return checked, None

@@ -49,6 +49,9 @@ def _wait_for_text(path: Path) -> str:
 
 
 SECRET_KEY = os.environ.get("XUNCHA_SECRET_KEY") or _read_or_create_key("secret_key")
+# The audit chain's HMAC key (core.audit): outside the database, so that a database writer
+# cannot recompute the hashes of events they edit. Back it up with the other keys.
+AUDIT_KEY = os.environ.get("XUNCHA_AUDIT_KEY") or _read_or_create_key("audit.key")
 DEBUG = os.environ.get("XUNCHA_DEBUG", "") == "1"
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("XUNCHA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()

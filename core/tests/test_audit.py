@@ -3,8 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import connection
 
-from core.audit import audit_verify_chain
-from core.models import AuditEvent
+from core.audit import GENESIS, anchor_path, audit_anchor, audit_verify_chain, event_digest
+from core.models import AuditChainHead, AuditEvent
 
 
 def _verify():
@@ -60,6 +60,84 @@ def test_deleted_newest_row_is_detected(world):
     code, text = _verify()
     assert code == 1
     assert "末尾事件已被删除" in text
+
+
+# The five tamperings of issue 14, each reported by its kind with a non-zero exit. A database
+# writer is simulated with raw SQL, which is what the ORM's refusals leave them.
+
+
+def _set(event_id, **columns):
+    with connection.cursor() as cur:
+        for column, value in columns.items():
+            cur.execute(f"UPDATE core_auditevent SET {column} = %s WHERE id = %s", [value, event_id])
+
+
+def _rewrite_from(start: int, *, key: str | None):
+    """Recompute the hash of every event from ``start`` on, as a forger would, and move the
+    head: with the installation's key (stolen) or with another."""
+    prev = AuditEvent.objects.get(seq=start - 1).hash if start > 1 else GENESIS
+    for event in AuditEvent.objects.filter(seq__gte=start).order_by("seq"):
+        event.prev_hash = prev
+        event.hash = event_digest(event, key=key)
+        _set(event.pk, prev_hash=event.prev_hash, hash=event.hash)
+        prev = event.hash
+    AuditChainHead.objects.filter(pk=1).update(last_hash=prev)
+
+
+def test_reordered_events_are_detected(world):
+    first, second = AuditEvent.objects.order_by("seq")[8:10]
+    _set(first.pk, seq=-1)
+    _set(second.pk, seq=first.seq)
+    _set(first.pk, seq=second.seq)
+    code, text = _verify()
+    assert code == 1 and "事件顺序被调换" in text
+    assert f"第 {first.seq} 号事件的前序哈希指向第 {second.seq} 号事件" in text
+
+
+def test_a_cut_tail_with_the_head_moved_back_is_detected_by_the_anchor(world):
+    assert audit_anchor() == AuditEvent.objects.count()
+    events = list(AuditEvent.objects.order_by("-seq")[:4])
+    with connection.cursor() as cur:
+        for event in events[:3]:
+            cur.execute("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
+    AuditChainHead.objects.filter(pk=1).update(last_seq=events[3].seq, last_hash=events[3].hash)
+    code, text = _verify()
+    assert code == 1 and "末尾事件被删除" in text
+    assert f"锚点文件记录的链尾已到第 {events[0].seq} 号事件，现存只到第 {events[3].seq} 号" in text
+
+
+def test_a_chain_rewritten_without_the_key_is_detected(world):
+    target = AuditEvent.objects.order_by("seq")[6]
+    _set(target.pk, object_repr="被篡改")
+    _rewrite_from(target.seq, key="a key the forger made up")
+    code, text = _verify()
+    assert code == 1 and "事件被改动" in text and f"第 {target.seq} 号事件的内容已被改动" in text
+
+
+def test_a_chain_rewritten_with_the_stolen_key_is_detected_by_the_anchors(world):
+    anchored = audit_anchor()
+    target = AuditEvent.objects.order_by("seq")[6]
+    _set(target.pk, object_repr="被篡改")
+    _rewrite_from(target.seq, key=None)  # the installation's own key: every hash agrees with it
+    assert audit_verify_chain()[1].kind == "rewritten"
+    code, text = _verify()
+    assert code == 1 and "哈希链被重写" in text and f"第 {anchored} 号事件与" in text
+
+
+def test_the_key_and_the_anchors_live_outside_the_database(world, settings):
+    import stat
+    from pathlib import Path
+
+    key = Path(settings.KEY_DIR) / "audit.key"
+    assert key.read_text().strip() == settings.AUDIT_KEY and stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert settings.AUDIT_KEY not in repr(list(AuditEvent.objects.values()))
+    code, text = _verify()  # an intact chain is anchored at its head
+    assert code == 0 and "已记入锚点文件" in text
+    head = AuditChainHead.objects.get(pk=1)
+    line = anchor_path().read_text().splitlines()[-1].split()
+    assert (int(line[0]), line[1]) == (head.last_seq, head.last_hash)
+    assert stat.S_IMODE(anchor_path().stat().st_mode) == 0o600
+    assert _verify()[0] == 0 and len(anchor_path().read_text().splitlines()) == 1  # not written twice
 
 
 def test_events_cannot_be_changed_or_deleted_through_the_orm(world):
