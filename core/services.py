@@ -229,8 +229,12 @@ class LoginRefused(Exception):
 def auth_authenticate(*, username: str, password: str, ip: str | None) -> User:
     """Check credentials with the lockout rule; audit the outcome.
 
-    Five failures in fifteen minutes, for the account or for the address,
-    lock further tries until the window passes.
+    Failures are counted per account and address together (as django-axes does): five in
+    fifteen minutes lock that account from that address, so that one person mistyping behind
+    an office's shared address locks out no colleague, and a stranger guessing locks out no
+    one but themself. Guessing at scale is locked too, at higher counts: many accounts from
+    one address (``LOCKOUT_ADDRESS_FAILURES``, that address), one account from many addresses
+    (``LOCKOUT_ACCOUNT_FAILURES``, that account). A success clears its account's count.
     """
     from django.contrib.auth import authenticate
 
@@ -243,9 +247,15 @@ def auth_authenticate(*, username: str, password: str, ip: str | None) -> User:
         .values_list("at", flat=True)
         .first()
     )
-    by_account = LoginAttempt.objects.filter(username=username, success=False, at__gte=last_ok or since).count()
-    by_address = LoginAttempt.objects.filter(ip=ip, success=False, at__gte=since).count() if ip else 0
-    if by_account >= cfg["LOCKOUT_FAILURES"] or by_address >= cfg["LOCKOUT_FAILURES"]:
+    failures = LoginAttempt.objects.filter(success=False)
+    by_account = failures.filter(username=username, at__gte=last_ok or since).count()
+    by_pair = failures.filter(username=username, ip=ip, at__gte=last_ok or since).count() if ip else by_account
+    by_address = failures.filter(ip=ip, at__gte=since).count() if ip else 0
+    if (
+        by_pair >= cfg["LOCKOUT_FAILURES"]
+        or by_account >= cfg["LOCKOUT_ACCOUNT_FAILURES"]
+        or by_address >= cfg["LOCKOUT_ADDRESS_FAILURES"]
+    ):
         with transaction.atomic():
             LoginAttempt.objects.create(username=username, ip=ip, success=False)
             known = User.objects.filter(username=username).first()
@@ -255,7 +265,7 @@ def auth_authenticate(*, username: str, password: str, ip: str | None) -> User:
                 outcome="denied",
                 username=username,
                 authority=known.authority if known else None,
-                detail={"by_account": by_account, "by_address": by_address},
+                detail={"by_pair": by_pair, "by_account": by_account, "by_address": by_address},
             )
         raise LoginRefused(f"登录失败次数过多，账号已锁定，请 {cfg['LOCKOUT_WINDOW_MINUTES']} 分钟后再试。")
     user = authenticate(username=username, password=password)

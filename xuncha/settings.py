@@ -137,7 +137,11 @@ LOGIN_REDIRECT_URL = "workbench"
 
 # Security settings the office may tune (security.md defaults).
 XUNCHA: dict[str, Any] = {
+    # Failures in the window that lock: one account from one address; one account from any
+    # addresses (guessing spread over many); one address on any accounts (guessing many).
     "LOCKOUT_FAILURES": 5,
+    "LOCKOUT_ACCOUNT_FAILURES": 15,
+    "LOCKOUT_ADDRESS_FAILURES": 30,
     "LOCKOUT_WINDOW_MINUTES": 15,
     "PASSWORD_HISTORY": 5,
     "PASSWORD_MAX_AGE_DAYS": 90,
