@@ -139,3 +139,37 @@ def test_the_walk_of_a_round_would_see_an_error_a_page_shows(browser, demo, live
     member.click("#bulk button:has-text('全部添加')")  # nothing typed: refused
     expect(member.locator(".invalid-feedback, .x-form-errors").first).to_be_visible()
     assert any("error shown: /onsite/" in i for i in problems.items), problems.items
+
+
+def test_confirmations_ask_under_the_content_security_policy(browser, demo, live_server):  # noqa: F811
+    """No inline script runs (the policy allows the site's own files only): a form marked
+    data-confirm asks, sends nothing when the answer is no, and is sent when it is yes; the
+    page breaks no rule of the policy (a violation is a console error Problems collects)."""
+    from onsite.models import Interview
+    from planning.models import Inspection
+
+    inspection = Inspection.objects.get(round__number=7, stage="onsite", team__name="第一巡察组")
+    leader, problems = _login(browser, live_server, demo, "qh_leader")
+    asked = []
+    answer = {"accept": False}
+
+    def on_dialog(dialog):
+        asked.append(dialog.message)
+        dialog.accept() if answer["accept"] else dialog.dismiss()
+
+    page = leader.context.new_page()
+    page.on("dialog", on_dialog)
+    problems2 = Problems(page)
+    response = page.goto(f"{live_server.url}/onsite/inspections/{inspection.pk}/interviews/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    before = Interview.objects.filter(inspection=inspection).count()
+    page.click("button:has-text('从领导班子名单生成')")
+    page.wait_for_timeout(500)
+    assert asked and "现任领导班子成员" in asked[0]
+    # No: nothing was sent (the answer would have said what it added, or that all were there).
+    assert page.locator(".alert").count() == 0
+    answer["accept"] = True
+    page.click("button:has-text('从领导班子名单生成')")
+    expect(page.locator(".alert", has_text="领导班子")).to_be_visible()
+    assert len(asked) == 2 and Interview.objects.filter(inspection=inspection).count() >= before
+    assert problems.items == [] and problems2.items == [], problems.items + problems2.items

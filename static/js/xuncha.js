@@ -1,4 +1,37 @@
-// Small behaviours shared by every staff page.
+// Small behaviours shared by every staff page. No page carries inline script or on…
+// handlers: the Content-Security-Policy (core.middleware.SecurityHeadersMiddleware) allows
+// scripts from the site's own files only, so pages mark what they need with data- attributes.
+
+// Confirmations: a form (or a button) marked data-confirm asks before it is sent; with
+// data-confirm-when="field:a,b", only when that field holds one of the values. Listened to
+// in the capture phase, so that a refusal stops HTMX's own handler too.
+function xConfirmed(element) {
+  var message = element.getAttribute("data-confirm");
+  var when = element.getAttribute("data-confirm-when");
+  if (when && element.elements) {
+    var parts = when.split(":");
+    var field = element.elements[parts[0]];
+    if (!field || parts[1].split(",").indexOf(field.value) < 0) return true;
+  }
+  return window.confirm(message);
+}
+function xRefuse(event) {
+  event.preventDefault();
+  event.stopImmediatePropagation();
+}
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form.hasAttribute && form.hasAttribute("data-confirm") && !xConfirmed(form)) xRefuse(event);
+}, true);
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("button[data-confirm], a[data-confirm]");
+  if (button && !xConfirmed(button)) xRefuse(event);
+}, true);
+// A select marked data-autosubmit sends its form when changed (the pager's page size).
+document.addEventListener("change", function (event) {
+  var select = event.target;
+  if (select.hasAttribute && select.hasAttribute("data-autosubmit") && select.form) select.form.submit();
+});
 
 // Our own file picker (the browser's own reads in the browser's language): a 选择文件 button
 // and the chosen files' names. core/_field.html renders it; any other file input on a page is
