@@ -1,4 +1,18 @@
+import os
+import stat
+
 from django.apps import AppConfig
+
+
+def private_sqlite_file(sender, connection, **kwargs):
+    """The SQLite database readable by its owner only (mode 0600, like the keys); SQLite gives
+    its -wal and -shm files the database file's mode."""
+    if connection.vendor != "sqlite":
+        return
+    name = str(connection.settings_dict.get("NAME") or "")
+    on_disk = name and name != ":memory:" and not name.startswith("file:") and os.path.exists(name)
+    if on_disk and stat.S_IMODE(os.stat(name).st_mode) != 0o600:
+        os.chmod(name, 0o600)
 
 
 class CoreConfig(AppConfig):
@@ -16,6 +30,10 @@ class CoreConfig(AppConfig):
             return list(Receiver.objects.filter(authority_id=authority_id).values_list("pk", "name"))
 
         scopes.register("receiver", resolve, choices)
+
+        from django.db.backends.signals import connection_created
+
+        connection_created.connect(private_sqlite_file, dispatch_uid="core.private_sqlite_file")
 
         from core import access, menu
         from core.models import AuditEvent, User
