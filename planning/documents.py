@@ -330,7 +330,7 @@ def authorization(f: _Facts) -> OfficialDocument:
             f"并明确任务分工如下。",
         ),
         ("h1", "一、巡察对象"),
-        ("p", f"{_team_targets(f)}。巡察时间为{f.entry}至{f.end}。"),
+        ("p", _team_targets_and_periods(f)),
         ("h1", "二、组长授权任职"),
         (
             "p",
@@ -358,6 +358,27 @@ def authorization(f: _Facts) -> OfficialDocument:
 def _team_targets(f: _Facts) -> str:
     names = f.inspection_team.inspections.order_by("organization__code").values_list("organization__name", flat=True)
     return "、".join(f"{n}党组织" for n in names)
+
+
+def _team_targets_and_periods(f: _Facts) -> str:
+    """The team's targets and when each is inspected: one period for all when they share it,
+    else each its own (a special inspection keeps its own dates). The decision is one for the
+    team, so it reads the same whichever of its inspections it is written from."""
+    inspections = list(
+        f.inspection_team.inspections.select_related("organization", "round").order_by("organization__code")
+    )
+    periods = [inspection_period(i) for i in inspections]
+    if len(set(periods)) == 1:
+        entry, end = periods[0]
+        when = f"巡察时间为{cn_date(entry)}至{cn_date(end)}" if entry and end else "巡察时间另行通知"
+        return f"{_team_targets(f)}。{when}。"
+    parts = [
+        f"{i.organization.name}党组织（{cn_date(entry)}至{cn_date(end)}）"
+        if entry and end
+        else f"{i.organization.name}党组织（时间另行通知）"
+        for i, (entry, end) in zip(inspections, periods, strict=True)
+    ]
+    return f"{'、'.join(parts)}。"
 
 
 def _contacts(f: _Facts) -> tuple[str, str, str]:

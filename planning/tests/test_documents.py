@@ -111,6 +111,31 @@ def test_the_documents_say_what_the_office_planned(ready):
     assert "请及时准备以下资料" in text and "请于2026年8月30日前" not in text
 
 
+def test_the_teams_decision_gives_each_target_its_own_period_and_reads_the_same_from_each(ready):
+    from planning.models import Inspection, StageChange
+    from registry.models import Organization
+
+    a = ready
+    office = a.users["office"]
+    org = Organization.objects.create(authority=a.authority, code="D002", name="甲县审计局", kind=a.orgs["dept"].kind)
+    special = inspection_create(
+        actor=office, round=a.inspection.round, organization=org, kind="special", theme="审计整改落实情况"
+    )
+    inspection_assign_team(actor=office, inspection=special, team=a.team)
+    StageChange.objects.create(inspection=special, from_stage="preparation", to_stage="onsite", on=D(2026, 9, 20))
+    StageChange.objects.create(inspection=special, from_stage="onsite", to_stage="reporting", on=D(2026, 10, 30))
+    assert Inspection.objects.filter(team=a.team).count() == 2
+    client = token_client(office)
+    texts = [
+        _text(_open(client.get(f"/api/v1/inspections/{i.pk}/documents/authorization.docx")))
+        for i in (a.inspection, special)
+    ]
+    expected = (
+        "甲县县委办公室党组织（2026年9月1日至2026年10月15日）、甲县审计局党组织（2026年9月20日至2026年10月30日）。"
+    )
+    assert expected in texts[0] and texts[0] == texts[1]
+
+
 def test_an_entry_notice_written_before_the_entry_day_announces_it(ready):
     entry = timezone.localdate() + datetime.timedelta(days=20)
     Round.objects.filter(pk=ready.inspection.round_id).update(
