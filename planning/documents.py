@@ -355,23 +355,17 @@ def authorization(f: _Facts) -> OfficialDocument:
     )
 
 
-def _team_targets(f: _Facts) -> str:
-    names = f.inspection_team.inspections.order_by("organization__code").values_list("organization__name", flat=True)
-    return "、".join(f"{n}党组织" for n in names)
-
-
 def _team_targets_and_periods(f: _Facts) -> str:
     """The team's targets and when each is inspected: one period for all when they share it,
     else each its own (a special inspection keeps its own dates). The decision is one for the
     team, so it reads the same whichever of its inspections it is written from."""
-    inspections = list(
-        f.inspection_team.inspections.select_related("organization", "round").order_by("organization__code")
-    )
-    periods = [inspection_period(i) for i in inspections]
+    team = f.inspection_team.inspections.select_related("organization", "round").prefetch_related("stage_changes")
+    inspections = list(team.order_by("organization__code"))
+    periods = [inspection_period(i) for i in inspections]  # from the prefetched stage changes
     if len(set(periods)) == 1:
         entry, end = periods[0]
         when = f"巡察时间为{cn_date(entry)}至{cn_date(end)}" if entry and end else "巡察时间另行通知"
-        return f"{_team_targets(f)}。{when}。"
+        return f"{'、'.join(f'{i.organization.name}党组织' for i in inspections)}。{when}。"
     parts = [
         f"{i.organization.name}党组织（{cn_date(entry)}至{cn_date(end)}）"
         if entry and end

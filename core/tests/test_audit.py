@@ -191,3 +191,53 @@ def test_permission_changes_are_recorded(world, login):
     event = AuditEvent.objects.filter(action="role.assign").latest("seq")
     assert event.actor == a.users["secadmin"]
     assert event.detail["role"] == "leading_group"
+
+
+def test_the_head_is_anchored_as_every_hundredth_event_commits(world, django_capture_on_commit_callbacks):
+    from core.audit import ANCHOR_EVERY, audit_anchors, audit_record
+
+    assert not anchor_path().exists()
+    start = AuditChainHead.objects.get(pk=1).last_seq
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(ANCHOR_EVERY - start % ANCHOR_EVERY):
+            audit_record(actor=world["a"].users["office"], action="test.anchor")
+    head = AuditChainHead.objects.get(pk=1)
+    anchors = audit_anchors()
+    assert head.last_seq % ANCHOR_EVERY == 0 and list(anchors) == [head.last_seq]
+    assert anchors[head.last_seq][0] == head.last_hash
+
+
+def _unkeyed():
+    """Turn the chain back into what an installation before migration 0006 held: plain SHA-256."""
+    import hashlib
+    import importlib
+
+    rekey = importlib.import_module("core.migrations.0006_audit_keyed_chain")
+    prev = GENESIS
+    for event in AuditEvent.objects.order_by("seq"):
+        event.prev_hash = prev
+        event.hash = hashlib.sha256(rekey._payload(event)).hexdigest()
+        _set(event.pk, prev_hash=event.prev_hash, hash=event.hash)
+        prev = event.hash
+    AuditChainHead.objects.filter(pk=1).update(last_hash=prev)
+    return rekey
+
+
+def _historical_apps():
+    from django.db.migrations.executor import MigrationExecutor
+
+    return MigrationExecutor(connection).loader.project_state(("core", "0006_audit_keyed_chain")).apps
+
+
+def test_the_upgrade_keys_an_intact_chain_and_leaves_a_broken_one_broken(world):
+    rekey = _unkeyed()
+    assert audit_verify_chain()[1].kind == "edited"  # unkeyed: no hash agrees with the key
+    rekey.rekey(_historical_apps(), None)
+    assert audit_verify_chain()[1] is None
+
+    rekey = _unkeyed()
+    target = AuditEvent.objects.order_by("seq")[9]
+    _set(target.pk, object_repr="升级前被改动")
+    rekey.rekey(_historical_apps(), None)
+    checked, broken = audit_verify_chain()
+    assert broken.seq == target.seq and checked == target.seq - 1  # keyed up to the break, reported at it
