@@ -221,7 +221,12 @@ def _petitions(inspection, fa) -> dict:
 
     def public(key, subject, content, accused="", uploads=()):
         p[key], _code = petition_submit_public(
-            inspection=inspection, subject=subject, content=content, accused=accused, uploads=uploads
+            inspection=inspection,
+            subject=subject,
+            content=content,
+            accused=accused,
+            uploads=uploads,
+            client=f"demo:{key}",  # each demo reporter on their own phone
         )
 
     staff(

@@ -193,6 +193,7 @@ def _petitions(inspection: Inspection) -> None:
         inspection=inspection,
         subject="竹坪乡茶园村违规占用耕地建厂房无人查处",
         content="茶园村村口一块基本农田去年被填平建了厂房，向松岩县自然资源局举报过，执法大队来看了一次就没下文了。",
+        client="demo:second",
     )
     petition_triage(actor=member, petition=online, status="in_scope", focus_area=fa["F1.3"], disciplines=[fa["D5"]])
 

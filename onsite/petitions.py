@@ -12,7 +12,8 @@ The reporter's identity (name, phone, ID number, address) is stored only sealed
 The public channel (``petition_submit_public``) needs no account and records no address.
 It answers with a receipt code that is shown once and stored only as its SHA-256; with it
 the reporter reads the team's replies and adds information, and nothing else. Submissions
-are rate-limited per inspection, lookups per browser session (``core.ratelimit``), in the cache.
+and lookups are rate-limited per client (``core.ratelimit.client_tag``, a keyed hash of the
+address that is not kept) and overall, in database counters; see ``onsite.public_limits``.
 """
 
 from __future__ import annotations
@@ -35,10 +36,11 @@ from core.crypto import SealError, seal_json, unseal_json
 from core.files import file_path
 from core.idnumber import id_number_normalise
 from core.models import RoleAssignment, User
-from core.ratelimit import RateLimited, rate_take
+from core.ratelimit import RateLimited, rate_miss, rate_take, rate_wait
 from core.services import role_assign, role_revoke
 from onsite.attachments import attachment_create
 from onsite.models import Attachment, FocusArea, FocusTaxonomy, Petition, PetitionMessage, new_receipt_code
+from onsite.public_limits import public_submit_take
 from planning.models import Inspection, TeamMember
 
 PUBLIC_STAGES = (Inspection.Stage.PREPARATION, Inspection.Stage.ONSITE)
@@ -437,17 +439,37 @@ def intake_revoke(*, actor, inspection: Inspection, user: User) -> None:
 # --- the public channel ------------------------------------------------------------------
 
 
+LOOKUP_MISS_WINDOW = 3600
+SUBMIT_WINDOW = 3600
+
+
 def lookups_per_minute() -> int:
     return int(settings.XUNCHA.get("PUBLIC_LOOKUPS_PER_MINUTE", 5))
 
 
-def receipt_lookup_allowed(session_key: str | None) -> bool:
-    """A few lookups per browser session per minute, and a ceiling on all lookups together
-    (the API has no session: the ceiling alone), so that guessing codes goes nowhere."""
-    overall = int(settings.XUNCHA.get("PUBLIC_LOOKUPS_PER_MINUTE_ALL", 600))
-    if session_key is not None and not rate_take(f"lookup:{session_key}", lookups_per_minute(), 60):
-        return False
-    return rate_take("lookup:*", overall, 60)
+def receipt_lookup(code: str, *, client: str) -> Petition | None:
+    """The petition a receipt code opens for one public client (``client_tag``), or None.
+
+    Limited per client, not per browser session (dropping the cookie starts nothing afresh):
+    a few lookups a minute, and past a few wrong codes in the hour a delay that doubles with
+    each further wrong code, so that one client guessing slows only itself. A ceiling on all
+    lookups together stops guessing spread over many addresses. Raises ``RateLimited``.
+    """
+    cfg = settings.XUNCHA
+    misses = f"lookup-miss:{client}"
+    wait = rate_wait(
+        misses, LOOKUP_MISS_WINDOW, free=int(cfg["PUBLIC_LOOKUP_FREE_MISSES"]), cap=int(cfg["PUBLIC_LOOKUP_MAX_DELAY"])
+    )
+    if wait:
+        raise RateLimited(f"查询码多次输入错误，请 {wait} 秒后再试。")
+    if not rate_take(f"lookup:{client}", lookups_per_minute(), 60):
+        raise RateLimited("查询过于频繁，请一分钟后再试。")
+    if not rate_take("lookup:*", int(cfg["PUBLIC_LOOKUPS_PER_MINUTE_ALL"]), 60):
+        raise RateLimited("当前查询较多，请一分钟后再试。")
+    petition = receipt_open(code)
+    if petition is None:
+        rate_miss(misses, LOOKUP_MISS_WINDOW)
+    return petition
 
 
 def receipt_normalise(code: str) -> str:
@@ -475,12 +497,14 @@ def petition_submit_public(
     id_number: str = "",
     address: str = "",
     uploads: Iterable = (),
+    client: str,
 ) -> tuple[Petition, str]:
-    """A report from the public page or API (no account, no address recorded).
+    """A report from the public page or API (no account, no address recorded), from
+    ``client`` (``core.ratelimit.client_tag``, for the limits of ``onsite.public_limits``).
 
     Returns the petition and its receipt code, which exists nowhere else afterwards (only its
-    hash is kept). Raises ``ValidationError`` by field, and ``RateLimited`` past
-    ``XUNCHA["PUBLIC_SUBMISSIONS_PER_HOUR"]`` submissions for the inspection in the hour.
+    hash is kept). Raises ``ValidationError`` by field, and ``RateLimited`` past the client's
+    or the inspection's limit for the hour.
     """
     errors: dict[str, list] = {}  # messages or ValidationErrors, by field
     if not public_open(inspection):
@@ -492,8 +516,7 @@ def petition_submit_public(
     uploads = _count_uploads(errors, uploads)
     if errors:
         raise ValidationError(errors)
-    if not rate_take(f"submit:{inspection.pk}", settings.XUNCHA["PUBLIC_SUBMISSIONS_PER_HOUR"], 3600):
-        raise RateLimited("当前提交较多，请稍后再试，或通过值班电话、邮政信箱反映。")
+    public_submit_take(inspection, client)
     code = new_receipt_code()
     with _stored_files() as stored, transaction.atomic():
         petition = Petition.objects.create(
@@ -522,7 +545,7 @@ def petition_submit_public(
 
 def receipt_open(code: str) -> Petition | None:
     """The petition a receipt code opens (audited as ``petition.receipt_open``), or None: a
-    wrong code and a missing petition look alike. Callers rate-limit (``receipt_lookup_allowed``)."""
+    wrong code and a missing petition look alike. Callers rate-limit (``receipt_lookup``)."""
     normal = receipt_normalise(code)
     if len(normal) < 16:
         return None

@@ -13,6 +13,7 @@ urlpatterns = [
     path("inspections/<int:pk>/petitions/", petitions.petition_list, name="petitions"),
     path("inspections/<int:pk>/petitions/new/", petitions.petition_new, name="petition_new"),
     path("inspections/<int:pk>/petitions/intake/", petitions.petition_intake, name="petition_intake"),
+    path("inspections/<int:pk>/petitions/channel/lift/", petitions.petition_channel_lift, name="petition_channel_lift"),
     path("petitions/<int:pk>/", petitions.petition_detail, name="petition"),
     path("petitions/<int:pk>/triage/", petitions.petition_triage_view, name="petition_triage"),
     path("petitions/<int:pk>/messages/", petitions.petition_message_view, name="petition_message"),

@@ -161,9 +161,16 @@ XUNCHA: dict[str, Any] = {
     "UPLOAD_MAX_BYTES": int(os.environ.get("XUNCHA_UPLOAD_MAX_MB", "50")) * 1024 * 1024,
     # The public reporting channel: submissions per inspection per hour; receipt-code lookups
     # per browser session and in all, per minute (counted in the cache; no address is kept).
-    "PUBLIC_SUBMISSIONS_PER_HOUR": int(os.environ.get("XUNCHA_PUBLIC_SUBMISSIONS_PER_HOUR", "30")),
+    # The public channel (onsite.public_limits): reports an hour to one inspection from one
+    # client and from all together (past that it pauses; the office can lift it), receipt
+    # lookups a minute from one client and from all, and the wrong codes a client may try in
+    # an hour before each further one doubles its wait (at most PUBLIC_LOOKUP_MAX_DELAY s).
+    "PUBLIC_SUBMISSIONS_PER_CLIENT_PER_HOUR": int(os.environ.get("XUNCHA_PUBLIC_SUBMISSIONS_PER_CLIENT_PER_HOUR", "5")),
+    "PUBLIC_SUBMISSIONS_PER_HOUR": int(os.environ.get("XUNCHA_PUBLIC_SUBMISSIONS_PER_HOUR", "100")),
     "PUBLIC_LOOKUPS_PER_MINUTE": 5,
     "PUBLIC_LOOKUPS_PER_MINUTE_ALL": 600,
+    "PUBLIC_LOOKUP_FREE_MISSES": 5,
+    "PUBLIC_LOOKUP_MAX_DELAY": 900,
     # Data comparison (comparison/): a department's dataset file may be large.
     "DATASET_MAX_BYTES": int(os.environ.get("XUNCHA_DATASET_MAX_MB", "512")) * 1024 * 1024,
     "DATASET_MAX_UNCOMPRESSED_BYTES": int(os.environ.get("XUNCHA_DATASET_MAX_UNCOMPRESSED_MB", "2048")) * 1024 * 1024,

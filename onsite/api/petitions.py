@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.debug import sensitive_variables
 from ninja import Router, Schema
 
+from core import access
 from core.api.common import page
-from core.ratelimit import RateLimited
+from core.ratelimit import RateLimited, client_tag
 from onsite.duplicates import similar_petitions
 from onsite.models import Attachment, FocusArea, Petition
 from onsite.petitions import (
@@ -23,10 +24,10 @@ from onsite.petitions import (
     petition_submit_public,
     petition_triage,
     petitions_for,
-    receipt_lookup_allowed,
-    receipt_open,
+    receipt_lookup,
     reporter_replies,
 )
+from onsite.public_limits import public_channel_lift, public_channel_state
 from planning.inspections import inspections_for
 from planning.models import Inspection
 
@@ -246,6 +247,30 @@ def petition_message_post(request, petition_id: int, payload: MessageIn):
     }
 
 
+class ChannelOut(Schema):
+    received: int
+    limit: int
+    paused: bool
+    until: datetime
+
+
+@router.get("/inspections/{int:inspection_id}/public-channel", response=ChannelOut)
+def public_channel_get(request, inspection_id: int):
+    """This hour's online reports to the inspection, against the hourly limit: ``paused``
+    when reached, until ``until`` (for whoever designates intake)."""
+    inspection = get_object_or_404(inspections_for(user=request.user), pk=inspection_id)
+    access.require(request.user, "petition.designate_intake", inspection)
+    return public_channel_state(inspection)
+
+
+@router.post("/inspections/{int:inspection_id}/public-channel/lift", response=ChannelOut)
+def public_channel_lift_post(request, inspection_id: int):
+    """Reopen a channel that a flood of reports paused: another hourly limit's worth this hour."""
+    inspection = get_object_or_404(inspections_for(user=request.user), pk=inspection_id)
+    public_channel_lift(actor=request.user, inspection=inspection)
+    return public_channel_state(inspection)
+
+
 # --- the public channel (no login; no address recorded) --------------------------------
 
 
@@ -286,7 +311,7 @@ def public_petition_post(request, public_id: str, payload: PublicPetitionIn):
     this once: with it the reporter reads the team's replies. Closed inspections answer 422."""
     inspection = get_object_or_404(Inspection.objects.select_related("authority"), public_id=public_id)
     try:
-        _, code = petition_submit_public(inspection=inspection, **payload.dict())
+        _, code = petition_submit_public(inspection=inspection, client=client_tag(request), **payload.dict())
     except RateLimited as e:
         return 429, {"detail": str(e), "code": "rate_limited"}
     return 201, {"receipt_code": code}
@@ -296,9 +321,10 @@ def public_petition_post(request, public_id: str, payload: PublicPetitionIn):
 def public_petition_replies(request, receipt_code: str):
     """The team's replies to the petition this receipt code opens, and nothing else. A wrong
     code answers 404 like any unknown address."""
-    if not receipt_lookup_allowed(None):
-        return 429, {"detail": "查询过于频繁，请稍后再试。", "code": "rate_limited"}
-    petition = receipt_open(receipt_code)
+    try:
+        petition = receipt_lookup(receipt_code, client=client_tag(request))
+    except RateLimited as e:
+        return 429, {"detail": str(e), "code": "rate_limited"}
     if petition is None:
         raise Http404
     return {"replies": [{"body": m.body, "created_at": m.created_at} for m in reporter_replies(petition)]}

@@ -137,4 +137,27 @@ CASES = [
         api=True,
         body=lambda w: {"body": "内部意见：先核实车辆登记。", "internal": True},
     ),
+    Case(
+        "public channel lift",
+        "post",
+        lambda w: f"{_list_url(w)}channel/lift/",
+        "office",
+        302,
+    ),
+    Case(
+        "api public channel",
+        "get",
+        lambda w: f"/api/v1/inspections/{w['a'].inspection.pk}/public-channel",
+        "team_leader",
+        200,
+        api=True,
+    ),
+    Case(
+        "api public channel lift",
+        "post",
+        lambda w: f"/api/v1/inspections/{w['a'].inspection.pk}/public-channel/lift",
+        "office",
+        200,
+        api=True,
+    ),
 ]

@@ -6,7 +6,6 @@ import hashlib
 import re
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -19,14 +18,6 @@ from onsite.petitions import petition_message_add, petition_triage
 from planning.models import Inspection, Team
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    """Rate-limit counters live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ pages under /p/ (no login, phone first). Thin: every decision is in onsite.petit
 
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core import access
 from core.forms import apply_service_errors, error_text, is_id, post_form
 from core.paging import paginate
-from core.ratelimit import RateLimited
+from core.ratelimit import RateLimited, client_tag
 from onsite.duplicates import similar_petitions
 from onsite.forms.petitions import (
     FollowUpForm,
@@ -44,11 +45,11 @@ from onsite.petitions import (
     petition_triage,
     petitions_for,
     public_open,
-    receipt_lookup_allowed,
-    receipt_open,
+    receipt_lookup,
     reporter_additions,
     reporter_replies,
 )
+from onsite.public_limits import public_channel_lift, public_channel_state
 from planning.documents import document_settings_for
 from planning.inspections import inspections_for
 from planning.models import Inspection
@@ -88,8 +89,22 @@ def petition_list(request, pk):
         "may_designate": designate,
         "intake": intake_members(inspection),
         "intake_form": IntakeForm(candidates=intake_candidates(inspection)) if designate else None,
+        "channel": public_channel_state(inspection) if designate and public_open(inspection) else None,
+        "per_client": settings.XUNCHA["PUBLIC_SUBMISSIONS_PER_CLIENT_PER_HOUR"],
     }
     return render(request, "onsite/petition_list.html", context)
+
+
+@login_required
+@require_POST
+def petition_channel_lift(request, pk):
+    """Reopen the public channel that a flood of reports paused for the hour."""
+    inspection = _inspection(request, pk)
+    if not access.may(request.user, "petition.designate_intake", inspection):
+        raise PermissionDenied
+    received = public_channel_lift(actor=request.user, inspection=inspection)
+    messages.success(request, f"已恢复网上举报受理（本小时此前已收到 {received} 件）。")
+    return redirect(reverse("onsite:petitions", args=[inspection.pk]) + "#public-channel")
 
 
 @login_required
@@ -270,6 +285,7 @@ def public_report(request, public_id):
                 anonymous=d["anonymous"],
                 **{k: d[k] for k in IDENTITY_FIELDS},
                 uploads=d["attachments"],
+                client=client_tag(request),
             )
         except ValidationError as e:
             apply_service_errors(form, e)
@@ -324,12 +340,11 @@ def public_receipt(request):
         else:
             lookup = ReceiptForm(request.POST)
             if lookup.is_valid():
-                if request.session.session_key is None:
-                    request.session.save()
-                if not receipt_lookup_allowed(request.session.session_key):
-                    lookup.add_error("code", "查询过于频繁，请一分钟后再试。")
+                try:
+                    found = receipt_lookup(lookup.cleaned_data["code"], client=client_tag(request))
+                except RateLimited as e:
+                    lookup.add_error("code", str(e))
                 else:
-                    found = receipt_open(lookup.cleaned_data["code"])
                     if found is None:
                         lookup.add_error("code", "查询码无效")
                     else:
