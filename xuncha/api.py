@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from comparison.api import router as comparison_router
 from core.api import router as core_router
-from core.api.common import AUTH, ERROR_CODES_DESCRIPTION, EdgeParser, install_handlers
+from core.api.common import AUTH, ERROR_CODES_DESCRIPTION, EdgeParser, declare_errors, install_handlers
 from onsite.api import router as onsite_router
 from planning.api import router as planning_router
 from rectification.api import router as rectification_router
@@ -22,6 +22,9 @@ class XunchaAPI(NinjaAPI):
         func = operation.view_func
         prefix = getattr(sys.modules[func.__module__], "OPERATION_ID_PREFIX", func.__module__.replace(".", "_"))
         return f"{prefix}_{func.__name__}"
+
+    def get_openapi_schema(self, **kwargs):
+        return declare_errors(super().get_openapi_schema(**kwargs))
 
 
 api = XunchaAPI(

@@ -17,7 +17,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
-from pydantic import ValidationInfo, field_validator
+from pydantic import ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from core.errors import error_codes, error_codes_markdown, first_code
@@ -110,10 +110,24 @@ def _is_text(annotation: Any) -> bool:
     return False
 
 
+def _text_not_null(schema: dict, cls: Any) -> None:
+    """The schema says what ``PatchIn`` enforces: a text field may be left out, not null."""
+    for name, field in cls.model_fields.items():
+        prop = schema.get("properties", {}).get(field.alias or name)
+        if prop and _is_text(field.annotation) and "anyOf" in prop:
+            kept = [branch for branch in prop["anyOf"] if branch.get("type") != "null"]
+            if len(kept) == 1:
+                rest = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
+                prop.clear()
+                prop.update({**kept[0], **rest})
+
+
 class PatchIn(Schema):
     """A PATCH body: a field left out is left as it is; ``null`` for a text field is refused
     (send "" to empty it), as no text column holds null. A date or a number may still be null
     where its field allows it."""
+
+    model_config = ConfigDict(json_schema_extra=_text_not_null)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -122,6 +136,52 @@ class PatchIn(Schema):
         if value is None and field is not None and _is_text(field.annotation):
             raise PydanticCustomError("null_text", '不能为 null：不修改请省略此项，要清空请传空字符串 ""。')
         return value
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    """Every refusal's answer: a Chinese ``detail`` and a ``code`` (the API's description lists
+    them); for input, ``errors`` by field ({field: [messages]} from the services, a list of
+    {field, message} from the schema's own checks) and ``error_codes`` by field."""
+
+    detail: str
+    code: str
+    errors: dict[str, list[str]] | list[FieldErrorOut] | None = None
+    error_codes: dict[str, list[str]] | None = None
+
+
+# The refusals every operation may answer, declared in the schema where the operation does not
+# declare its own (401 only where it needs a token).
+ERROR_STATUSES = {
+    400: "请求体无法解析",
+    401: "未登录或令牌无效",
+    403: "无权执行此操作",
+    404: "未找到（或无权查看）",
+    422: "输入有误",
+    429: "请求过于频繁",
+}
+
+
+def declare_errors(schema: dict) -> dict:
+    """The OpenAPI ``schema`` with ``ErrorOut`` as each operation's answer for the statuses of
+    ``ERROR_STATUSES`` it does not declare itself."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    error = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(error.pop("$defs", {}))
+    components["ErrorOut"] = error
+    ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_STATUSES.items():
+                if (status == 401 and not operation.get("security")) or str(status) in responses:
+                    continue
+                responses.setdefault(status, {"description": description, **ref})
+    return schema
 
 
 def validation_messages(e: ValidationError) -> dict:

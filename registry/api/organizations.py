@@ -6,7 +6,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
 from core import access
-from core.api.common import PatchIn, page
+from core.api.common import ErrorOut, PatchIn, page
 from core.models import Authority
 from registry.importing import organizations_import
 from registry.models import Organization, OrganizationKind
@@ -166,7 +166,7 @@ class ImportRefusedOut(ImportOut):
     code: str
 
 
-@router.post("/import", response={200: ImportOut, 422: ImportRefusedOut})
+@router.post("/import", response={200: ImportOut, 422: ImportRefusedOut | ErrorOut})
 def organization_import(request, file: File[UploadedFile], dry_run: bool = False):
     """Import an .xlsx in the template's layout: the row errors, or the counts created and updated."""
     from django.conf import settings
