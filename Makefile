@@ -6,7 +6,9 @@ PORT ?= 8000
 # Test processes (pytest-xdist): one per core of this 2-core machine; WORKERS=0 runs in one process.
 WORKERS ?= 2
 
-.PHONY: run test test-pg test-browser test-spark install-spark screenshots check install demo benchmark vendor clean
+DATA_DIR_FUZZ := var/fuzz
+
+.PHONY: run test test-pg fuzz test-browser test-spark install-spark screenshots check install demo benchmark vendor clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +43,17 @@ test-pg: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/xuncha} $(PY) -m pytest -n $(WORKERS) -m "not browser and not spark" --create-db \
 		$(if $(PG_ALL),,--deselect core/tests/test_permissions.py)
 
+# Attack tests generated from the OpenAPI schema (core/tests/test_api_fuzz.py): `make test` runs
+# a few examples of each operation as three roles; this runs many, as every role and with no
+# token, with schemathesis's coverage phase, prints the answers counted by status, and fails on
+# any server error or answer outside the schema. FUZZ_EXAMPLES= to change how many.
+FUZZ_EXAMPLES ?= 50
+fuzz: install
+	rm -rf $(DATA_DIR_FUZZ) && mkdir -p $(DATA_DIR_FUZZ)
+	XUNCHA_FUZZ_ROLES=all XUNCHA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) XUNCHA_FUZZ_REPORT=$(DATA_DIR_FUZZ) \
+		$(PY) -m pytest -n $(WORKERS) core/tests/test_api_fuzz.py; status=$$?; \
+	$(PY) scripts/fuzz_report.py $(DATA_DIR_FUZZ); exit $$status
+
 test-browser: install
 	$(PY) -m pytest -m browser
 
@@ -65,6 +78,8 @@ check: install
 	$(PY) manage.py check
 	XUNCHA_SECRET_KEY=$$($(PY) -c "import secrets;print(secrets.token_urlsafe(50))") XUNCHA_HTTPS=1 $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/bandit -q -c pyproject.toml -r core registry planning onsite results rectification demo xuncha scripts
+	$(VENV)/bin/bandit -q -c pyproject.toml -r comparison -s B101,B105,B404,B603,B607,B608
 
 benchmark: install
 	$(PY) benchmarks/pages.py --scale 10
