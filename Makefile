@@ -47,7 +47,7 @@ test-pg: install
 # a few examples of each operation as three roles; this runs many, as every role and with no
 # token, with schemathesis's coverage phase, prints the answers counted by status, and fails on
 # any server error or answer outside the schema. FUZZ_EXAMPLES= to change how many.
-FUZZ_EXAMPLES ?= 50
+FUZZ_EXAMPLES ?= 20
 fuzz: install
 	rm -rf $(DATA_DIR_FUZZ) && mkdir -p $(DATA_DIR_FUZZ)
 	XUNCHA_FUZZ_ROLES=all XUNCHA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) XUNCHA_FUZZ_REPORT=$(DATA_DIR_FUZZ) \

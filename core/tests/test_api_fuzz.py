@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.apps import apps
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -91,6 +93,17 @@ def map_path_parameters(context, path_parameters):
         if ids and isinstance(value, int) and not isinstance(value, bool) and value % 4:
             mapped[name] = ids[abs(value) % len(ids)]
     return mapped
+
+
+@pytest.fixture(autouse=True)
+def _keep_connection():
+    """The WSGI handler closes old connections at each request's start and end, which would
+    close the test's own on PostgreSQL; Django's test client unhooks the same signals."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
