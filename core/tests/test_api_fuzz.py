@@ -33,7 +33,7 @@ from xuncha.api import api
 # as every role, with schemathesis's coverage phase too (every boundary and wrong type the
 # schema defines, about 270 requests an operation).
 FULL = os.environ.get("XUNCHA_FUZZ_ROLES") == "all"
-EXAMPLES = int(os.environ.get("XUNCHA_FUZZ_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("XUNCHA_FUZZ_EXAMPLES", "3"))
 ALL_ROLES = ("office", "office_head", "team_leader", "team_member", "unit_liaison", "receiver", "data_officer")
 ALL_ROLES += ("leading_group", "sysadmin", "secadmin", "auditor", "nobody")
 ROLES = ALL_ROLES if FULL else ("office", "team_member", "unit_liaison")
