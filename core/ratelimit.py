@@ -27,6 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from core.middleware import client_ip
 from core.models import RateCounter
 
 
@@ -83,13 +84,12 @@ def rate_clear(key: str, window: int) -> int:
     return used
 
 
-def rate_miss(key: str, window: int) -> int:
-    """Count one miss of ``key`` (no limit); returns the misses in the window so far."""
+def rate_miss(key: str, window: int) -> None:
+    """Count one miss of ``key`` (no limit), for ``rate_wait``."""
     name, ends = _window(key, window)
     _ensure(name, ends)
     now = datetime.fromtimestamp(_now(), UTC)
     RateCounter.objects.filter(key=name).update(count=F("count") + 1, last_at=now)
-    return rate_used(key, window)
 
 
 def rate_wait(key: str, window: int, *, free: int, cap: int) -> int:
@@ -107,7 +107,5 @@ def rate_wait(key: str, window: int, *, free: int, cap: int) -> int:
 def client_tag(request) -> str:
     """The public client, for its counters: a keyed hash of its address and today's date, so
     that no address is stored and yesterday's counters cannot be linked to today's."""
-    from core.middleware import client_ip
-
     day = timezone.localdate().isoformat()
     return salted_hmac("xuncha.ratelimit.client", f"{day}|{client_ip(request) or '-'}").hexdigest()[:24]

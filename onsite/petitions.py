@@ -440,11 +440,6 @@ def intake_revoke(*, actor, inspection: Inspection, user: User) -> None:
 
 
 LOOKUP_MISS_WINDOW = 3600
-SUBMIT_WINDOW = 3600
-
-
-def lookups_per_minute() -> int:
-    return int(settings.XUNCHA.get("PUBLIC_LOOKUPS_PER_MINUTE", 5))
 
 
 def receipt_lookup(code: str, *, client: str) -> Petition | None:
@@ -462,7 +457,7 @@ def receipt_lookup(code: str, *, client: str) -> Petition | None:
     )
     if wait:
         raise RateLimited(f"查询码多次输入错误，请 {wait} 秒后再试。")
-    if not rate_take(f"lookup:{client}", lookups_per_minute(), 60):
+    if not rate_take(f"lookup:{client}", int(cfg["PUBLIC_LOOKUPS_PER_MINUTE"]), 60):
         raise RateLimited("查询过于频繁，请一分钟后再试。")
     if not rate_take("lookup:*", int(cfg["PUBLIC_LOOKUPS_PER_MINUTE_ALL"]), 60):
         raise RateLimited("当前查询较多，请一分钟后再试。")

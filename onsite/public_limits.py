@@ -43,9 +43,11 @@ def public_submit_take(inspection: Inspection, client: str) -> None:
         raise RateLimited("当前提交较多，请稍后再试，或通过值班电话、邮政信箱反映。")
 
 
-def public_channel_state(inspection: Inspection) -> dict:
-    """This hour's online reports to the inspection: ``received``, ``limit``, ``paused``
-    (the limit reached) and ``until`` (when the hour ends, local time)."""
+def public_channel_state(*, actor, inspection: Inspection) -> dict:
+    """This hour's online reports to the inspection, for whoever designates intake:
+    ``received``, ``limit``, ``paused`` (the limit reached) and ``until`` (when the hour
+    ends, local time)."""
+    access.require(actor, "petition.designate_intake", inspection)
     limit = int(settings.XUNCHA["PUBLIC_SUBMISSIONS_PER_HOUR"])
     received = rate_used(_flood_key(inspection), WINDOW)
     until = timezone.localtime(window_ends(WINDOW))

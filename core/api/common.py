@@ -177,10 +177,10 @@ def declare_errors(schema: dict) -> dict:
     for methods in schema.get("paths", {}).values():
         for operation in methods.values():
             responses = operation.setdefault("responses", {})
+            declared = {int(status) for status in responses}  # ninja's keys are ints
             for status, description in ERROR_STATUSES.items():
-                if (status == 401 and not operation.get("security")) or str(status) in responses:
-                    continue
-                responses.setdefault(status, {"description": description, **ref})
+                if status not in declared and (status != 401 or operation.get("security")):
+                    responses[status] = {"description": description, **ref}
     return schema
 
 

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.debug import sensitive_variables
 from ninja import Router, Schema
 
-from core import access
 from core.api.common import page
 from core.ratelimit import RateLimited, client_tag
 from onsite.duplicates import similar_petitions
@@ -259,8 +258,7 @@ def public_channel_get(request, inspection_id: int):
     """This hour's online reports to the inspection, against the hourly limit: ``paused``
     when reached, until ``until`` (for whoever designates intake)."""
     inspection = get_object_or_404(inspections_for(user=request.user), pk=inspection_id)
-    access.require(request.user, "petition.designate_intake", inspection)
-    return public_channel_state(inspection)
+    return public_channel_state(actor=request.user, inspection=inspection)
 
 
 @router.post("/inspections/{int:inspection_id}/public-channel/lift", response=ChannelOut)
@@ -268,7 +266,7 @@ def public_channel_lift_post(request, inspection_id: int):
     """Reopen a channel that a flood of reports paused: another hourly limit's worth this hour."""
     inspection = get_object_or_404(inspections_for(user=request.user), pk=inspection_id)
     public_channel_lift(actor=request.user, inspection=inspection)
-    return public_channel_state(inspection)
+    return public_channel_state(actor=request.user, inspection=inspection)
 
 
 # --- the public channel (no login; no address recorded) --------------------------------

@@ -115,6 +115,7 @@ def test_the_office_sees_a_flood_pause_and_lifts_it(settings, world, inspection,
     assert AuditEvent.objects.filter(action="petition.flood", outcome="denied").count() == 1
     page = _page(office, inspection)
     assert "达到每小时 3 件的上限" in page and "恢复受理" in page
+    assert page.index("恢复受理") < page.index("<table")  # above the list, not below it
     member = login(world["a"].users["team_member"])
     assert "网上举报通道" not in _page(member, inspection)  # only who may designate intake
     r = office.post(f"/onsite/inspections/{inspection.pk}/petitions/channel/lift/", follow=True)
