@@ -177,6 +177,13 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_optional(settings):
+    """Accounts sign in with a password alone, as in the demo; the second factor's own tests
+    (core/tests/test_twofactor.py) turn the production setting on."""
+    settings.XUNCHA_OTP_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _cache(settings, request):
     """A fresh in-memory cache per test: rate-limit counters do not leak between tests or runs."""
     settings.CACHES = {

@@ -15,12 +15,27 @@ def private_sqlite_file(sender, connection, **kwargs):
         os.chmod(name, 0o600)
 
 
+def second_factor_check(app_configs, **kwargs):
+    """``check --deploy`` warns where accounts sign in with a password alone."""
+    from django.conf import settings
+    from django.core.checks import Warning
+
+    if settings.XUNCHA_OTP_REQUIRED:
+        return []
+    hint = "生产环境请删除环境变量 XUNCHA_OTP_REQUIRED=0（仅供演示）。"
+    return [Warning("两步验证未强制启用：账号仅凭密码即可登录。", hint=hint, id="xuncha.W001")]
+
+
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "基础"
 
     def ready(self):
+        from django.core.checks import Tags, register
+
         from core import scopes
+
+        register(second_factor_check, Tags.security, deploy=True)
         from core.models import Receiver
 
         def resolve(ids):

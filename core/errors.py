@@ -19,7 +19,9 @@ DEFAULT_CODE = "invalid"
 ERROR_CODES: dict[str, str] = {
     # The answers of the API itself.
     "unauthenticated": "401: not logged in, or no valid bearer token.",
-    "login_refused": "401: wrong username or password, or the account or address is locked for a while.",
+    "login_refused": "401: wrong username or password or second-factor code, or the account or address is locked "
+    "for a while, or the account must first change its password or set up its second factor on the pages.",
+    "otp_required": "401: the password is right and the account has a second factor: send its code as `otp`.",
     "forbidden": "403: the user may see the record but not take this action.",
     "not_found": "404: no such record, or one out of the user's sight.",
     "schema_invalid": "422: the body or query does not fit the operation's schema (a missing field, a bad date, …).",
@@ -49,6 +51,9 @@ ERROR_CODES: dict[str, str] = {
     "unknown_choice": "A value that is not one of the allowed choices (a kind, a role, a step, …).",
     "unknown_reference": "A referenced record does not exist, or does not belong to the record or scope in question.",
     "self_action": "A user may not do this to or for themself (review their own paper, assign themself, …).",
+    "otp_invalid": "A second-factor code that is wrong, expired or used already.",
+    "already_enrolled": "The account has set up its second factor already.",
+    "not_enrolled": "The account has not set up a second factor.",
     "separation_of_duties": "三员分立 and incompatible duties: roles one account may not hold together, or act on.",
     "password_too_short": "The new password is too short.",
     "password_too_common": "The new password is too common.",

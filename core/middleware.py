@@ -20,7 +20,8 @@ def client_ip(request) -> str | None:
 
 
 class RequestContextMiddleware:
-    """Carries the client address and a trace id to the audit trail; forces due password changes."""
+    """Carries the client address and a trace id to the audit trail; sends a session to what it
+    must do first (``session_next_step``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,12 +47,26 @@ class RequestContextMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or request.path.startswith(("/api/", "/static/")):
             return None
-        allowed = {reverse("password_change"), reverse("logout")}
-        if request.path in allowed:
+        step = session_next_step(user)
+        if step is None or request.path == reverse("logout"):
             return None
-        from core.services import password_change_due
+        if step == "login":  # signed in before the phone was set up in another session
+            logout(request)
+            return None if request.path == reverse("login") else reverse("login")
+        return None if request.path == reverse(step) else reverse(step)
 
-        return reverse("password_change") if password_change_due(user) else None
+
+def session_next_step(user) -> str | None:
+    """The page a signed-in session must go to before any other (a URL name), or None:
+    setting up the second factor where it is required (or signing in again with it, for a
+    session begun before it was set up), then a due password change. The API's session
+    authentication refuses such a session as well."""
+    from core.services import password_change_due
+    from core.twofactor import otp_enrolled, otp_required
+
+    if otp_required() and not user.is_verified():
+        return "login" if otp_enrolled(user) else "two_factor"
+    return "password_change" if password_change_due(user) else None
 
 
 class IdleTimeoutMiddleware:

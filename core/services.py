@@ -226,7 +226,16 @@ class LoginRefused(Exception):
     """Raised with a Chinese message for the login page and the API alike."""
 
 
-def auth_authenticate(*, username: str, password: str, ip: str | None) -> User:
+class SecondFactorNeeded(LoginRefused):
+    """The password was right and the account has a second factor: ask for its code
+    (``auth_second_factor``). Nothing is recorded yet, so a right password clears no count."""
+
+    def __init__(self, user: User):
+        super().__init__("请输入两步验证码。")
+        self.user = user
+
+
+def auth_authenticate(*, username: str, password: str, ip: str | None, code: str | None = None) -> User:
     """Check credentials with the lockout rule; audit the outcome.
 
     Failures are counted per account and address together (as django-axes does): five in
@@ -235,12 +244,51 @@ def auth_authenticate(*, username: str, password: str, ip: str | None) -> User:
     one but themself. Guessing at scale is locked too, at higher counts: many accounts from
     one address (``LOCKOUT_ADDRESS_FAILURES``, that address), one account from many addresses
     (``LOCKOUT_ACCOUNT_FAILURES``, that account). A success clears its account's count.
+
+    An account with a second factor signs in only with its code as well: given here (the
+    API), or asked for next (the login page catches ``SecondFactorNeeded``). A wrong code
+    is a failure like a wrong password.
     """
     from django.contrib.auth import authenticate
 
+    from core.twofactor import otp_enrolled
+
+    username = (username or "").strip()[:150]
+    _lockout_check(username, ip)
+    user = authenticate(username=username, password=password)
+    if user is None:
+        _attempt_record(username, ip, None, "auth.login_failed")
+        # Raised outside the transaction, so that the failure and its audit event are kept.
+        raise LoginRefused("账号或密码不正确。")
+    if otp_enrolled(user):
+        if code is None:
+            raise SecondFactorNeeded(user)
+        return auth_second_factor(user=user, code=code, ip=ip)
+    _attempt_record(username, ip, user, "auth.login")
+    return user
+
+
+def auth_second_factor(*, user: User, code: str, ip: str | None) -> User:
+    """The sign-in's second step: the code from the phone, or a recovery code. The lockout
+    rule counts a wrong code as a failed sign-in. The user comes back carrying the device
+    (``otp_device``), which Django's ``login`` records in the session as verified."""
+    from core.twofactor import otp_match, otp_wait, otp_wait_text
+
+    _lockout_check(user.username, ip)
+    if wait := otp_wait(user):  # the phone's own throttle: not a further failure
+        raise LoginRefused(otp_wait_text(wait))
+    device = otp_match(user=user, code=code or "")
+    if device is None:
+        _attempt_record(user.username, ip, None, "auth.otp_failed")
+        raise LoginRefused("验证码不正确或已过期。")
+    _attempt_record(user.username, ip, user, "auth.login", detail={"second_factor": device._meta.model_name})
+    user.otp_device = device  # type: ignore[attr-defined]  # django-otp reads it when Django logs the user in
+    return user
+
+
+def _lockout_check(username: str, ip: str | None) -> None:
     cfg = settings.XUNCHA
     since = timezone.now() - timedelta(minutes=cfg["LOCKOUT_WINDOW_MINUTES"])
-    username = (username or "").strip()[:150]
     last_ok = (
         LoginAttempt.objects.filter(username=username, success=True, at__gte=since)
         .order_by("-at")
@@ -256,36 +304,27 @@ def auth_authenticate(*, username: str, password: str, ip: str | None) -> User:
         or by_account >= cfg["LOCKOUT_ACCOUNT_FAILURES"]
         or by_address >= cfg["LOCKOUT_ADDRESS_FAILURES"]
     ):
-        with transaction.atomic():
-            LoginAttempt.objects.create(username=username, ip=ip, success=False)
-            known = User.objects.filter(username=username).first()
-            audit_record(
-                actor=None,
-                action="auth.locked",
-                outcome="denied",
-                username=username,
-                authority=known.authority if known else None,
-                detail={"by_pair": by_pair, "by_account": by_account, "by_address": by_address},
-            )
+        detail = {"by_pair": by_pair, "by_account": by_account, "by_address": by_address}
+        _attempt_record(username, ip, None, "auth.locked", detail=detail)
         raise LoginRefused(f"登录失败次数过多，账号已锁定，请 {cfg['LOCKOUT_WINDOW_MINUTES']} 分钟后再试。")
-    user = authenticate(username=username, password=password)
+
+
+def _attempt_record(username: str, ip: str | None, user: User | None, action: str, detail=None) -> None:
+    """One sign-in attempt: counted for the lockout rule and audited."""
     with transaction.atomic():
         LoginAttempt.objects.create(username=username, ip=ip, success=user is not None)
-        if user is None:
-            known = User.objects.filter(username=username).first()
-            audit_record(
-                actor=None,
-                action="auth.login_failed",
-                outcome="failure",
-                username=username,
-                authority=known.authority if known else None,
-            )
-        else:
-            audit_record(actor=user, action="auth.login", obj=user)
-    if user is None:
-        # Raised outside the transaction, so that the failure and its audit event are kept.
-        raise LoginRefused("账号或密码不正确。")
-    return user
+        if user is not None:
+            audit_record(actor=user, action=action, obj=user, detail=detail or {})
+            return
+        known = User.objects.filter(username=username).first()
+        audit_record(
+            actor=None,
+            action=action,
+            outcome="denied" if action == "auth.locked" else "failure",
+            username=username,
+            authority=known.authority if known else None,
+            detail=detail or {},
+        )
 
 
 def password_change_due(user: User) -> bool:
@@ -299,9 +338,14 @@ def password_change_due(user: User) -> bool:
 
 
 def api_token_issue(*, user: User) -> str:
-    """A new bearer token; only its hash is kept. Refused while a password change is due."""
+    """A new bearer token; only its hash is kept. Refused while a password change is due, or
+    while the account has no second factor where one is required."""
+    from core.twofactor import otp_enrolled, otp_required
+
     if password_change_due(user):
         raise LoginRefused("密码须先修改：请登录网页修改密码后再使用接口。")
+    if otp_required() and not otp_enrolled(user):
+        raise LoginRefused("须先设置两步验证：请登录网页，按提示用手机验证器扫码后再使用接口。")
     key = secrets.token_urlsafe(32)
     ApiToken.objects.create(
         user=user,

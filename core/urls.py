@@ -11,6 +11,7 @@ accounts_patterns = (
         path("<int:pk>/roles/<int:assignment_id>/revoke/", accounts.role_revoke_view, name="role_revoke"),
         path("<int:pk>/toggle-active/", accounts.account_toggle_active, name="toggle_active"),
         path("<int:pk>/reset-password/", accounts.account_reset_password, name="reset_password"),
+        path("<int:pk>/reset-two-factor/", accounts.account_reset_two_factor, name="reset_two_factor"),
     ],
     "accounts",
 )

@@ -6,6 +6,8 @@ Everything that differs between machines comes from the environment:
 - ``DATABASE_URL``: switches to PostgreSQL, e.g. ``postgres://user@host:5432/xuncha``.
 - ``XUNCHA_DEBUG``: ``1`` for Django's debug pages (never in production).
 - ``XUNCHA_ALLOWED_HOSTS``: comma-separated host names.
+- ``XUNCHA_OTP_REQUIRED``: ``0`` lets accounts sign in without a second factor (the demo
+  that ``make run`` serves); on by default, as production needs it.
 """
 
 import os
@@ -64,6 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "registry",
     "planning",
@@ -83,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.IdleTimeoutMiddleware",
@@ -214,6 +219,13 @@ SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 # Behind a reverse proxy every request comes from the proxy's address: name the
 # header it sets (e.g. HTTP_X_REAL_IP) so lockout and the audit trail see the client.
 XUNCHA_PROXY_IP_HEADER = os.environ.get("XUNCHA_PROXY_IP_HEADER", "")
+# Every account signs in with a second factor (TOTP, core.twofactor) unless this is off, as it
+# is for the demo that `make run` serves. An account that has set one up is asked for it either way.
+XUNCHA_OTP_REQUIRED = os.environ.get("XUNCHA_OTP_REQUIRED", "1") != "0"
+OTP_TOTP_ISSUER = os.environ.get("XUNCHA_OTP_ISSUER", "巡察工作平台")
+# Each wrong code doubles the wait before the device accepts another (django-otp's throttle).
+OTP_TOTP_THROTTLE_FACTOR = 1
+
 # Messages (one carries a reset password) stay on the server, not in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from core.urls import accounts_patterns, audit_patterns
-from core.views import auth, workbench
+from core.views import auth, twofactor, workbench
 from onsite.urls import public_patterns
 from xuncha.api import api
 
@@ -9,7 +9,9 @@ urlpatterns = [
     path("", workbench.workbench, name="workbench"),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
+    path("login/verify/", auth.login_verify_view, name="login_verify"),
     path("password/", auth.password_change_view, name="password_change"),
+    path("two-factor/", twofactor.two_factor, name="two_factor"),
     path("system/", workbench.system_status, name="system"),
     path("accounts/", include(accounts_patterns)),
     path("audit/", include(audit_patterns)),

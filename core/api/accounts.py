@@ -1,13 +1,13 @@
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from core import access
 from core.middleware import client_ip
 from core.models import AuditEvent
 from core.selectors import audit_events_for
-from core.services import LoginRefused, api_token_issue, auth_authenticate
+from core.services import LoginRefused, SecondFactorNeeded, api_token_issue, auth_authenticate
 
 OPERATION_ID_PREFIX = "core_api"  # its operation ids from before it moved here
 
@@ -17,6 +17,11 @@ router = Router(tags=["账号与审计"])
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str | None = Field(
+        None,
+        max_length=20,
+        description="两步验证码：手机验证器显示的 6 位数字，或一个恢复码。账号已设置两步验证时必填。",
+    )
 
 
 class TokenOut(Schema):
@@ -30,10 +35,16 @@ class Detail(Schema):
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: Detail})
 def token(request, payload: TokenIn):
-    """Exchange a username and password for a bearer token (counts toward lockout)."""
+    """Exchange a username and password, and the second factor's code where the account has
+    one, for a bearer token. Failures count toward lockout; a right password without the code
+    answers 401 with the code `otp_required`, and counts for nothing."""
     try:
-        user = auth_authenticate(username=payload.username, password=payload.password, ip=client_ip(request))
+        user = auth_authenticate(
+            username=payload.username, password=payload.password, ip=client_ip(request), code=payload.otp
+        )
         return 200, {"token": api_token_issue(user=user)}
+    except SecondFactorNeeded as e:
+        return 401, {"detail": str(e), "code": "otp_required"}
     except LoginRefused as e:
         return 401, {"detail": str(e), "code": "login_refused"}
 

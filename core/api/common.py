@@ -16,7 +16,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 from pydantic import ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -38,7 +38,18 @@ class BearerAuth(HttpBearer):
         return user
 
 
-AUTH = [BearerAuth(), django_auth]
+class PageSessionAuth(SessionAuth):
+    """The pages' session, once it has done what the pages ask first: set up the second factor
+    where it is required, change a due password (as the token endpoint asks)."""
+
+    def authenticate(self, request, key):
+        from core.middleware import session_next_step
+
+        user = super().authenticate(request, key)
+        return user if user is not None and session_next_step(user) is None else None
+
+
+AUTH = [BearerAuth(), PageSessionAuth()]
 
 
 def page(qs: QuerySet, *, search: str | None, fields: tuple[str, ...], limit: int, offset: int):

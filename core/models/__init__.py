@@ -2,6 +2,7 @@ from core.models.accounts import ApiToken, LoginAttempt, PasswordHistory, Receiv
 from core.models.audit import AuditChainHead, AuditEvent
 from core.models.authority import Authority
 from core.models.ratelimit import RateCounter
+from core.models.twofactor import RecoveryCodes
 
 __all__ = [
     "ApiToken",
@@ -12,6 +13,7 @@ __all__ = [
     "PasswordHistory",
     "RateCounter",
     "Receiver",
+    "RecoveryCodes",
     "Role",
     "RoleAssignment",
     "User",

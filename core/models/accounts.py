@@ -23,7 +23,7 @@ class Role(models.TextChoices):
     DATA_OFFICER = "data_officer", "数据比对员"
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp devices: untyped
     """A person's account. Every account belongs to one authority.
 
     ``is_superuser`` is never set: nobody bypasses ``core.access``.

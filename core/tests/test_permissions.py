@@ -116,6 +116,9 @@ PAGES = [
     ),
     Case("account toggle", "post", lambda w: f"/accounts/{a_user(w).pk}/toggle-active/", "secadmin", 302),
     Case("account reset password", "post", lambda w: f"/accounts/{a_user(w).pk}/reset-password/", "secadmin", 302),
+    Case("account reset two-factor", "post", lambda w: f"/accounts/{a_user(w).pk}/reset-two-factor/", "secadmin", 302),
+    # One's own second factor: every account's own page, in any county.
+    Case("own two-factor", "get", lambda w: "/two-factor/", "team_member", 200, denied=200, other_scope=200),
     Case(
         "audit list",
         "get",

@@ -16,6 +16,7 @@ from core.paging import paginate
 from core.passwords import password_generate
 from core.selectors import assignments_for, users_for
 from core.services import role_assign, role_revoke, user_create, user_reset_password, user_set_active
+from core.twofactor import otp_reset, otp_state
 
 
 def _require_secadmin(user):
@@ -138,7 +139,8 @@ def account_detail(request, pk):
     for ra in assignments:
         kind = access.ROLE_SCOPE.get(ra.role)
         ra.scope_label = labels.get(kind, {}).get(ra.scope_id, (None, "（已不存在）"))[1] if kind else "全机构"
-    return render(request, "core/account_detail.html", {"target": target, "assignments": assignments, "form": form})
+    context = {"target": target, "assignments": assignments, "form": form, "otp": otp_state(target)}
+    return render(request, "core/account_detail.html", context)
 
 
 @login_required
@@ -187,4 +189,20 @@ def account_reset_password(request, pk):
         messages.error(request, error_text(e))
     else:
         messages.success(request, f"已重置 {target.username} 的密码为：{password} （请当面告知本人，首次登录须修改）")
+    return redirect("accounts:detail", target.pk)
+
+
+@login_required
+@require_POST
+def account_reset_two_factor(request, pk):
+    """The user lost their phone and their recovery codes: they set up a new phone at their
+    next sign-in."""
+    _require_secadmin(request.user)
+    target = get_object_or_404(users_for(user=request.user), pk=pk)
+    try:
+        otp_reset(actor=request.user, user=target)
+    except ValidationError as e:
+        messages.error(request, error_text(e))
+    else:
+        messages.success(request, f"已重置 {target.username} 的两步验证：其下次登录时须用新手机重新设置。")
     return redirect("accounts:detail", target.pk)

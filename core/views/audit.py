@@ -14,8 +14,10 @@ from core.selectors import audit_events_for
 ACTION_CATEGORIES = [
     ("auth.login", "登录"),
     ("auth.login_failed", "登录失败"),
+    ("auth.otp_failed", "验证码错误"),
     ("auth.locked", "登录锁定"),
     ("auth.logout", "退出"),
+    ("otp.", "两步验证"),
     ("role.", "权限变更"),
     ("user.", "账号管理"),
     ("organization.export", "导出"),

@@ -1,3 +1,5 @@
+import time
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -9,7 +11,12 @@ from django.views.decorators.http import require_POST
 from core.audit import audit_record
 from core.forms import post_form
 from core.middleware import client_ip
-from core.services import LoginRefused, auth_authenticate, password_change
+from core.models import User
+from core.services import LoginRefused, SecondFactorNeeded, auth_authenticate, auth_second_factor, password_change
+
+# The password step leaves the account's id here for the code step, for a few minutes.
+PENDING_KEY = "xuncha_login_pending"
+PENDING_SECONDS = 300
 
 
 class LoginForm(forms.Form):
@@ -19,10 +26,13 @@ class LoginForm(forms.Form):
     password = forms.CharField(label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
-def login_view(request):
+def _next_url(request) -> str:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = ""
+    return next_url if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}) else ""
+
+
+def login_view(request):
+    next_url = _next_url(request)
     if request.user.is_authenticated:
         return redirect(next_url or "workbench")
     form = LoginForm(request.POST or None)
@@ -32,12 +42,50 @@ def login_view(request):
             user = auth_authenticate(
                 username=form.cleaned_data["username"], password=form.cleaned_data["password"], ip=client_ip(request)
             )
+        except SecondFactorNeeded as e:
+            request.session[PENDING_KEY] = {"user": e.user.pk, "at": int(time.time()), "next": next_url}
+            return redirect("login_verify")
         except LoginRefused as e:
             error = str(e)
         else:
             login(request, user)
             return redirect(next_url or "workbench")
     return render(request, "core/login.html", {"form": form, "error": error, "next": next_url})
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="验证码",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+
+def login_verify_view(request):
+    """The sign-in's second step: the code from the phone's authenticator, or a recovery code."""
+    pending = request.session.get(PENDING_KEY) or {}
+    user = None
+    if int(time.time()) - int(pending.get("at", 0)) <= PENDING_SECONDS:
+        user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    if user is None:
+        request.session.pop(PENDING_KEY, None)
+        if request.method == "POST" or pending:
+            messages.info(request, "验证已超时，请重新输入账号和密码。")
+        return redirect("login")
+    form = CodeForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = auth_second_factor(user=user, code=form.cleaned_data["code"], ip=client_ip(request))
+        except LoginRefused as e:
+            error = str(e)
+        else:
+            request.session.pop(PENDING_KEY, None)
+            login(request, user)
+            return redirect(pending.get("next") or "workbench")
+    return render(request, "core/login_verify.html", {"form": form, "error": error})
 
 
 @require_POST
