@@ -13,7 +13,9 @@ chain, and when ``manage.py audit_anchor`` runs (daily, from cron or the schedul
 ``audit_verify_chain`` recomputes the chain and names the first break by its kind: an
 edited event, a deleted event, reordered events, a cut tail (the newest events deleted and
 the head moved back, which the anchors show) and a rewritten chain (hashes that disagree
-with an anchor, as when the key was stolen too). Decision 0002.
+with an anchor, as when the key was stolen too). Events past the retention are purged from
+the chain's start by ``core.audit_retention``, which records the new start in the anchor file
+and the head. Decision 0002.
 """
 
 from __future__ import annotations
@@ -174,17 +176,35 @@ def audit_anchor() -> int | None:
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is None or head.last_seq == 0:
         return None
-    path = anchor_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     if _last_anchored() >= head.last_seq:
         return head.last_seq
-    line = f"{head.last_seq} {head.last_hash} {timezone.now().astimezone(UTC).isoformat()}\n"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)  # one write: whole lines
+    anchor_append(f"{head.last_seq} {head.last_hash} {timezone.now().astimezone(UTC).isoformat()}")
+    return head.last_seq
+
+
+def anchor_append(line: str) -> None:
+    """One line at the end of the anchor file (opened append-only, mode 0600; one write)."""
+    path = anchor_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
-        os.write(fd, line.encode("utf-8"))
+        os.write(fd, (line + "\n").encode("utf-8"))
     finally:
         os.close(fd)
-    return head.last_seq
+
+
+def audit_purges() -> dict[int, str]:
+    """The purges recorded in the anchor file (``purged SEQ HASH TIME`` lines): the last
+    sequence number each removed → its hash."""
+    path = anchor_path()
+    if not path.exists():
+        return {}
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[0] == "purged" and parts[1].isdigit():
+            found[int(parts[1])] = parts[2]
+    return found
 
 
 @dataclass
@@ -200,7 +220,12 @@ def audit_verify_chain() -> tuple[int, ChainBreak | None]:
     from core.models import AuditChainHead, AuditEvent
 
     anchors = audit_anchors()
-    expected_seq, prev = 1, GENESIS
+    head = AuditChainHead.objects.filter(pk=1).first()
+    base_seq, base_hash = (head.base_seq, head.base_hash) if head else (0, GENESIS)
+    if base_seq and anchor_path().exists() and audit_purges().get(base_seq) != base_hash:
+        why = f"第 1 至 {base_seq} 号事件已不在，锚点文件中却没有清理到此的记录：事件已被删除"
+        return 0, ChainBreak(base_seq, why, "deleted")
+    expected_seq, prev = base_seq + 1, base_hash
     checked = 0
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
         seq = event.seq
@@ -225,7 +250,6 @@ def audit_verify_chain() -> tuple[int, ChainBreak | None]:
     if anchored > last:
         why = f"锚点文件记录的链尾已到第 {anchored} 号事件，现存只到第 {last} 号：末尾事件已被删除"
         return checked, ChainBreak(last + 1, why, "cut")
-    head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_seq != last or head.last_hash != prev):
         why = f"链尾应为第 {head.last_seq} 号事件，实际只到第 {last} 号（末尾事件已被删除）"
         return checked, ChainBreak(expected_seq, why, "cut")

@@ -14,6 +14,8 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
+from core.jobs import audit_daily
+
 logger = logging.getLogger(__name__)
 ATTEMPTS_PER_DAY = 3  # a daily task that failed is queued again, at most this many times a day
 
@@ -32,8 +34,8 @@ def reminders_daily(on: str | None = None) -> dict:
     return {"on": day.isoformat(), "raised": len(raised), "by_kind": counts}
 
 
-# The tasks run_periodic enqueues once a day.
-DAILY = (reminders_daily,)
+# The tasks run_periodic enqueues once a day (the audit trail's anchor and purge among them).
+DAILY = (reminders_daily, audit_daily)
 
 
 def daily_enqueue(on: datetime.date | None = None) -> list[str]:

@@ -151,7 +151,8 @@ XUNCHA: dict[str, Any] = {
     "LOCKOUT_WINDOW_MINUTES": 15,
     "PASSWORD_HISTORY": 5,
     "PASSWORD_MAX_AGE_DAYS": 90,
-    "AUDIT_RETENTION_DAYS": 183,
+    # Audit events older than this leave the database for an archive file (never under 180).
+    "AUDIT_RETENTION_DAYS": int(os.environ.get("XUNCHA_AUDIT_RETENTION_DAYS", "183")),
     "IMPORT_MAX_BYTES": 10 * 1024 * 1024,
     "IMPORT_MAX_UNCOMPRESSED_BYTES": 100 * 1024 * 1024,
     "IMPORT_MAX_ROWS": 50_000,

@@ -65,8 +65,13 @@ class AuditEvent(models.Model):
 class AuditChainHead(models.Model):
     """The single row that holds the chain's tip; locked while an event is appended.
 
-    It also lets ``audit_verify`` notice that the newest events were deleted.
+    It also lets ``audit_verify`` notice that the newest events were deleted, and says where
+    the chain starts after a purge.
     """
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    # Where the chain now starts: the last event purged past retention (core.audit_retention)
+    # and its hash, which the first event kept names as its previous one.
+    base_seq = models.BigIntegerField(default=0)
+    base_hash = models.CharField(max_length=64, default="0" * 64)

@@ -18,6 +18,7 @@ ACTION_CATEGORIES = [
     ("auth.locked", "登录锁定"),
     ("auth.logout", "退出"),
     ("otp.", "两步验证"),
+    ("audit.", "审计日志清理"),
     ("role.", "权限变更"),
     ("user.", "账号管理"),
     ("organization.export", "导出"),

@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from docx import Document
 
 from conftest import make_user, token_client
+from core.jobs import audit_daily
 from core.models import AuditEvent
 from rectification import tasks as task_services
 from rectification.jobs import daily_enqueue, reminders_daily
@@ -186,8 +187,11 @@ def test_the_scheduler_enqueues_each_daily_task_once_a_day(world):
     assert DBTaskResult.objects.filter(task_path=reminders_daily.module_path).count() == 1
     call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
     assert Reminder.objects.filter(raised_on=timezone.localdate()).count() == 2
+    # The audit trail's daily anchor and purge ran beside it.
+    audit = DBTaskResult.objects.get(task_path=audit_daily.module_path)
+    assert audit.status == "SUCCESSFUL" and audit.return_value["anchored"] > 0
     # A new day: queued again.
-    assert daily_enqueue(timezone.localdate() + day) == [reminders_daily.module_path]
+    assert daily_enqueue(timezone.localdate() + day) == [reminders_daily.module_path, audit_daily.module_path]
 
 
 # Tasks left alone ----------------------------------------------------------------------------
