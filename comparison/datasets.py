@@ -35,6 +35,7 @@ from comparison import fields
 from comparison.models import Dataset, Source
 from core import access
 from core.audit import audit_record
+from core.files import file_erase
 from core.models import Authority
 
 PENDING_HOURS = 24
@@ -81,7 +82,7 @@ def _pending_purge() -> None:
     for path in pending_dir().iterdir():
         try:
             if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
+                file_erase(path)
         except OSError:
             pass
 
@@ -234,7 +235,7 @@ def dataset_receive(*, actor: Any, upload: Any, source_name: str = "", mapping: 
             actor=actor, token=token, source_name=source_name, mapping=mapping, file_name=display_name(upload.name)
         )
     except ValidationError:
-        path.unlink(missing_ok=True)
+        file_erase(path)
         raise
 
 
@@ -354,14 +355,14 @@ def dataset_create(
                 original=path,
             )
         finally:
-            part.unlink(missing_ok=True)
+            file_erase(part)
     except BaseException:
         # A pending upload stays for the officer to correct the mapping (purged after a day);
         # a direct upload (the API's) goes at once.
         if upload is not None:
-            path.unlink(missing_ok=True)
+            file_erase(path)
         raise
-    path.unlink(missing_ok=True)
+    file_erase(path)
     return dataset
 
 
@@ -415,7 +416,7 @@ def _dataset_save(
             )
     except BaseException:
         if final is not None:
-            final.unlink(missing_ok=True)
+            file_erase(final)
         raise
     return dataset
 

@@ -33,6 +33,7 @@ from core import access
 from core.audit import audit_record, current_context
 from core.desk import Panel, PanelItem
 from core.excel import XLSX_CONTENT_TYPE, safe_cell, workbook_bytes
+from core.files import file_erase
 from planning.models import Inspection
 
 NOTE_MAX = 2000
@@ -205,7 +206,7 @@ def hit_confirm(*, actor: Any, hit: Hit, inspection: Inspection | None, note: st
             )
     except Exception:
         if written:
-            file_path(written).unlink(missing_ok=True)  # nothing partial is kept
+            file_erase(file_path(written))  # nothing partial is kept
         raise
     return locked
 

@@ -29,6 +29,7 @@ from comparison.datasets import authority_dir, dataset_file, datasets_for, offic
 from comparison.models import Dataset, Hit, Rule, Run
 from core import access
 from core.audit import audit_record
+from core.files import file_erase
 
 logger = logging.getLogger(__name__)
 
@@ -372,7 +373,7 @@ def run_execute(run_id: int) -> str:
         _finish(run.pk, Run.Status.FAILED, error=str(message)[:2000])
         return Run.Status.FAILED
     finally:
-        out.unlink(missing_ok=True)
+        file_erase(out)
 
 
 def _hits_store(run: Run, rows: Any, tracker: _Progress) -> int | None:

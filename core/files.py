@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import secrets
 import unicodedata
@@ -167,6 +168,26 @@ def file_write(upload, relative: str, *, written: list[Path] | None = None) -> s
             digest.update(chunk)
             out.write(chunk)
     return digest.hexdigest()
+
+
+def file_erase(path: Path | str) -> None:
+    """Overwrite a file with zeros, flush that to the disk, then remove it: on a file system
+    that writes in place (ext4, XFS) what it held is gone from the disk, not only its name.
+    Copy-on-write file systems, snapshots and an SSD's wear levelling may keep old blocks;
+    the disk's encryption covers those (README). A missing file is no error."""
+    target = Path(path)
+    try:
+        left = target.stat().st_size
+        with open(target, "r+b", buffering=0) as f:
+            zeros = bytes(1 << 20)
+            while left > 0:
+                left -= f.write(zeros[: min(left, len(zeros))])
+            os.fsync(f.fileno())
+    except FileNotFoundError:
+        return
+    except OSError:
+        pass  # not writable (a read-only copy): removed all the same
+    target.unlink(missing_ok=True)
 
 
 def file_response(handle, *, name: str, kind: str) -> FileResponse:

@@ -16,7 +16,7 @@ from django.http import Http404
 
 from core import access
 from core.audit import audit_record
-from core.files import file_check, file_path, file_relative, file_write, sanitise_name
+from core.files import file_check, file_erase, file_path, file_relative, file_write, sanitise_name
 from onsite.models import Attachment
 
 
@@ -64,7 +64,7 @@ def attachment_create(*, actor, inspection, upload, public: bool = False, step_c
                 detail={"name": attachment.name, "kind": kind, "size": upload.size, "public": public},
             )
     except Exception:
-        target.unlink(missing_ok=True)  # nothing partial is kept
+        file_erase(target)  # nothing partial is kept
         raise
     return attachment
 

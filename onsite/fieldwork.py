@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from core import access
-from core.files import file_path
+from core.files import file_erase, file_path
 from onsite.attachments import attachment_create, attachments_for
 from onsite.models import Attachment
 from planning.models import Inspection
@@ -49,7 +49,7 @@ def attachments_store(*, actor, inspection: Inspection, uploads) -> list[Attachm
             stored.append(attachment_create(actor=actor, inspection=inspection, upload=upload))
     except Exception:
         for attachment in stored:
-            file_path(attachment.path).unlink(missing_ok=True)
+            file_erase(file_path(attachment.path))
         raise
     return stored
 

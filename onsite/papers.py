@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from core import access
 from core.audit import audit_record
-from core.files import file_path
+from core.files import file_erase, file_path
 from core.models import RoleAssignment
 from core.workbench import Todo
 from onsite.attachments import attachment_create
@@ -218,7 +218,7 @@ def _store_uploads(actor, inspection: Inspection, uploads, stored: list[Attachme
 def _forget_files(stored: list[Attachment]) -> None:
     """The files of uploads whose rows were rolled back (nothing partial is kept)."""
     for a in stored:
-        file_path(a.path).unlink(missing_ok=True)
+        file_erase(file_path(a.path))
 
 
 def working_paper_create(

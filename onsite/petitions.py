@@ -33,7 +33,7 @@ from django.utils import timezone
 from core import access
 from core.audit import audit_record
 from core.crypto import SealError, seal_json, unseal_json
-from core.files import file_path
+from core.files import file_erase, file_path
 from core.idnumber import id_number_normalise
 from core.models import RoleAssignment, User
 from core.ratelimit import RateLimited, rate_miss, rate_take, rate_wait
@@ -98,7 +98,7 @@ def _stored_files():
         yield created
     except BaseException:
         for a in created:
-            file_path(a.path).unlink(missing_ok=True)
+            file_erase(file_path(a.path))
         raise
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from core import access
 from core.audit import audit_record
+from core.files import file_erase
 from onsite.models import Finding
 from planning.models import Inspection
 from rectification.evidence import evidence_check, evidence_store
@@ -327,7 +328,7 @@ def task_progress(
             )
     except BaseException:
         for path in written:
-            path.unlink(missing_ok=True)
+            file_erase(path)
         raise
     return progress
 

@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 
 from comparison import datasets
 from core.api.common import page
+from core.files import file_erase
 
 router = Router(tags=["数据比对"])
 
@@ -92,7 +93,7 @@ def dataset_post(
     chosen = _mapping(mapping)
     if check_only:
         found = datasets.dataset_receive(actor=request.user, upload=file, source_name=source, mapping=chosen)
-        (datasets.pending_dir() / found.token).unlink(missing_ok=True)
+        file_erase(datasets.pending_dir() / found.token)
         if found.report is None:
             raise ValidationError({"file": [ValidationError(found.error, code="file_rejected")]})
         return 200, {**found.report, "mapping": found.mapping}

@@ -104,3 +104,22 @@ def test_the_download_keeps_a_chinese_name_and_is_not_cached():
     assert response["Cache-Control"] == "no-store"
     assert b"".join(response.streaming_content) == PDF
     assert file_response(io.BytesIO(b"x"), name="a", kind="other")["Content-Type"] == "application/octet-stream"
+
+
+def test_an_erased_file_is_overwritten_before_it_is_removed(tmp_path):
+    """A second name for the same file (a hard link) still reads what is on the disk after
+    the first is erased: zeros, not the content."""
+    import os
+
+    from core.files import file_erase
+
+    secret = tmp_path / "petition.bin"
+    secret.write_bytes(b"\xe4\xb8\xbe\xe6\x8a\xa5\xe4\xba\xba" * 300_000)  # 2.7 MB, over one block of zeros
+    witness = tmp_path / "witness.bin"
+    os.link(secret, witness)
+    file_erase(secret)
+    assert not secret.exists()
+    data = witness.read_bytes()
+    assert len(data) == 2_700_000 and data == bytes(len(data))
+    file_erase(secret)  # already gone: no error
+

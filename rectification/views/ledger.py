@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import access
-from core.files import file_path
+from core.files import file_erase, file_path
 from core.http import XLSX, attachment
 from core.paging import paginate
 from rectification.forms.ledger import LedgerFilterForm, LedgerImportForm
@@ -122,7 +122,7 @@ def _pending_purge() -> None:
     cutoff = time.time() - PENDING_HOURS * 3600
     for path in _pending_dir().glob("ledger-*.xlsx"):
         if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+            file_erase(path)
 
 
 def _session_key(plan: RectificationPlan) -> str:
@@ -147,7 +147,7 @@ def plan_ledger_import_view(request, pk):
             messages.error(request, "待导入的文件已失效，请重新上传。")
             return redirect("rectification:plan_ledger_import", plan.pk)
         data = path.read_bytes()
-        path.unlink(missing_ok=True)
+        file_erase(path)
         request.session.pop(key, None)
         result = ledger_import(actor=user, plan=plan, data=data)
         if result.ok:

@@ -221,6 +221,21 @@ def test_import_page_checks_then_confirms(world, login):
     assert "导入完成：新增 4 个" in client.get("/registry/").content.decode()
 
 
+def test_the_checked_file_is_erased_once_imported(world, login, settings):
+    """The file waiting for confirmation holds the registry's names: once imported it is
+    overwritten, not only unlinked (a second name for it reads zeros)."""
+    import os
+
+    client = login(world["a"].users["office"])
+    data = organizations_xlsx(GOOD)
+    token = client.post("/registry/import/", {"file": _upload(data)}).context["token"]
+    pending = settings.DATA_DIR / "tmp" / f"import-{token}.xlsx"
+    witness = settings.DATA_DIR / "witness.xlsx"
+    os.link(pending, witness)
+    assert client.post("/registry/import/", {"confirm": "1", "token": token}).status_code == 302
+    assert not pending.exists() and witness.read_bytes() == bytes(len(data))
+
+
 def test_import_page_lists_row_errors(world, login):
     client = login(world["a"].users["office"])
     bad = organizations_xlsx([["X1", "甲", "县直部门"] + [""] * 6, ["X1", "乙", "县直部门"] + [""] * 6])

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import access
+from core.files import file_erase
 from core.forms import post_form
 from core.http import XLSX, attachment
 from core.paging import paginate
@@ -271,7 +272,7 @@ def _pending_purge(max_age_hours: int = 24) -> None:
     cutoff = time.time() - max_age_hours * 3600
     for path in (settings.DATA_DIR / "tmp").glob("import-*.xlsx"):
         if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+            file_erase(path)
 
 
 def _pending_path(token: str):
@@ -294,7 +295,7 @@ def organization_import_view(request):
             messages.error(request, "待导入的文件已失效，请重新上传。")
             return redirect("registry:import")
         result = organizations_import(actor=request.user, authority=authority, data=path.read_bytes())
-        path.unlink(missing_ok=True)
+        file_erase(path)
         request.session.pop("registry_import_token", None)
         if result.ok:
             messages.success(
