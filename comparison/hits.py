@@ -30,7 +30,7 @@ from comparison.engines import agreed_label
 from comparison.evidence import evidence_workbook
 from comparison.models import Hit, Run
 from core import access
-from core.audit import audit_record, current_context
+from core.audit import audit_record, export_trace
 from core.desk import Panel, PanelItem
 from core.excel import XLSX_CONTENT_TYPE, safe_cell, workbook_bytes
 from core.files import file_erase
@@ -149,10 +149,6 @@ def _attachment_name(hit: Hit) -> str:
     return f"数据比对线索_{hit.run.rule_name}_{hit.name or hit.person or hit.pk}.xlsx"
 
 
-def _footer(actor: Any) -> str:
-    return f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {current_context().trace_id}"
-
-
 def hit_confirm(*, actor: Any, hit: Hit, inspection: Inspection | None, note: str = "") -> Hit:
     """Hand ``hit`` to ``inspection`` with its evidence workbook as an attachment there."""
     from core.files import file_path
@@ -180,7 +176,7 @@ def hit_confirm(*, actor: Any, hit: Hit, inspection: Inspection | None, note: st
             locked = Hit.objects.select_for_update().select_related("run").get(pk=hit.pk)
             if locked.state != Hit.State.NEW:
                 raise _decided(locked)
-            data = evidence_workbook(locked, inspection_name=str(inspection), note=note, footer=_footer(actor))
+            data = evidence_workbook(locked, inspection_name=str(inspection), note=note, footer=export_trace(actor))
             upload = SimpleUploadedFile(_attachment_name(locked), data, content_type=XLSX_CONTENT_TYPE)
             attachment = attachment_create(actor=actor, inspection=inspection, upload=upload, step_checked=True)
             written = attachment.path
@@ -315,7 +311,7 @@ def hits_export(*, actor: Any, run: Run, state: str = "", match: str = "") -> by
             authority=run.authority,
             detail={"rule": run.rule_key, "hits": len(hits), "state": state, "match": match},
         )
-    return workbook_bytes(wb, ws, footer=_footer(actor))
+    return workbook_bytes(wb, ws, footer=export_trace(actor))
 
 
 # The on-site desk ---------------------------------------------------------------------------------

@@ -59,6 +59,14 @@ def current_context() -> RequestContext:
     return _context.get() or RequestContext()
 
 
+def export_trace(actor) -> str:
+    """What marks an exported file (a document's watermark, a workbook's printed footer): who,
+    when, and this request's trace id, which the export's audit event carries too, so that a
+    leaked copy leads to its event (the audit list finds it by 追踪号)."""
+    who = f"{actor.display_name}（{actor.username}）" if actor.display_name != actor.username else actor.username
+    return f"{who} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {current_context().trace_id}"
+
+
 def event_digest(event, key: str | None = None) -> str:
     """HMAC-SHA256, keyed with the audit key, over the fields an auditor relies on and the
     previous hash."""

@@ -461,6 +461,39 @@ def _styles(doc) -> None:
     fmt.widow_control = False  # the fixed grid: 22 lines on every full page
 
 
+WATERMARK_VML = """<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+ xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"><w:rPr><w:noProof/></w:rPr>
+<w:pict><v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"
+ path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas><v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/>
+<v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/><v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/>
+<v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/><v:f eqn="mid @5 @6"/>
+<v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/><v:f eqn="sum @6 0 @5"/></v:formulas>
+<v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800"
+ o:connectangles="270,180,90,0"/><v:textpath on="t" fitshape="t"/><v:handles><v:h position="#0,bottomRight"
+ xrange="6629,14971"/></v:handles><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>
+<v:shape id="PowerPlusWaterMarkObject{n}" o:spid="_x0000_s{spid}" type="#_x0000_t136"
+ style="position:absolute;margin-left:0;margin-top:0;width:470pt;height:52pt;rotation:315;z-index:-251654144;
+mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;
+mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#a0a0a0" stroked="f">
+<v:fill opacity="0.4"/><v:textpath style="font-family:&quot;SimSun&quot;;font-size:1pt" string="{text}"/>
+</v:shape></w:pict></w:r>"""
+
+
+def _watermark(header, text: str) -> None:
+    """The export's trace (user, time, trace id) across the middle of every page, faint and
+    diagonal, behind the text: Word's own text watermark (a VML shape in the header), which
+    LibreOffice draws into the PDF too. A leaked copy, printed or photographed, names its
+    source; the trace id finds the export in the audit trail."""
+    from html import escape  # & < > " ' as XML character references
+
+    from docx.oxml import parse_xml
+
+    n = len(header.part.package.parts) + 1
+    run = parse_xml(WATERMARK_VML.format(n=n, spid=2048 + n, text=escape(text, quote=True)))
+    paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+    paragraph._p.append(run)
+
+
 def document_render(document: OfficialDocument) -> bytes:
     doc = Document()
     section = doc.sections[0]
@@ -494,6 +527,10 @@ def document_render(document: OfficialDocument) -> bytes:
     props = doc.core_properties
     props.title, props.author = document.title, "巡察工作平台"
     props.comments = document.trace
+    props.keywords = document.trace  # LibreOffice carries it into the PDF's Keywords
+    if document.trace:
+        for header in (section.header, section.even_page_header):
+            _watermark(header, document.trace)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

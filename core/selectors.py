@@ -2,7 +2,7 @@ from core import access
 from core.models import AuditEvent, RoleAssignment, User
 
 
-def audit_events_for(*, user, action=None, outcome=None, actor=None, since=None, until=None):
+def audit_events_for(*, user, action=None, outcome=None, actor=None, since=None, until=None, trace=None):
     qs = access.restrict(AuditEvent.objects.all(), user, "view").order_by("-seq")
     if action:
         # "role." means every role action; "auth.login" means exactly that one.
@@ -15,6 +15,8 @@ def audit_events_for(*, user, action=None, outcome=None, actor=None, since=None,
         qs = qs.filter(at__date__gte=since)
     if until:
         qs = qs.filter(at__date__lte=until)
+    if trace:  # the events of the request that wrote an exported file (its watermark's 追踪号)
+        qs = qs.filter(trace_id__startswith=trace)
     return qs
 
 

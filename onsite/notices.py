@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core import access
-from core.audit import audit_record, current_context
+from core.audit import audit_record, export_trace
 from core.documents import OfficialDocument, cn_date, document_render
 from onsite.models import Finding
 from planning.documents import document_settings_for
@@ -87,8 +87,7 @@ def immediate_notice(*, actor, finding: Finding) -> tuple[str, bytes]:
     """
     access.check(actor, "view", finding)
     document = immediate_notice_document(finding)
-    ctx = current_context()
-    document.trace = f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {ctx.trace_id}"
+    document.trace = export_trace(actor)
     data = document_render(document)
     audit_record(
         actor=actor,

@@ -26,7 +26,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core import access
-from core.audit import audit_record, current_context
+from core.audit import audit_record, export_trace
 from core.documents import DOCUMENT_KINDS, OfficialDocument, cn_date, cn_number, document_render
 from planning.models import DocumentNumber, DocumentSettings, Inspection, InspectionKind, Team, TeamMember
 from planning.stages import deadline_settings_for, deadlines, inspection_period
@@ -629,8 +629,7 @@ def inspection_document(*, actor, inspection: Inspection, kind: str) -> tuple[st
             facts.on = issued.dated_on
             document = spec.build(facts)
         document.doc_number, document.date = issued.text, issued.dated_on
-    ctx = current_context()
-    document.trace = f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {ctx.trace_id}"
+    document.trace = export_trace(actor)
     data = document_render(document)
     audit_record(
         actor=actor,

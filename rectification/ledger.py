@@ -37,7 +37,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core import access
-from core.audit import audit_record, current_context
+from core.audit import audit_record, export_trace
 from core.documents import cn_date
 from core.excel import (
     Formula,
@@ -283,10 +283,6 @@ NOTES = [
 ]
 
 
-def _footer(actor) -> str:
-    return f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {current_context().trace_id}"
-
-
 def plan_ledger_export(*, actor, plan: RectificationPlan) -> tuple[str, bytes]:
     """The ledger of one plan (file name, .xlsx) for those who may see the plan."""
     access.check(actor, "view", plan)
@@ -294,7 +290,7 @@ def plan_ledger_export(*, actor, plan: RectificationPlan) -> tuple[str, bytes]:
     name = plan.inspection.organization.name
     today = timezone.localdate()
     title = f"{name}巡察整改台账（{plan.inspection.round}，截至{cn_date(today)}）"
-    data = ledger_workbook(title=title, tasks=tasks, with_unit=False, footer=_footer(actor))
+    data = ledger_workbook(title=title, tasks=tasks, with_unit=False, footer=export_trace(actor))
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -314,7 +310,7 @@ def ledger_export(*, actor, filters: LedgerFilter | None = None) -> tuple[str, b
     head = next(iter(units)) if len(units) == 1 else ""
     title = f"{head}巡察整改台账（截至{cn_date(today)}）"
     data = ledger_workbook(
-        title=title, tasks=tasks, with_unit=len(units) != 1, footer=_footer(actor), numbered_by_task=False
+        title=title, tasks=tasks, with_unit=len(units) != 1, footer=export_trace(actor), numbered_by_task=False
     )
     f = filters or LedgerFilter()
     with transaction.atomic():

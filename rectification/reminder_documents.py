@@ -20,10 +20,9 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from core import access
-from core.audit import audit_record, current_context
+from core.audit import audit_record, export_trace
 from core.documents import OfficialDocument, cn_date, document_render
 from planning.documents import document_number_issue, document_settings_for
 from planning.models import DocumentNumber
@@ -191,8 +190,7 @@ def reminder_document(*, actor, reminder: Reminder) -> tuple[str, bytes]:
             texts = DocumentNumber.objects.filter(inspection=inspection, kind=kind).values_list("text", flat=True)
             if texts:
                 Reminder.objects.filter(pk=reminder.pk, document_number="").update(document_number=texts[0])
-        ctx = current_context()
-        document.trace = f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {ctx.trace_id}"
+        document.trace = export_trace(actor)
         data = document_render(document)
         audit_record(
             actor=actor,

@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core import access
-from core.audit import audit_record, current_context
+from core.audit import audit_record, export_trace
 from core.documents import OfficialDocument, cn_date, cn_number, document_render
 from onsite.models import Exclusion, Finding
 from planning.documents import document_settings_for
@@ -363,8 +363,7 @@ def report_document(*, actor, plan: RectificationPlan, kind: str) -> tuple[str, 
     spec = DOCUMENTS[kind]
     facts = _facts(plan)
     document = spec.build(facts)
-    ctx = current_context()
-    document.trace = f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {ctx.trace_id}"
+    document.trace = export_trace(actor)
     data = document_render(document)
     shown = [x.pk for x in facts.findings if kind != "public" or not x.excluded]
     audit_record(

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from core import access
-from core.audit import audit_record
+from core.audit import audit_record, export_trace
 from core.excel import Formula, SpreadsheetRejected, code_text, formula_message, read_rows, write_workbook
 from core.models import Authority
 from registry.models import CODE_RE, Organization, OrganizationKind
@@ -105,9 +104,8 @@ def export_bytes(*, actor, authority: Authority, queryset) -> bytes:
         ]
         for o in qs
     ]
-    from core.audit import current_context
 
-    footer = f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {current_context().trace_id}"
+    footer = export_trace(actor)
     data = write_workbook(
         title="党组织名册",
         headers=COLUMNS,

@@ -21,10 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from core import access
-from core.audit import audit_record, current_context
+from core.audit import audit_record, export_trace
 from core.crypto import SealError, unseal_json
 from core.documents import DOCUMENT_KINDS, OfficialDocument, cn_date, cn_number, document_render
 from onsite.models import Finding, FocusArea
@@ -396,8 +395,7 @@ def feedback_document(*, actor, feedback: Feedback, kind: str) -> tuple[str, byt
             on=feedback.issued_on,
         )
         document.doc_number, document.date = issued.text, issued.dated_on
-    ctx = current_context()
-    document.trace = f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {ctx.trace_id}"
+    document.trace = export_trace(actor)
     data = document_render(document)
     shown = [x for x in facts.findings if kind != "public" or not x.excluded]
     audit_record(

@@ -46,7 +46,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core import access
-from core.audit import audit_record, current_context
+from core.audit import audit_record, export_trace
 from planning.models import DeadlineSettings, Inspection
 from results.models import InspectionReport, ReportDecision, ReportVersion, Step
 from results.report_documents import Diff, report_docx, report_draft, text_diff
@@ -522,7 +522,7 @@ def report_export(*, actor, report: InspectionReport, special: bool = False) -> 
                 ]
             }
         )
-    trace = f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {current_context().trace_id}"
+    trace = export_trace(actor)
     name, data = report_docx(report=report, text=text, special=special, trace=trace)
     audit_record(
         actor=actor,

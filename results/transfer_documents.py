@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime
 
 from django.http import Http404
-from django.utils import timezone
 
 from core import access
-from core.audit import audit_record, current_context
+from core.audit import audit_record, export_trace
 from core.documents import OfficialDocument, cn_date, cn_number, document_render
 from planning.documents import document_number_issue, document_settings_for
 from planning.stages import inspection_period
@@ -126,8 +125,7 @@ def transfer_letter(*, actor, transfer: Transfer) -> tuple[str, bytes]:
         on=transfer.sent_on,
     )
     document.doc_number, document.date = issued.text, issued.dated_on
-    ctx = current_context()
-    document.trace = f"{actor.display_name} 导出于 {timezone.localtime():%Y-%m-%d %H:%M} 追踪号 {ctx.trace_id}"
+    document.trace = export_trace(actor)
     data = document_render(document)
     audit_record(
         actor=actor,

@@ -98,13 +98,16 @@ def audit_events(
     search: str | None = None,
     action: str | None = None,
     outcome: str | None = None,
+    trace: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ):
-    """The audit trail, newest first; security auditors only."""
+    """The audit trail, newest first; security auditors only. ``trace``: the 追踪号 printed on an
+    exported file (or its first characters) finds the events of the request that wrote it."""
     from core.api.common import page
 
-    qs = audit_events_for(user=request.user, action=action, outcome=outcome)
+    trace = "".join((trace or "").split()).lower()[:32] or None
+    qs = audit_events_for(user=request.user, action=action, outcome=outcome, trace=trace)
     return page(qs, search=search, fields=("actor_username", "action", "object_repr"), limit=limit, offset=offset)
 
 

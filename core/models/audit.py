@@ -41,7 +41,7 @@ class AuditEvent(models.Model):
     object_repr = models.CharField("对象", max_length=255, blank=True)
     outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
     detail = models.JSONField("详情", default=dict, blank=True)
-    trace_id = models.CharField("追踪号", max_length=32, blank=True)
+    trace_id = models.CharField("追踪号", max_length=32, blank=True, db_index=True)  # found from an export's watermark
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 

@@ -122,4 +122,3 @@ def test_an_erased_file_is_overwritten_before_it_is_removed(tmp_path):
     data = witness.read_bytes()
     assert len(data) == 2_700_000 and data == bytes(len(data))
     file_erase(secret)  # already gone: no error
-

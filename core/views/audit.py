@@ -49,14 +49,31 @@ class AuditFilter(forms.Form):
     until = forms.DateField(
         label="截止日期", required=False, widget=forms.DateInput(attrs={"placeholder": "例：2025-09-30"})
     )
+    # The 追踪号 printed on an exported file (its watermark, a workbook's footer): the whole,
+    # or its first characters, as read off a photograph.
+    trace = forms.CharField(
+        label="追踪号",
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"placeholder": "文件水印上的追踪号"}),
+    )
+
+    def clean_trace(self):
+        trace = "".join(self.cleaned_data["trace"].split()).lower()
+        if trace and (len(trace) < 6 or any(c not in "0123456789abcdef" for c in trace)):
+            raise forms.ValidationError("追踪号是 32 位十六进制字符（0-9、a-f），请至少输入前 6 位。")
+        return trace
 
 
 @login_required
 def audit_list(request):
     access.require_page(request.user, "view", AuditEvent)
     form = AuditFilter(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    valid = form.is_valid() or not form.is_bound
+    filters = form.cleaned_data if form.is_bound and valid else {}
     qs = audit_events_for(user=request.user, **{k: v for k, v in filters.items() if v})
+    if not valid:  # a filter that cannot be read finds nothing, rather than everything
+        qs = qs.none()
     page = paginate(request, qs.select_related("authority"))
     for e in page:
         e.action_label = action_label(e.action)
