@@ -24,6 +24,7 @@ import contextvars
 import hashlib
 import hmac
 import json
+import logging
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+logger = logging.getLogger(__name__)
 GENESIS = "0" * 64
 ANCHOR_EVERY = 100  # events between two anchors written as they commit
 
@@ -151,13 +153,27 @@ def anchor_path() -> Path:
     return Path(settings.DATA_DIR) / "audit" / "anchors.log"
 
 
+def anchor_copy_path() -> Path | None:
+    """A second anchor file elsewhere (``XUNCHA_AUDIT_ANCHOR_COPY``: a share of another machine,
+    a write-once volume), appended with every anchor: a writer of this machine's database and
+    data directory then still cannot rewrite the trail unseen."""
+    copy = settings.XUNCHA_AUDIT_ANCHOR_COPY
+    return Path(copy) if copy else None
+
+
+def _anchor_lines() -> list[str]:
+    """The anchor file's lines, then the copy's: where the two disagree, the copy counts."""
+    lines: list[str] = []
+    for path in (anchor_path(), anchor_copy_path()):
+        if path is not None and path.exists():
+            lines += path.read_text(encoding="utf-8").splitlines()
+    return lines
+
+
 def audit_anchors() -> dict[int, tuple[str, str]]:
-    """The anchors written so far: sequence number → (hash, when), from the anchor file."""
-    path = anchor_path()
-    if not path.exists():
-        return {}
+    """The anchors written so far: sequence number → (hash, when), from the anchor files."""
     found = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _anchor_lines():
         parts = line.split()
         if len(parts) == 3 and parts[0].isdigit():
             found[int(parts[0])] = (parts[1], parts[2])
@@ -191,9 +207,21 @@ def audit_anchor() -> int | None:
 
 
 def anchor_append(line: str) -> None:
-    """One line at the end of the anchor file (opened append-only, mode 0600; one write)."""
+    """One line at the end of the anchor file (opened append-only, mode 0600; one write), of its
+    copy where one is set, and in the server's log (journald under systemd)."""
+    logger.info("audit anchor: %s", line)
     path = anchor_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    _append(path, line)
+    copy = anchor_copy_path()
+    if copy is not None:
+        try:
+            _append(copy, line)
+        except OSError:  # the share is away: the local file and the log have it; audit_verify says so
+            logger.exception("audit anchor not copied to %s", copy)
+
+
+def _append(path: Path, line: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
         os.write(fd, (line + "\n").encode("utf-8"))
@@ -202,13 +230,10 @@ def anchor_append(line: str) -> None:
 
 
 def audit_purges() -> dict[int, str]:
-    """The purges recorded in the anchor file (``purged SEQ HASH TIME`` lines): the last
+    """The purges recorded in the anchor files (``purged SEQ HASH TIME`` lines): the last
     sequence number each removed → its hash."""
-    path = anchor_path()
-    if not path.exists():
-        return {}
     found = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _anchor_lines():
         parts = line.split()
         if len(parts) == 4 and parts[0] == "purged" and parts[1].isdigit():
             found[int(parts[1])] = parts[2]
@@ -230,7 +255,7 @@ def audit_verify_chain() -> tuple[int, ChainBreak | None]:
     anchors = audit_anchors()
     head = AuditChainHead.objects.filter(pk=1).first()
     base_seq, base_hash = (head.base_seq, head.base_hash) if head else (0, GENESIS)
-    if base_seq and anchor_path().exists() and audit_purges().get(base_seq) != base_hash:
+    if base_seq and _anchor_lines() and audit_purges().get(base_seq) != base_hash:
         why = f"第 1 至 {base_seq} 号事件已不在，锚点文件中却没有清理到此的记录：事件已被删除"
         return 0, ChainBreak(base_seq, why, "deleted")
     expected_seq, prev = base_seq + 1, base_hash

@@ -220,6 +220,9 @@ SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 # Behind a reverse proxy every request comes from the proxy's address: name the
 # header it sets (e.g. HTTP_X_REAL_IP) so lockout and the audit trail see the client.
 XUNCHA_PROXY_IP_HEADER = os.environ.get("XUNCHA_PROXY_IP_HEADER", "")
+# A second anchor file for the audit chain, on another machine's share or a write-once volume
+# (core.audit.anchor_append); audit_verify reads both.
+XUNCHA_AUDIT_ANCHOR_COPY = os.environ.get("XUNCHA_AUDIT_ANCHOR_COPY", "")
 # Every account signs in with a second factor (TOTP, core.twofactor) unless this is off, as it
 # is for the demo that `make run` serves. An account that has set one up is asked for it either way.
 XUNCHA_OTP_REQUIRED = os.environ.get("XUNCHA_OTP_REQUIRED", "1") != "0"

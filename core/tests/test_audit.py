@@ -241,3 +241,30 @@ def test_the_upgrade_keys_an_intact_chain_and_leaves_a_broken_one_broken(world):
     rekey.rekey(_historical_apps(), None)
     checked, broken = audit_verify_chain()
     assert broken.seq == target.seq and checked == target.seq - 1  # keyed up to the break, reported at it
+
+
+def test_a_copy_of_the_anchors_elsewhere_catches_a_forger_who_rewrites_the_local_file(world, settings, tmp_path):
+    """The forger holds the key and this machine's data directory: they rewrite the chain and
+    the anchor file to agree. The copy on another machine's share still disagrees."""
+    settings.XUNCHA_AUDIT_ANCHOR_COPY = str(tmp_path / "share" / "anchors-qh.log")
+    (tmp_path / "share").mkdir()
+    anchored = audit_anchor()
+    copy = (tmp_path / "share" / "anchors-qh.log").read_text()
+    assert copy == anchor_path().read_text() and copy.startswith(f"{anchored} ")
+    target = AuditEvent.objects.order_by("seq")[6]
+    _set(target.pk, object_repr="被篡改")
+    _rewrite_from(target.seq, key=None)
+    head = AuditChainHead.objects.get(pk=1)
+    anchor_path().write_text(f"{head.last_seq} {head.last_hash} 2026-12-06T00:00:00+00:00\n")
+    code, text = _verify()
+    assert code == 1 and "哈希链被重写" in text and f"第 {anchored} 号事件与" in text
+    # Without the copy, the forgery would have passed.
+    settings.XUNCHA_AUDIT_ANCHOR_COPY = ""
+    assert audit_verify_chain()[1] is None
+
+
+def test_a_missing_copy_is_reported_and_the_local_anchors_still_count(world, settings, tmp_path):
+    settings.XUNCHA_AUDIT_ANCHOR_COPY = str(tmp_path / "not-mounted" / "anchors.log")
+    assert audit_anchor() > 0  # the copy failed to write; the local file has it
+    code, text = _verify()
+    assert code == 0 and "锚点副本" in text and "不存在" in text
