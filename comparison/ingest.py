@@ -174,13 +174,14 @@ def _encoding(path: Path) -> str:
     if b"\x00" in head:
         row = _row_of(head, head.index(b"\x00"))
         raise DatasetError(f"第 {row} 行含有二进制内容：文件不是文本。" + _NOT_SUPPORTED, row=row)
+    whole = len(head) < _PREFIX_BYTES  # the file ends here: a sequence cut short is no character
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=whole)
         return "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
+        codecs.getincrementaldecoder("gb18030")().decode(head, final=whole)
     except UnicodeDecodeError as e:
         raise _undecodable(_row_of(head, e.start))
     return "gb18030"
