@@ -168,13 +168,14 @@ def _encoding(path: Path) -> str:
     """utf-8-sig (a BOM), utf-8 (the first bytes decode as UTF-8), else gb18030 (GBK's
     superset); bytes that are neither name their row."""
     with open(path, "rb") as f:
-        head = f.read(_PREFIX_BYTES)
+        head = f.read(_PREFIX_BYTES + 1)
+    whole = len(head) <= _PREFIX_BYTES  # the file ends here: a sequence cut short is no character
+    head = head[:_PREFIX_BYTES]
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if b"\x00" in head:
         row = _row_of(head, head.index(b"\x00"))
         raise DatasetError(f"第 {row} 行含有二进制内容：文件不是文本。" + _NOT_SUPPORTED, row=row)
-    whole = len(head) < _PREFIX_BYTES  # the file ends here: a sequence cut short is no character
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=whole)
         return "utf-8"
@@ -611,7 +612,8 @@ class _Source:
 
 
 class _Work:
-    """A scratch directory (beside ``out`` when given), removed with all it holds."""
+    """A scratch directory (beside ``out`` when given), removed with all it holds, each file
+    overwritten first (``core.files.file_erase``)."""
 
     def __init__(self, near: Path | None):
         self._dir = tempfile.TemporaryDirectory(prefix=".dataset-", dir=near)
@@ -621,6 +623,11 @@ class _Work:
         return self.path
 
     def __exit__(self, *exc: object) -> None:
+        from core.files import file_erase
+
+        for part in self.path.rglob("*"):  # decoded copies of personal data: erased, not only unlinked
+            if part.is_file() and not part.is_symlink():
+                file_erase(part)
         self._dir.cleanup()
 
 

@@ -161,12 +161,29 @@ def anchor_copy_path() -> Path | None:
     return Path(copy) if copy else None
 
 
-def _anchor_lines() -> list[str]:
-    """The anchor file's lines, then the copy's: where the two disagree, the copy counts."""
+class AnchorCopyMissing(Exception):
+    """``XUNCHA_AUDIT_ANCHOR_COPY`` is set but cannot be read or written (its share is away)."""
+
+
+def _anchor_lines(*, copy_only: bool = False) -> list[str]:
+    """The anchor file's lines, then the copy's: where the two disagree, the copy counts.
+    ``copy_only`` (where a copy is set): the copy's lines alone, for what only the copy may
+    attest (a purge: a line added to the local file could otherwise excuse any deletion)."""
+    copy = anchor_copy_path()
+    paths = [copy] if copy is not None and copy_only else [anchor_path(), copy]
     lines: list[str] = []
-    for path in (anchor_path(), anchor_copy_path()):
-        if path is not None and path.exists():
+    for path in paths:
+        if path is None:
+            continue
+        try:
             lines += path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            # No copy yet in a directory that is there: none written so far. No directory: the
+            # share is not mounted.
+            if path == copy and not copy.parent.is_dir():
+                raise AnchorCopyMissing(f"锚点副本的目录 {copy.parent} 不存在：请检查共享目录是否已挂载。") from None
+        except OSError as e:
+            raise AnchorCopyMissing(f"锚点文件 {path} 无法读取：{e.strerror}。") from e
     return lines
 
 
@@ -217,8 +234,10 @@ def anchor_append(line: str) -> None:
     if copy is not None:
         try:
             _append(copy, line)
-        except OSError:  # the share is away: the local file and the log have it; audit_verify says so
+        except OSError as e:  # the share is away: the local file and the log have it; audit_verify says so
             logger.exception("audit anchor not copied to %s", copy)
+            if line.startswith("purged "):  # a purge is attested by the copy alone: none without it
+                raise AnchorCopyMissing(f"锚点副本 {copy} 无法写入（{e.strerror}），未清理任何事件。") from e
 
 
 def _append(path: Path, line: str) -> None:
@@ -233,7 +252,7 @@ def audit_purges() -> dict[int, str]:
     """The purges recorded in the anchor files (``purged SEQ HASH TIME`` lines): the last
     sequence number each removed → its hash."""
     found = {}
-    for line in _anchor_lines():
+    for line in _anchor_lines(copy_only=True):
         parts = line.split()
         if len(parts) == 4 and parts[0] == "purged" and parts[1].isdigit():
             found[int(parts[1])] = parts[2]
@@ -255,7 +274,7 @@ def audit_verify_chain() -> tuple[int, ChainBreak | None]:
     anchors = audit_anchors()
     head = AuditChainHead.objects.filter(pk=1).first()
     base_seq, base_hash = (head.base_seq, head.base_hash) if head else (0, GENESIS)
-    if base_seq and _anchor_lines() and audit_purges().get(base_seq) != base_hash:
+    if base_seq and audit_purges().get(base_seq) != base_hash:
         why = f"第 1 至 {base_seq} 号事件已不在，锚点文件中却没有清理到此的记录：事件已被删除"
         return 0, ChainBreak(base_seq, why, "deleted")
     expected_seq, prev = base_seq + 1, base_hash

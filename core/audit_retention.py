@@ -101,8 +101,16 @@ def _archive_write(events, first: int, last: int) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"events-{first:010d}-{last:010d}.jsonl.gz"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb") as out:
-        for event in events.order_by("seq").values().iterator(chunk_size=2000):
-            event["at"] = event["at"].isoformat()
-            out.write((json.dumps(event, ensure_ascii=False, default=str) + "\n").encode("utf-8"))
+    with os.fdopen(fd, "wb") as raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb") as out:
+            for event in events.order_by("seq").values().iterator(chunk_size=2000):
+                event["at"] = event["at"].isoformat()
+                out.write((json.dumps(event, ensure_ascii=False, default=str) + "\n").encode("utf-8"))
+        raw.flush()
+        os.fsync(raw.fileno())  # on the disk before the events leave the database
+    directory_fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(directory_fd)
+    finally:
+        os.close(directory_fd)
     return path

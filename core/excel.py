@@ -274,7 +274,9 @@ def workbook_bytes(wb: Workbook, ws, *, notes: Sequence[str] = (), footer: str =
         for line in notes:
             info.append([line])
     if footer:
-        ws.oddFooter.center.text = footer
+        # In a footer "&" starts a formatting code (&P, &D …): doubled it prints itself. Excel
+        # takes at most 255 characters of header and footer.
+        ws.oddFooter.center.text = footer.replace("&", "&&")[:250]
         wb.properties.description = footer
     buf = io.BytesIO()
     wb.save(buf)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import re
 import secrets
@@ -30,6 +31,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils.http import content_disposition_header
+
+logger = logging.getLogger(__name__)
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -177,16 +180,22 @@ def file_erase(path: Path | str) -> None:
     the disk's encryption covers those (README). A missing file is no error."""
     target = Path(path)
     try:
-        left = target.stat().st_size
-        with open(target, "r+b", buffering=0) as f:
-            zeros = bytes(1 << 20)
-            while left > 0:
-                left -= f.write(zeros[: min(left, len(zeros))])
-            os.fsync(f.fileno())
+        fd = os.open(target, os.O_WRONLY | os.O_NOFOLLOW)  # a link is removed, not what it points at
     except FileNotFoundError:
         return
     except OSError:
-        pass  # not writable (a read-only copy): removed all the same
+        pass  # a symbolic link, or not writable: removed all the same
+    else:
+        try:
+            left = os.fstat(fd).st_size
+            zeros = bytes(1 << 20)
+            while left > 0:
+                left -= os.write(fd, zeros[: min(left, len(zeros))])
+            os.fsync(fd)
+        except OSError:
+            logger.exception("could not overwrite %s before removing it", target)
+        finally:
+            os.close(fd)
     target.unlink(missing_ok=True)
 
 

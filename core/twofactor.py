@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import access
 from core.audit import audit_record
-from core.models import RecoveryCodes, User
+from core.models import ApiToken, RecoveryCodes, User
 
 RECOVERY_CODE_COUNT = 10
 # Without 0/O, 1/I/L and U: a code read off paper is typed right.
@@ -93,7 +93,11 @@ def otp_reset(*, actor, user: User) -> None:
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=user).delete()[0]
         RecoveryCodes.objects.filter(user=user).delete()
-        audit_record(actor=actor, action="otp.reset", obj=user, detail={"devices": removed})
+        # The lost phone may be in someone's hands with a session open, or a script may hold a
+        # token got with its code: both end, so that only the password opens the new set-up.
+        ApiToken.objects.filter(user=user).delete()
+        ended = _sessions_end(user)
+        audit_record(actor=actor, action="otp.reset", obj=user, detail={"devices": removed, "sessions": ended})
 
 
 def otp_wait(user: User) -> int:
@@ -108,8 +112,8 @@ def otp_match(*, user: User, code: str):
     digits = _digits(code)
     if len(digits) == 6:
         for device in TOTPDevice.objects.filter(user=user, confirmed=True):
-            if device.verify_token(digits):
-                return device
+            if (locked := _verified(device, digits)) is not None:
+                return locked
         return None
     for codes in RecoveryCodes.objects.filter(user=user, confirmed=True):
         if codes.verify_token(code):
@@ -145,6 +149,19 @@ def recovery_digest(code: str) -> str | None:
 _WRONG_CODE = "验证码不正确或已过期：请输入验证器当前显示的 6 位数字。"
 
 
+def _sessions_end(user: User) -> int:
+    """End the user's open sessions (the database's session store): how many."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
 def _wait(device: TOTPDevice) -> int:
     from math import ceil
 
@@ -163,8 +180,16 @@ def otp_wait_text(seconds: int) -> str:
 def _code_check(device: TOTPDevice, code: str) -> None:
     if wait := _wait(device):
         raise ValidationError({"code": [ValidationError(otp_wait_text(wait), code="otp_invalid")]})
-    if not device.verify_token(_digits(code)):
+    if _verified(device, _digits(code)) is None:
         raise ValidationError({"code": [ValidationError(_WRONG_CODE, code="otp_invalid")]})
+
+
+def _verified(device: TOTPDevice, digits: str) -> TOTPDevice | None:
+    """The device, if it accepts the code: checked and recorded (the last period used, the
+    throttle) under a lock on its row, so that two requests with one code cannot both pass."""
+    with transaction.atomic():
+        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        return locked if locked.verify_token(digits) else None
 
 
 def _digits(code: str) -> str:
@@ -172,7 +197,15 @@ def _digits(code: str) -> str:
 
 
 def _recovery_replace(user: User) -> list[str]:
+    """New codes in the user's one recovery device (changed in place: a session verified by a
+    recovery code stays verified)."""
     codes = ["".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10)) for _ in range(RECOVERY_CODE_COUNT)]
-    RecoveryCodes.objects.filter(user=user).delete()
-    RecoveryCodes.objects.create(user=user, name="恢复码", confirmed=True, digests=[recovery_digest(c) for c in codes])
+    digests = [recovery_digest(c) for c in codes]
+    device = RecoveryCodes.objects.filter(user=user).order_by("pk").first()
+    if device is None:
+        RecoveryCodes.objects.create(user=user, name="恢复码", confirmed=True, digests=digests)
+    else:
+        RecoveryCodes.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.digests, device.confirmed = digests, True
+        device.save(update_fields=["digests", "confirmed"])
     return [f"{c[:5]}-{c[5:]}" for c in codes]

@@ -1,5 +1,7 @@
+import re
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
@@ -106,7 +108,10 @@ def audit_events(
     exported file (or its first characters) finds the events of the request that wrote it."""
     from core.api.common import page
 
-    trace = "".join((trace or "").split()).lower()[:32] or None
+    trace = "".join((trace or "").split()).lower() or None
+    if trace is not None and not re.fullmatch(r"[0-9a-f]{6,32}", trace):
+        message = "追踪号是 32 位十六进制字符（0-9、a-f），请至少输入前 6 位。"
+        raise ValidationError({"trace": [ValidationError(message, code="invalid")]})
     qs = audit_events_for(user=request.user, action=action, outcome=outcome, trace=trace)
     return page(qs, search=search, fields=("actor_username", "action", "object_repr"), limit=limit, offset=offset)
 

@@ -263,8 +263,8 @@ def test_a_copy_of_the_anchors_elsewhere_catches_a_forger_who_rewrites_the_local
     assert audit_verify_chain()[1] is None
 
 
-def test_a_missing_copy_is_reported_and_the_local_anchors_still_count(world, settings, tmp_path):
+def test_a_missing_copy_fails_the_check_and_the_local_anchors_are_still_written(world, settings, tmp_path):
     settings.XUNCHA_AUDIT_ANCHOR_COPY = str(tmp_path / "not-mounted" / "anchors.log")
-    assert audit_anchor() > 0  # the copy failed to write; the local file has it
+    assert audit_anchor() > 0 and anchor_path().exists()  # the copy failed to write; the local file has it
     code, text = _verify()
-    assert code == 0 and "锚点副本" in text and "不存在" in text
+    assert code == 1 and "锚点副本的目录" in text and "是否已挂载" in text

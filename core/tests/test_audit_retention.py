@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from core.audit import anchor_path, audit_verify_chain, event_digest
+from core.audit import AnchorCopyMissing, anchor_path, audit_verify_chain, event_digest
 from core.audit_retention import ChainBrokenError, archive_read, audit_purge
 from core.models import AuditChainHead, AuditEvent
 from core.tests.test_audit import _verify
@@ -22,25 +22,34 @@ def _now_when_older_than(event, days=183):
     return event.at + timedelta(days=days)
 
 
+def _first_after(events, i):
+    """The index, from ``i`` on, of an event later than the one before it (two events of one
+    moment would both be kept or both purged)."""
+    while events[i].at == events[i - 1].at:
+        i += 1
+    return i
+
+
 def test_a_purge_archives_the_old_events_and_the_chain_still_verifies(world, settings):
     events = list(AuditEvent.objects.order_by("seq"))
-    first_kept = events[15]
+    n = _first_after(events, 15)
+    first_kept = events[n]
     purge = audit_purge(now=_now_when_older_than(first_kept))
-    assert purge.count == 15 and purge.through_seq == first_kept.seq - 1
+    assert purge.count == n and purge.through_seq == first_kept.seq - 1
     remaining = AuditEvent.objects.order_by("seq")
     assert remaining.first().seq == first_kept.seq
     # The archive holds each removed event with its hashes, readable by its owner only.
     archived = archive_read(purge.archive)
-    assert [e["seq"] for e in archived] == [e.seq for e in events[:15]]
-    assert [e["hash"] for e in archived] == [e.hash for e in events[:15]]
+    assert [e["seq"] for e in archived] == [e.seq for e in events[:n]]
+    assert [e["hash"] for e in archived] == [e.hash for e in events[:n]]
     assert archived[3]["action"] == events[3].action
     assert stat.S_IMODE(purge.archive.stat().st_mode) == 0o600
     # The new start is in the anchor file and the head; the purge itself is an event.
-    assert f"purged {purge.through_seq} {events[14].hash} " in anchor_path().read_text()
+    assert f"purged {purge.through_seq} {events[n - 1].hash} " in anchor_path().read_text()
     head = AuditChainHead.objects.get(pk=1)
-    assert (head.base_seq, head.base_hash) == (purge.through_seq, events[14].hash)
+    assert (head.base_seq, head.base_hash) == (purge.through_seq, events[n - 1].hash)
     event = AuditEvent.objects.get(action="audit.purge")
-    assert event.detail["count"] == 15 and event.detail["retention_days"] == 183
+    assert event.detail["count"] == n and event.detail["retention_days"] == 183
     code, text = _verify()
     assert code == 0, text
     # The archive can be checked with the audit key, as the database's events are.
@@ -110,3 +119,33 @@ def test_the_command_says_what_it_purged_and_refuses_a_broken_chain(world):
     with pytest.raises(SystemExit) as exit_:
         call_command("audit_purge", stdout=StringIO(), stderr=err)
     assert exit_.value.code == 1 and "未清理任何事件" in err.getvalue()
+
+
+def test_with_a_copy_only_the_copy_attests_a_purge(world, settings, tmp_path):
+    """Someone holding the database and this machine's data directory deletes events, moves
+    the chain's start after them and writes a purge line into the local anchor file: the copy
+    elsewhere has no such purge, so the deletion is reported."""
+    settings.XUNCHA_AUDIT_ANCHOR_COPY = str(tmp_path / "anchors-copy.log")
+    events = list(AuditEvent.objects.order_by("seq"))
+    i, j = _first_after(events, 5), _first_after(events, 12)
+    audit_purge(now=_now_when_older_than(events[i]))
+    assert "purged" in (tmp_path / "anchors-copy.log").read_text()
+    assert audit_verify_chain()[1] is None
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM core_auditevent WHERE seq < %s", [events[j].seq])
+        cur.execute(
+            "UPDATE core_auditchainhead SET base_seq = %s, base_hash = %s WHERE id = 1",
+            [events[j - 1].seq, events[j - 1].hash],
+        )
+    with open(anchor_path(), "a") as f:
+        f.write(f"purged {events[j - 1].seq} {events[j - 1].hash} 2026-12-06T00:00:00+00:00\n")
+    code, text = _verify()
+    assert code == 1 and f"第 1 至 {events[j - 1].seq} 号事件已不在" in text
+
+
+def test_no_purge_without_the_copy(world, settings, tmp_path):
+    settings.XUNCHA_AUDIT_ANCHOR_COPY = str(tmp_path / "not-mounted" / "anchors.log")
+    events = list(AuditEvent.objects.order_by("seq"))
+    with pytest.raises(AnchorCopyMissing):
+        audit_purge(now=_now_when_older_than(events[_first_after(events, 5)]))
+    assert AuditEvent.objects.count() == len(events)

@@ -6,14 +6,16 @@ administrator's reset."""
 import re
 import time
 from base64 import b32decode
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
-from core.models import AuditEvent, RecoveryCodes
+from core.models import ApiToken, AuditEvent, RecoveryCodes
 from core.twofactor import otp_enrol_confirm, otp_enrol_start
 
 
@@ -242,6 +244,7 @@ def test_the_security_administrator_resets_a_lost_phone(world, login, required):
     _password(signed_in, user)
     _verify(signed_in, _code(_device_key(user), 1))
     assert signed_in.get("/").status_code == 200
+    ApiToken.objects.create(user=user, key_hash="0" * 64, expires_at=timezone.now() + timedelta(hours=1))
 
     admin = Client()
     _password(admin, a.users["secadmin"])
@@ -256,8 +259,14 @@ def test_the_security_administrator_resets_a_lost_phone(world, login, required):
     assert not TOTPDevice.objects.filter(user=user).exists() and not RecoveryCodes.objects.filter(user=user).exists()
     event = AuditEvent.objects.get(action="otp.reset")
     assert event.actor_username == a.users["secadmin"].username and event.object_repr == str(user)
-    # The user's session falls back to setting up a new phone.
-    assert signed_in.get("/").url == "/two-factor/"
+    # The session open on the lost phone ends, and so does any token got with its code: the
+    # new phone is set up only after the password.
+    assert signed_in.get("/").url.startswith("/login/")
+    assert event.detail["sessions"] == 1
+    assert not ApiToken.objects.filter(user=user).exists()
+    again = Client()
+    _password(again, user)
+    assert again.get("/").url == "/two-factor/"
 
     # Not their own, nor another administrator's (三员分立).
     own = admin.post(f"/accounts/{a.users['secadmin'].pk}/reset-two-factor/", follow=True).content.decode()
@@ -307,3 +316,27 @@ def test_check_deploy_warns_when_the_second_factor_is_off(settings):
     assert "xuncha.W001" in ids()  # tests run with it off, as the demo does
     settings.XUNCHA_OTP_REQUIRED = True
     assert "xuncha.W001" not in ids()
+
+
+def test_renewing_the_codes_keeps_a_session_signed_in_with_one(world, required):
+    user = world["a"].users["team_member"]
+    codes = _enrolled(user)
+    client = Client()
+    _password(client, user)
+    assert _verify(client, codes[0]).url == "/"
+    renewed = client.post("/two-factor/", {"code": _code(_device_key(user), 1)}).content.decode()
+    assert "恢复码只显示这一次" in renewed
+    assert client.get("/").status_code == 200
+
+
+def test_the_code_step_gives_a_new_session_key(world):
+    user = world["a"].users["team_member"]
+    _enrolled(user)
+    client = Client()
+    session = client.session  # a session key an attacker could have planted in the browser
+    session["seen"] = True
+    session.save()
+    planted = session.session_key
+    assert client.cookies["sessionid"].value == planted
+    _password(client, user)
+    assert client.session.get("xuncha_login_pending") and client.cookies["sessionid"].value != planted

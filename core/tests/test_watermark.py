@@ -56,6 +56,8 @@ def test_the_auditor_finds_the_export_from_the_trace_on_a_leaked_letter(world, l
     assert "请至少输入前 6 位" in auditor.get("/audit/", {"trace": "3f2"}).content.decode()
     api = auditor.get("/api/v1/audit-events", {"trace": trace_id[:10]})
     assert {e["id"] for e in api.json()["items"]} == {e.pk for e in events}
+    short = auditor.get("/api/v1/audit-events", {"trace": "3f2"})
+    assert short.status_code == 422 and "至少输入前 6 位" in short.json()["errors"]["trace"][0]
 
 
 def test_every_workbook_export_carries_the_trace_in_its_footer(world, login):

@@ -43,6 +43,7 @@ def login_view(request):
                 username=form.cleaned_data["username"], password=form.cleaned_data["password"], ip=client_ip(request)
             )
         except SecondFactorNeeded as e:
+            request.session.cycle_key()  # a session key planted before the password is not the one that holds it
             request.session[PENDING_KEY] = {"user": e.user.pk, "at": int(time.time()), "next": next_url}
             return redirect("login_verify")
         except LoginRefused as e:

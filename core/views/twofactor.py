@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 
 from core.forms import error_text
@@ -28,6 +29,7 @@ class CodeForm(forms.Form):
     )
 
 
+@never_cache  # the QR code's key, the recovery codes
 @login_required
 def two_factor(request):
     """Set-up when the account has no phone yet (the QR code to scan, then a code to confirm

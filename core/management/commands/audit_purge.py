@@ -5,6 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from core.audit import AnchorCopyMissing
 from core.audit_retention import ChainBrokenError, audit_purge, retention_days
 
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             purge = audit_purge()
-        except ChainBrokenError as e:
+        except (ChainBrokenError, AnchorCopyMissing) as e:
             self.stderr.write(self.style.ERROR(str(e)))
             sys.exit(1)
         if purge is None:

@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from core.audit import anchor_copy_path, audit_anchor, audit_verify_chain
+from core.audit import AnchorCopyMissing, audit_anchor, audit_verify_chain
 
 KINDS = {
     "edited": "事件被改动",
@@ -23,14 +23,15 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        checked, broken = audit_verify_chain()
+        try:
+            checked, broken = audit_verify_chain()
+        except AnchorCopyMissing as e:
+            self.stderr.write(self.style.ERROR(f"无法校验审计日志：{e}"))
+            sys.exit(1)
         if broken is None:
             anchored = audit_anchor()
             tail = f"；链尾第 {anchored} 号已记入锚点文件" if anchored else ""
             self.stdout.write(self.style.SUCCESS(f"审计日志完整：已校验 {checked} 条事件，哈希链无断点{tail}。"))
-            copy = anchor_copy_path()
-            if copy is not None and not copy.exists():
-                self.stderr.write(self.style.WARNING(f"锚点副本 {copy} 不存在：请检查其所在的共享目录是否已挂载。"))
             return
         self.stderr.write(
             self.style.ERROR(
