@@ -420,7 +420,11 @@ class _Source:
             unified = self.work / "lf.csv"
             _unify_line_ends(self._csv_path, unified)
             self._csv_path = unified
-        after = _blank_lines(self._csv_path, encoding, self._delim, self.header_row) if blank else []
+        try:
+            after = _blank_lines(self._csv_path, encoding, self._delim, self.header_row) if blank else []
+        except UnicodeDecodeError:  # past the prefix the encoding was chosen from: name the row
+            _decode_scan(self._csv_path, encoding)
+            raise
         first = self.header_row + 1  # the row of the first record DuckDB reads
         # The table keeps the file's order, so its rowid numbers the records (a window
         # function would cost as much again as the parsing). A row of nothing but delimiters

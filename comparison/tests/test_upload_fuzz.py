@@ -96,3 +96,23 @@ def test_a_long_file_that_goes_bad_after_its_first_bytes_is_refused_naming_the_r
     line = "110101199003074518,张三\r\n".encode("gb18030" if gbk else "utf-8")
     body = "身份证号,姓名\r\n".encode("gb18030" if gbk else "utf-8") + line * (ingest._PREFIX_BYTES // len(line) + 10)
     _store(world, "低保名册.csv", body + tail)
+
+
+def test_a_long_utf8_file_with_blank_lines_and_a_bad_byte_at_its_end_names_the_row(world):
+    """The case hypothesis found: blank lines send the file through Python's CSV reader, which
+    met the bad byte before DuckDB's own check did."""
+    from comparison import ingest
+
+    line = "110101199003074518,张三\r\n".encode()
+    count = ingest._PREFIX_BYTES // len(line) + 10
+    body = "身份证号,姓名\r\n".encode() + line * count + b"\n\x80"
+    a = world["a"]
+    try:
+        dataset_services.dataset_create(
+            actor=a.users["data_officer"], source_name=source_name(world), upload=upload("低保名册.csv", body)
+        )
+    except ValidationError as e:
+        text = " ".join(m for ms in e.message_dict.values() for m in ms)
+        assert f"第 {count + 3} 行" in text, text
+    else:
+        raise AssertionError("a file with an undecodable byte was stored")
