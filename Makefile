@@ -48,13 +48,19 @@ test-pg: install
 # Attack tests generated from the OpenAPI schema (core/tests/test_api_fuzz.py): `make test` runs
 # a few examples of each operation as three roles; this runs many, as every role and with no
 # token, with schemathesis's coverage phase, prints the answers counted by status, and fails on
-# any server error or answer outside the schema. FUZZ_EXAMPLES= to change how many.
+# any server error or answer outside the schema. FUZZ_EXAMPLES= to change how many. Then the
+# import and upload paths, with new random files.
 FUZZ_EXAMPLES ?= 20
+# The imports and uploads, fed generated files: 40 fixed examples each in `make test`, 400 new
+# ones each here.
+IMPORT_FUZZ = registry/tests/test_import_fuzz.py onsite/tests/test_import_fuzz.py onsite/tests/test_upload_fuzz.py \
+	rectification/tests/test_import_fuzz.py comparison/tests/test_upload_fuzz.py
 fuzz: install
 	rm -rf $(DATA_DIR_FUZZ) && mkdir -p $(DATA_DIR_FUZZ)
 	XUNCHA_FUZZ_ROLES=all XUNCHA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) XUNCHA_FUZZ_REPORT=$(DATA_DIR_FUZZ) \
 		$(PY) -m pytest -n $(WORKERS) core/tests/test_api_fuzz.py; status=$$?; \
-	$(PY) scripts/fuzz_report.py $(DATA_DIR_FUZZ); exit $$status
+	$(PY) scripts/fuzz_report.py $(DATA_DIR_FUZZ); \
+	XUNCHA_FUZZ_RANDOM=1 $(PY) -m pytest -n $(WORKERS) $(IMPORT_FUZZ) || status=1; exit $$status
 
 test-browser: install
 	$(PY) -m pytest -m browser

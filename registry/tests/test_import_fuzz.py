@@ -4,9 +4,10 @@ clean write, never a crash and never a partial write."""
 import io
 import zipfile
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.tests.fuzzing import FUZZ as FUZZ_SHARED
 from registry.importing import COLUMNS, organizations_import
 from registry.models import Organization
 from registry.tests.factories import organizations_xlsx
@@ -37,7 +38,7 @@ CELL = st.one_of(
     st.text(max_size=30),
 )
 ROWS = st.lists(st.lists(CELL, min_size=0, max_size=len(COLUMNS) + 2), max_size=12)
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(FUZZ_SHARED, max_examples=max(60, FUZZ_SHARED.max_examples))
 
 
 def _snapshot():
