@@ -31,15 +31,20 @@ def _phone_code(secret: str, steps_ahead: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
-def test_the_office_sets_up_a_phone_and_signs_in_with_it(browser, demo, live_server, settings):  # noqa: F811
-    settings.XUNCHA_OTP_REQUIRED = True
-    context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
+def _password_step(context, live_server, demo):
     page = context.new_page()
     problems = Problems(page)
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "qh_office")
     page.fill("#id_password", demo["qh_office"])
     page.click("button[type=submit]")
+    return page, problems
+
+
+def test_the_office_sets_up_a_phone_and_signs_in_with_it(browser, demo, live_server, settings):  # noqa: F811
+    settings.XUNCHA_OTP_REQUIRED = True
+    context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
+    page, problems = _password_step(context, live_server, demo)
     expect(page).to_have_url(re.compile(r"/two-factor/$"))
     expect(page.get_by_text("本平台要求两步验证")).to_be_visible()
     qr = page.locator("img.x-otp-qr")
@@ -63,12 +68,7 @@ def test_the_office_sets_up_a_phone_and_signs_in_with_it(browser, demo, live_ser
 
     # The next sign-in, on a phone: the password, then the phone's code.
     context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    problems = Problems(page)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "qh_office")
-    page.fill("#id_password", demo["qh_office"])
-    page.click("button[type=submit]")
+    page, problems = _password_step(context, live_server, demo)
     expect(page).to_have_url(re.compile(r"/login/verify/$"))
     code_input = page.locator("#id_code")
     expect(code_input).to_be_focused()

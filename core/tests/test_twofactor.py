@@ -40,6 +40,12 @@ def _code(key: bytes, steps_ahead: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
+def _wrong(key: bytes) -> str:
+    """Six digits the phone shows neither now nor in the next period."""
+    shown = {_code(key, n) for n in (-1, 0, 1, 2)}
+    return next(c for c in ("000000", "111111", "222222", "333333", "444444") if c not in shown)
+
+
 def _device_key(user) -> bytes:
     return TOTPDevice.objects.get(user=user).bin_key
 
@@ -75,7 +81,7 @@ def test_setting_up_a_phone_from_the_page_when_required(world, required):
     # A reload shows the same key, so a phone that scanned it keeps working.
     assert secret in client.get("/two-factor/").content.decode()
 
-    wrong = client.post("/two-factor/", {"code": "000000" if _code(key) != "000000" else "111111"})
+    wrong = client.post("/two-factor/", {"code": _wrong(key)})
     assert "验证码不正确" in wrong.content.decode()
     assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
@@ -141,7 +147,7 @@ def test_wrong_codes_count_toward_lockout_and_a_right_password_clears_nothing(wo
     user = world["a"].users["team_member"]
     _enrolled(user)
     key = _device_key(user)
-    wrong = "000000" if _code(key, 1) != "000000" else "111111"
+    wrong = _wrong(key)
     for _ in range(2):
         client = Client()
         assert _password(client, user, ip="10.7.7.7").url == "/login/verify/"
@@ -166,8 +172,8 @@ def test_after_a_wrong_code_the_phone_asks_to_wait_a_moment(world, settings):
     key = _device_key(user)
     client = Client()
     _password(client, user)
-    _verify(client, "000000" if _code(key, 1) != "000000" else "111111")
-    _verify(client, "000000" if _code(key, 1) != "000000" else "111111")  # refused: too soon, not counted
+    _verify(client, _wrong(key))
+    _verify(client, _wrong(key))  # refused: too soon, not counted
     waiting = _verify(client, _code(key, 1)).content.decode()
     assert "请 2 秒后再输入" in waiting or "请 1 秒后再输入" in waiting
     assert AuditEvent.objects.filter(action="auth.otp_failed").count() == 1
@@ -228,7 +234,7 @@ def test_the_token_endpoint_asks_for_the_code(world, required):
     key = _device_key(user)
     asked = token()
     assert asked.status_code == 401 and asked.json()["code"] == "otp_required"
-    wrong = token(otp="000000" if _code(key, 1) != "000000" else "111111")
+    wrong = token(otp=_wrong(key))
     assert wrong.status_code == 401 and wrong.json()["code"] == "login_refused"
     given = token(otp=_code(key, 1))
     assert given.status_code == 200

@@ -55,12 +55,14 @@ def login_view(request):
 
 
 class CodeForm(forms.Form):
+    """A second-factor code: the phone's six digits, or a recovery code (the sign-in's second
+    step, the set-up, new recovery codes)."""
+
     code = forms.CharField(
         label="验证码",
         max_length=20,
-        widget=forms.TextInput(
-            attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
-        ),
+        help_text="验证器当前显示的 6 位数字。",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
     )
 
 

@@ -1,7 +1,6 @@
 """The user's own second factor: set up a phone, see its state, renew the recovery codes.
 (The security administrator's reset of someone else's is on the account's page.)"""
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
@@ -18,15 +17,7 @@ from core.twofactor import (
     otp_secret_text,
     otp_state,
 )
-
-
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label="验证码",
-        max_length=20,
-        help_text="验证器当前显示的 6 位数字。",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
-    )
+from core.views.auth import CodeForm
 
 
 @never_cache  # the QR code's key, the recovery codes
