@@ -31,12 +31,12 @@ def _phone_code(secret: str, steps_ahead: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
-def _password_step(context, live_server, demo):
+def _password_step(context, live_server, accounts):
     page = context.new_page()
     problems = Problems(page)
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "qh_office")
-    page.fill("#id_password", demo["qh_office"])
+    page.fill("#id_password", accounts["qh_office"])
     page.click("button[type=submit]")
     return page, problems
 
